@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { startHost } from '../../host/server';
+import { appRoot } from '../../core/util/root';
+import { intFlag, parse } from '../args';
+import type { CliIO } from '../io';
+
+export const DEFAULT_PORT = 5917;
+
+/** The built renderer; built once on first start when missing (a fresh clone straight after `npm ci`). */
+export async function ensureRenderer(io: CliIO): Promise<string> {
+  const dir = process.env.DISTILLERY_RENDERER_DIR ?? path.join(appRoot(), 'out', 'renderer');
+  if (fs.existsSync(path.join(dir, 'index.html'))) return dir;
+  io.stderr('Building the Distillery interface once (first start)…');
+  const vite = path.join(appRoot(), 'node_modules', 'vite', 'bin', 'vite.js');
+  await execa(process.execPath, [vite, 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: appRoot(), stdout: 'inherit', stderr: 'inherit' });
+  return dir;
+}
+
+export async function runServe(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse('serve', args, { project: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, []);
+  const explicitPort = intFlag('serve', 'port', values.port as string | undefined, 0, 65535);
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const rendererDir = await ensureRenderer(io);
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    io.stderr(`Warning: serving on ${host}: anyone who can reach this machine and has the token can use Distillery and read its projects.`);
+  }
+  const options = { host, rendererDir, projectDir: values.project as string | undefined };
+  let running;
+  try {
+    running = await startHost({ ...options, port: explicitPort ?? DEFAULT_PORT });
+  } catch (e) {
+    // Without --port, a busy default port is not an error: take any free one.
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || explicitPort !== undefined) throw e;
+    running = await startHost({ ...options, port: 0 });
+  }
+  io.stdout(`Distillery is running at ${running.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  return 0;
+}

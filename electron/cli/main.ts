@@ -1,0 +1,65 @@
+import { isUserError } from '../core/util/errors';
+import { appVersion } from '../core/util/root';
+import { runProject } from './commands/project';
+import { runServe } from './commands/serve';
+import { runCheck } from './commands/check';
+import { processIO, UsageError, type CliIO } from './io';
+
+export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
+
+Usage: distillery <command> [options]
+
+Commands:
+  serve [--project DIR] [--port N] [--host H]
+        Start browser mode: the workbench and its API on http://127.0.0.1 (a token is printed).
+        --host H serves on another address (with a warning); --port 0 picks a free port.
+  project create DIR [--name NAME] [--json]
+        Create a new project (project.sqlite + artifacts/) in DIR.
+  project sample DIR [--json]
+        Create the sample project: 320 generated questions over 8 domains, with a Chinese subset.
+  project info DIR [--json]
+        Counts per stage: questions, domains, traces, selected, accepted.
+  check ANSWER REFERENCE [--json]
+        Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
+  check --batch FILE [--json]
+        Check JSON lines {"answer":...,"reference":...}; one verdict line per input line.
+
+Options:
+  --help, -h      Show this help.
+  --version, -v   Print the version.
+
+Exit codes: 0 success, 1 failure, 2 bad arguments or paths.`;
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(HELP);
+        return 0;
+      case '--version':
+      case '-v':
+        io.stdout(appVersion());
+        return 0;
+      case 'serve':
+        return await runServe(rest, io);
+      case 'project':
+        return await runProject(rest, io);
+      case 'check':
+        return await runCheck(rest, io);
+      default:
+        io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError || isUserError(e)) {
+      io.stderr(`distillery: ${e.message}`);
+      return 2;
+    }
+    io.stderr(`distillery: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    return 1;
+  }
+}

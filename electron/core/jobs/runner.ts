@@ -1,0 +1,286 @@
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { UserError } from '../util/errors';
+import type { Project } from '../store/project';
+import * as store from './store';
+import type { ItemContext, JobItem, JobKind, JobProgress, JobRow, JobStatus } from './types';
+
+interface Active {
+  abort: AbortController;
+  stop: 'paused' | 'cancelled' | 'queued' | null;
+  extra: Record<string, number | string | null>;
+  started: number;
+  doneAtStart: number;
+  lastEmit: number;
+  finished: Promise<void>;
+}
+
+export interface RunnerOptions {
+  /** A running job whose owner has not beaten its heart for this long may be taken over. */
+  staleMs?: number;
+  heartbeatMs?: number;
+  /** Smallest gap between two progress events of one job (status changes always go out). */
+  emitEveryMs?: number;
+}
+
+/**
+ * Runs durable jobs of one project (DESIGN §4). The job and each of its items live in SQLite; an item is
+ * committed together with its output, so a crash, a kill or a quit resumes exactly where it stopped.
+ */
+export class JobRunner {
+  private readonly kinds = new Map<string, JobKind<unknown>>();
+  private readonly active = new Map<number, Active>();
+  private readonly events = new EventEmitter();
+  private readonly opts: Required<RunnerOptions>;
+  private closed = false;
+
+  constructor(
+    readonly project: Project,
+    opts: RunnerOptions = {},
+  ) {
+    this.opts = { staleMs: opts.staleMs ?? 30_000, heartbeatMs: opts.heartbeatMs ?? 2_000, emitEveryMs: opts.emitEveryMs ?? 100 };
+    this.events.setMaxListeners(0);
+  }
+
+  register<P>(kind: JobKind<P>): this {
+    this.kinds.set(kind.kind, kind as JobKind<unknown>);
+    return this;
+  }
+
+  hasKind(kind: string): boolean {
+    return this.kinds.has(kind);
+  }
+
+  /** Creates a job and starts it. Parameters are validated by the kind's schema first. */
+  start(kindName: string, rawParams: unknown): number {
+    const kind = this.kinds.get(kindName);
+    if (!kind) throw new UserError(`There is no job kind named "${kindName}".`, 'unknown_job_kind');
+    const parsed = kind.params.safeParse(rawParams);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new UserError(`The ${kindName} job's setting "${first?.path.join('.') || '(root)'}" is invalid: ${first?.message ?? 'unknown problem'}.`, 'bad_params');
+    }
+    const id = store.insertJob(this.project.db, kindName, parsed.data, kind.label?.(parsed.data) ?? null);
+    this.launch(id);
+    return id;
+  }
+
+  /** Picks up every queued or interrupted job of a known kind (called when a project is opened). */
+  resumeUnfinished(): number[] {
+    const ids: number[] = [];
+    for (const job of store.unfinishedJobs(this.project.db)) {
+      if (!this.kinds.has(job.kind) || this.active.has(job.id)) continue;
+      if (this.launch(job.id)) ids.push(job.id);
+    }
+    return ids;
+  }
+
+  resume(id: number): void {
+    const job = this.require(id);
+    if (job.status === 'done') throw new UserError(`Job ${id} has already finished; there is nothing to resume.`, 'job_finished');
+    if (this.active.has(id)) return;
+    store.setStatus(this.project.db, id, 'queued');
+    this.launch(id);
+  }
+
+  pause(id: number): void {
+    this.stop(id, 'paused');
+  }
+
+  cancel(id: number): void {
+    this.stop(id, 'cancelled');
+  }
+
+  /** Resolves when the job is no longer running in this process. */
+  async wait(id: number): Promise<JobRow> {
+    await this.active.get(id)?.finished;
+    return this.require(id);
+  }
+
+  get(id: number): JobRow | undefined {
+    return store.getJob(this.project.db, id);
+  }
+
+  list(limit?: number): JobRow[] {
+    return store.listJobs(this.project.db, limit);
+  }
+
+  progress(id: number): JobProgress {
+    const job = this.require(id);
+    const a = this.active.get(id);
+    let rate: number | null = null;
+    if (a) {
+      const secs = (Date.now() - a.started) / 1000;
+      const doneHere = job.done + job.failed - a.doneAtStart;
+      rate = secs > 0.5 && doneHere > 0 ? doneHere / secs : null;
+    }
+    const remaining = job.total === null ? null : Math.max(0, job.total - job.done - job.failed);
+    return {
+      jobId: job.id,
+      kind: job.kind,
+      label: job.label,
+      status: job.status,
+      total: job.total,
+      done: job.done,
+      failed: job.failed,
+      remaining,
+      ratePerSec: rate,
+      etaSec: rate && remaining !== null ? remaining / rate : null,
+      error: job.error,
+      extra: a?.extra ?? {},
+    };
+  }
+
+  onProgress(listener: (p: JobProgress) => void): () => void {
+    this.events.on('progress', listener);
+    return () => this.events.off('progress', listener);
+  }
+
+  /** Stops every running job so that it resumes when the project is opened again. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const waits = [...this.active.keys()].map((id) => {
+      this.stop(id, 'queued');
+      return this.active.get(id)?.finished;
+    });
+    await Promise.all(waits);
+  }
+
+  private require(id: number): JobRow {
+    const job = store.getJob(this.project.db, id);
+    if (!job) throw new UserError(`There is no job ${id} in this project.`, 'job_not_found');
+    return job;
+  }
+
+  private stop(id: number, to: 'paused' | 'cancelled' | 'queued'): void {
+    const job = this.require(id);
+    const a = this.active.get(id);
+    if (a) {
+      a.stop = to;
+      a.abort.abort(new Error(`job ${to}`));
+      return;
+    }
+    if (job.status === 'done' || job.status === 'cancelled') return;
+    store.setStatus(this.project.db, id, to);
+    this.emit(id, true);
+  }
+
+  private launch(id: number): boolean {
+    if (this.closed) return false;
+    if (!store.claimJob(this.project.db, id, this.opts.staleMs)) return false;
+    const active: Active = {
+      abort: new AbortController(),
+      stop: null,
+      extra: {},
+      started: Date.now(),
+      doneAtStart: 0,
+      lastEmit: 0,
+      finished: Promise.resolve(),
+    };
+    // Every in-flight item listens to the job's signal (fetch does too); hundreds at once are expected.
+    setMaxListeners(0, active.abort.signal);
+    this.active.set(id, active);
+    active.finished = this.execute(id, active).finally(() => {
+      this.active.delete(id);
+      this.emit(id, true);
+    });
+    return true;
+  }
+
+  private async execute(id: number, a: Active): Promise<void> {
+    const db = this.project.db;
+    const beat = setInterval(() => store.heartbeat(db, id), this.opts.heartbeatMs);
+    beat.unref();
+    try {
+      const job = this.require(id);
+      const kind = this.kinds.get(job.kind);
+      if (!kind) throw new UserError(`This version of Distillery cannot run jobs of kind "${job.kind}".`, 'unknown_job_kind');
+      const params = kind.params.parse(JSON.parse(job.params));
+      if (!store.hasItems(db, id)) store.insertItems(db, id, kind.plan(this.project, params));
+      const startCounts = store.counts(db, id);
+      a.doneAtStart = startCounts.done + startCounts.failed;
+      this.emit(id, true);
+      await this.drain(id, a, kind, params);
+      const final: JobStatus = a.stop ?? 'done';
+      store.setStatus(db, id, final);
+    } catch (e) {
+      if (a.stop) store.setStatus(db, id, a.stop);
+      else store.setStatus(db, id, 'failed', e instanceof Error ? e.message : String(e));
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async drain(id: number, a: Active, kind: JobKind<unknown>, params: unknown): Promise<void> {
+    const db = this.project.db;
+    const inFlight = new Set<Promise<void>>();
+    let cursor = -1;
+    let buffer: store.PendingRow[] = [];
+    const limit = () => {
+      const c = typeof kind.concurrency === 'function' ? kind.concurrency(params) : (kind.concurrency ?? 1);
+      return Math.max(1, Math.floor(c));
+    };
+    for (;;) {
+      if (a.stop) break;
+      if (buffer.length === 0) {
+        buffer = store.pendingItems(db, id, cursor, 256);
+        if (buffer.length === 0) break;
+      }
+      while (!a.stop && buffer.length > 0 && inFlight.size < limit()) {
+        const row = buffer.shift() as store.PendingRow;
+        cursor = row.seq;
+        const p = this.runItem(id, a, kind, params, row).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      if (inFlight.size >= limit() || (buffer.length > 0 && !a.stop)) await Promise.race(inFlight);
+      else if (buffer.length === 0 && inFlight.size > 0) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async runItem(id: number, a: Active, kind: JobKind<unknown>, params: unknown, row: store.PendingRow): Promise<void> {
+    const db = this.project.db;
+    const item: JobItem = { key: row.key, payload: row.payload === null ? null : (JSON.parse(row.payload) as unknown), attempts: row.attempts };
+    let settled = false;
+    const ctx: ItemContext<unknown> = {
+      project: this.project,
+      params,
+      jobId: id,
+      signal: a.abort.signal,
+      complete: (write, result) => {
+        if (settled) return;
+        settled = true;
+        store.finishItem(db, id, row.key, 'done', result, null, write);
+        this.emit(id);
+      },
+      fail: (error, write) => {
+        if (settled) return;
+        settled = true;
+        store.finishItem(db, id, row.key, 'failed', undefined, error, write);
+        this.emit(id);
+      },
+      report: (extra) => {
+        Object.assign(a.extra, extra);
+        this.emit(id);
+      },
+    };
+    try {
+      await kind.run(item, ctx);
+    } catch (e) {
+      // An item interrupted by pause, cancel or close stays pending and runs again on resume.
+      if (a.abort.signal.aborted || settled) return;
+      ctx.fail(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private emit(id: number, force = false): void {
+    const a = this.active.get(id);
+    const t = Date.now();
+    if (!force && a && t - a.lastEmit < this.opts.emitEveryMs) return;
+    if (a) a.lastEmit = t;
+    try {
+      this.events.emit('progress', this.progress(id));
+    } catch {
+      // The project may have been closed under us; progress is advisory.
+    }
+  }
+}

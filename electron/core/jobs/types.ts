@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { Project } from '../store/project';
+
+export type JobStatus = 'queued' | 'running' | 'paused' | 'cancelled' | 'failed' | 'done';
+
+export interface JobRow {
+  id: number;
+  kind: string;
+  label: string | null;
+  params: string;
+  status: JobStatus;
+  total: number | null;
+  done: number;
+  failed: number;
+  error: string | null;
+  owner_pid: number | null;
+  owner_host: string | null;
+  heartbeat_at: string | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+export interface JobItem {
+  key: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export interface PlannedItem {
+  key: string;
+  payload?: unknown;
+}
+
+/** What a job kind may do while running one item. */
+export interface ItemContext<P> {
+  project: Project;
+  params: P;
+  jobId: number;
+  signal: AbortSignal;
+  /**
+   * Commits the item: `write` runs inside the same SQLite transaction that marks the item done, so a
+   * crash either keeps both or neither. This is what makes resume exact: no result lost, none twice.
+   */
+  complete(write?: () => void, result?: unknown): void;
+  /** Marks the item failed for good (after the kind's own retries), with a sentence saying why. */
+  fail(error: string, write?: () => void): void;
+  /** Free-form progress detail for the UI (tokens/s, requests in flight, cost ...). */
+  report(extra: Record<string, number | string | null>): void;
+}
+
+export interface JobKind<P = unknown> {
+  kind: string;
+  params: z.ZodType<P>;
+  /** How many items may run at once; a function lets a kind adapt (e.g. `auto` concurrency). */
+  concurrency?: number | ((params: P) => number);
+  /** Lists the work once, when the job starts for the first time. Keys must be unique. */
+  plan(project: Project, params: P): Iterable<PlannedItem>;
+  run(item: JobItem, ctx: ItemContext<P>): Promise<void>;
+  label?(params: P): string;
+}
+
+export interface JobProgress {
+  jobId: number;
+  kind: string;
+  label: string | null;
+  status: JobStatus;
+  total: number | null;
+  done: number;
+  failed: number;
+  remaining: number | null;
+  ratePerSec: number | null;
+  etaSec: number | null;
+  error: string | null;
+  extra: Record<string, number | string | null>;
+}

@@ -1,0 +1,56 @@
+// The layering rule of DESIGN.md §2 lives here, so that breaking it fails `npm run lint`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const coreForbidden = {
+  paths: [{ name: 'electron', message: 'electron/core is plain Node: it must never import electron (DESIGN §2).' }],
+  patterns: [
+    { group: ['**/electron/main/**', '../main/*', '../../main/*', '**/main/**'], message: 'electron/core may not import electron/main (DESIGN §2).' },
+    { group: ['**/host/**', '../host/*', '../../host/*'], message: 'electron/core may not import electron/host (DESIGN §2).' },
+    { group: ['**/renderer/**'], message: 'electron/core may not import the renderer (DESIGN §2).' },
+  ],
+};
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'out/**', 'dist/**', '.venv/**', 'test-results/**', 'playwright-report/**', 'resources/python/**', 'bench/.cache/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', coreForbidden] },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // The renderer reaches the engine only through the typed API: type imports are allowed, values are not.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer has no Node and no electron: use the typed API.' }],
+          patterns: [
+            { group: ['**/electron/core/**', '**/electron/main/**', '**/electron/host/**', '**/electron/preload/**'], allowTypeImports: true, message: 'The renderer may import only types from electron/core (DESIGN §2).' },
+            { group: ['node:*'], message: 'The renderer has no Node (DESIGN §2).' },
+          ],
+        },
+      ],
+    },
+  },
+);
