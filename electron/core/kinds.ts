@@ -1,9 +1,12 @@
 import type { Engine } from './engine';
+import { registerPoolJobKinds } from './pool/kinds';
+import { registerTeacherJobKinds } from './teacher/kinds';
 
 /**
- * Every durable job kind the engine knows. Domains add theirs here (generation, curation, training,
- * evaluation) so that all hosts — desktop, browser mode, CLI — can run and resume them.
+ * Every durable job kind the engine knows. Each domain registers its own, so that all hosts — desktop,
+ * browser mode, CLI — can run and resume them.
  */
-export function registerJobKinds(_engine: Engine): void {
-  // Domain job kinds are registered here as their issues land.
+export function registerJobKinds(engine: Engine): void {
+  registerPoolJobKinds(engine);
+  registerTeacherJobKinds(engine);
 }

@@ -7,6 +7,8 @@ import type { JobProgress } from '../jobs';
 import { forgetProject, listRecent } from '../store/registry';
 import { projectStats } from '../store/stats';
 import { appVersion } from '../util/root';
+import { poolRouter } from '../pool/api';
+import { teacherRouter } from '../teacher/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });
@@ -67,6 +69,8 @@ export const appRouter = router({
   project: projectRouter,
   fs: fsRouter,
   jobs: jobsRouter,
+  pool: poolRouter,
+  teacher: teacherRouter,
 });
 
 export type AppRouter = typeof appRouter;

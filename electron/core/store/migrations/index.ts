@@ -1,4 +1,6 @@
 import { sql as m001 } from './001_init';
+import { sql as m002 } from './002_pool';
+import { sql as m003 } from './003_generation';
 
 export interface Migration {
   version: number;
@@ -8,8 +10,12 @@ export interface Migration {
 
 /**
  * Every schema change, in order. The database's `PRAGMA user_version` is the number of the last
- * migration applied. Later domains append their own files (002_…, 003_…); none edits an earlier one.
+ * migration applied. Later domains append their own files (004_…); none edits an earlier one.
  */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'init', sql: m001 }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'init', sql: m001 },
+  { version: 2, name: 'pool', sql: m002 },
+  { version: 3, name: 'generation', sql: m003 },
+];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -1,0 +1,3 @@
+import type { Engine } from '../engine';
+
+export function registerPoolJobKinds(_engine: Engine): void {}

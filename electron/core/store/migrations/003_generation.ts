@@ -1,0 +1,2 @@
+// Schema 3: teachers and trace generation.
+export const sql = /* sql */ ``;

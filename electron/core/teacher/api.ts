@@ -1,0 +1,4 @@
+import { router } from '../api/trpc';
+
+/** Teachers and trace generation API. */
+export const teacherRouter = router({});

@@ -1,0 +1,3 @@
+import type { Engine } from '../engine';
+
+export function registerTeacherJobKinds(_engine: Engine): void {}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { Verdict } from './types';
+
+export const DEFAULT_JUDGE_PROMPT = `You are grading a student's final answer against the reference answer of a math problem.
+
+Problem:
+{{question}}
+
+Reference answer:
+{{reference}}
+
+Student's attempt:
+{{answer}}
+
+Decide whether the attempt's final answer is mathematically equivalent to the reference answer.
+Ignore formatting, units written or omitted, and the working that leads to the answer.
+Explain briefly, then end your reply with a last line that is exactly "Yes" or "No".`;
+
+export interface JudgeCache {
+  get(key: string): Verdict | undefined;
+  set(key: string, v: Verdict): void;
+}
+
+/** Process-local cache; the project store provides a persistent one with the same interface. */
+export class MemoryJudgeCache implements JudgeCache {
+  private map = new Map<string, Verdict>();
+  get(key: string): Verdict | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, v: Verdict): void {
+    this.map.set(key, v);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export type JudgeOptions = {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+  /** Template with {{question}}, {{reference}} and {{answer}} placeholders. */
+  prompt?: string;
+  question: string;
+  reference: string;
+  answer: string;
+  fetchImpl?: typeof fetch;
+  cache?: JudgeCache;
+  timeoutMs?: number;
+  maxTokens?: number;
+};
+
+export function judgeCacheKey(o: Pick<JudgeOptions, 'question' | 'reference' | 'answer' | 'model' | 'prompt'>): string {
+  // Length-prefixed fields so that moving text between fields cannot produce the same key.
+  const parts = [o.question, o.reference, o.answer, o.model, o.prompt ?? DEFAULT_JUDGE_PROMPT];
+  return createHash('sha256').update(parts.map((p) => `${p.length}:${p}`).join('|')).digest('hex');
+}
+
+export function renderJudgePrompt(template: string, v: { question: string; reference: string; answer: string }): string {
+  return template.replace(/\{\{\s*(question|reference|answer)\s*\}\}/g, (_m, k: 'question' | 'reference' | 'answer') => v[k]);
+}
+
+const YES = /^(?:yes|y|true|correct|equivalent|是|对|正确)$/i;
+const NO = /^(?:no|n|false|incorrect|not equivalent|否|不是|错|错误|不正确)$/i;
+
+/**
+ * The judge's final Yes/No: the last line that is only a verdict word (markup stripped), else
+ * the last verdict word anywhere. Reasoning before the verdict often says "yes" and "no"
+ * in passing, so the end of the reply wins.
+ */
+export function parseYesNo(text: string): boolean | null {
+  const body = text.replace(/<think>[\s\S]*?<\/think>/g, '');
+  const lines = body.split(/\r?\n/).map((l) => l.replace(/[*_`#>"'“”「」【】[\]()（）]/g, '').replace(/^(?:final\s+)?(?:answer|verdict|judgement|judgment|答案|结论)\s*[:：]\s*/i, '').replace(/[.!。！\s]+$/g, '').trim()).filter(Boolean);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i] as string;
+    if (YES.test(l)) return true;
+    if (NO.test(l)) return false;
+    break; // only the last non-empty line counts as a verdict line
+  }
+  // Chinese 是 also means "is", so anywhere-in-text matching is English only.
+  const re = /\b(yes|no)\b/gi;
+  let last: boolean | null = null;
+  for (let m = re.exec(body); m; m = re.exec(body)) last = (m[1] ?? '').toLowerCase() === 'yes';
+  return last;
+}
+
+/** Ask an OpenAI-compatible endpoint whether `answer` matches `reference`. Never throws. */
+export async function judge(o: JudgeOptions): Promise<Verdict> {
+  const key = judgeCacheKey(o);
+  const hit = o.cache?.get(key);
+  if (hit) return hit;
+  const fetchImpl = o.fetchImpl ?? fetch;
+  const url = o.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '') + '/v1/chat/completions';
+  const content = renderJudgePrompt(o.prompt ?? DEFAULT_JUDGE_PROMPT, o);
+  let v: Verdict;
+  try {
+    const res = await fetchImpl(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}),
+        ...o.headers,
+      },
+      body: JSON.stringify({ model: o.model, messages: [{ role: 'user', content }], temperature: 0, max_tokens: o.maxTokens ?? 1024, stream: false }),
+      signal: AbortSignal.timeout(o.timeoutMs ?? 120_000),
+    });
+    if (!res.ok) {
+      const body = (await res.text().catch(() => '')).slice(0, 120);
+      // Server errors are not cached: a retry may succeed.
+      return { equivalent: null, method: 'judge', reason: `judge: HTTP ${res.status} from ${url}${body ? ` (${body})` : ''}`, extracted: null };
+    }
+    const json = (await res.json()) as { choices?: { message?: { content?: string | null; reasoning_content?: string | null } }[] };
+    const msg = json.choices?.[0]?.message;
+    const text = msg?.content ?? '';
+    if (!text.trim()) return { equivalent: null, method: 'judge', reason: 'judge: empty reply from the model', extracted: null };
+    const yn = parseYesNo(text);
+    if (yn === null) {
+      return { equivalent: null, method: 'judge', reason: `judge: reply did not end with Yes or No ('${text.trim().slice(-60)}')`, extracted: null };
+    }
+    v = { equivalent: yn, method: 'judge', reason: `judge: ${o.model} said ${yn ? 'Yes' : 'No'}`, extracted: null };
+  } catch (e) {
+    return { equivalent: null, method: 'judge', reason: `judge: request to ${url} failed (${(e as Error).message})`, extracted: null };
+  }
+  o.cache?.set(key, v);
+  return v;
+}
