@@ -1,0 +1,71 @@
+"""Command line entry point: ``python -m distillery_worker <command>``.
+
+Subcommands are registered in ``build_parser``; each one is a function that takes the parsed
+arguments and returns an exit code. Heavy imports (torch, transformers) happen inside the
+command functions so that ``--help`` and ``env`` stay fast and robust.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+
+def _cmd_env(args: argparse.Namespace) -> int:
+    from distillery_worker.env import collect_env, format_env
+
+    info = collect_env()
+    if args.json:
+        sys.stdout.write(json.dumps(info) + "\n")
+    else:
+        sys.stdout.write(format_env(info))
+    return 0
+
+
+def _cmd_tiny_model(args: argparse.Namespace) -> int:
+    from transformers.utils import logging as hf_logging
+
+    from distillery_worker.testing import build_tiny_model
+
+    hf_logging.disable_progress_bar()
+    out = build_tiny_model(args.out, seed=args.seed)
+    if args.json:
+        sys.stdout.write(json.dumps({"path": str(out)}) + "\n")
+    else:
+        sys.stdout.write(f"tiny Qwen2 model written to {out}\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m distillery_worker",
+        description="Distillery Python worker (training and model export).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p_env = sub.add_parser("env", help="report Python, torch, CUDA, GPUs and library versions")
+    p_env.add_argument("--json", action="store_true", help="print one JSON object")
+    p_env.set_defaults(func=_cmd_env)
+
+    p_tiny = sub.add_parser(
+        "tiny-model",
+        help="build a tiny random Qwen2 causal LM with a freshly trained tokenizer (for tests)",
+    )
+    p_tiny.add_argument("--out", required=True, help="output folder (created if missing)")
+    p_tiny.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p_tiny.add_argument("--json", action="store_true", help='print {"path": ...} as JSON')
+    p_tiny.set_defaults(func=_cmd_tiny_model)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
