@@ -29,7 +29,7 @@ export default tseslint.config(
     files: ['electron/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false }],
     },
   },
   {

@@ -107,12 +107,10 @@ describe('job runner', () => {
     const first = run('start', String(N), '25');
     // Wait until some but not all items are committed, then kill without warning.
     const watcher = openProject(dir);
-    let done = 0;
     for (let i = 0; i < 400; i++) {
       await new Promise((r) => setTimeout(r, 25));
       const row = watcher.db.prepare("SELECT done FROM jobs WHERE kind = 'test.counter'").get() as { done: number } | undefined;
-      done = row?.done ?? 0;
-      if (done >= 10) break;
+      if ((row?.done ?? 0) >= 10) break;
     }
     first.kill('SIGKILL');
     const r1 = await first;

@@ -18,7 +18,7 @@ export type Node =
 const FUNCS = new Set(['sin', 'cos', 'tan', 'ln', 'log', 'exp', 'arcsin', 'arccos', 'arctan', 'sec', 'csc', 'cot']);
 const GREEK = new Set([
   'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'lambda', 'mu', 'nu',
-  'xi', 'rho', 'sigma', 'tau', 'phi', 'varphi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Sigma', 'Phi', 'Psi', 'Omega',
+  'xi', 'rho', 'sigma', 'tau', 'phi', 'varphi', 'chi', 'psi', 'omega', 'hbar', 'ell', 'varrho', 'upsilon', 'kappa', 'iota', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Sigma', 'Phi', 'Psi', 'Omega',
 ]);
 
 type Tok = { t: string; v?: string };
@@ -83,7 +83,7 @@ class Parser {
     }
   }
   private startsAtom(t: string): boolean {
-    return t === 'num' || t === 'id' || t === '(' || t === '{' || t === '\\frac' || t === '\\sqrt' || t === '\\pi' ||
+    return t === 'num' || t === 'id' || t === '(' || t === '{' || t === '[' || t === '\\frac' || t === '\\sqrt' || t === '\\pi' ||
       t === '\\infty' || t === '\\lfloor' || t === '\\lceil' || (t.startsWith('\\') && (FUNCS.has(t.slice(1)) || GREEK.has(t.slice(1))));
   }
   private unary(): Node {
@@ -125,10 +125,13 @@ class Parser {
       case 'id': {
         let name = t.v ?? '';
         if (this.peek()?.t === '_') { this.p++; name += '_' + this.subscript(); }
+        // A lone e is Euler's number; where it means a charge both sides still read it alike.
+        if (name === 'e') return { k: 'num', v: Math.E, decimal: false, int: null };
         return { k: 'var', name };
       }
       case '(': { const n = this.sum(); this.expect(')'); return n; }
       case '{': { const n = this.sum(); this.expect('}'); return n; }
+      case '[': { const n = this.sum(); this.expect(']'); return n; }
       case '\\frac': { const a = this.arg(); const b = this.arg(); return { k: 'op', op: '/', a, b }; }
       case '\\sqrt': {
         if (this.peek()?.t === '[') {

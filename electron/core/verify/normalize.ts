@@ -57,7 +57,7 @@ export function normalize(input: string, light = false): Norm {
   s = s.replace(/\\(?:displaystyle|textstyle|left|right|bigl|bigr|Bigl|Bigr|big|Big|middle)(?![a-zA-Z])/g, '');
   s = s.replace(/\\[dt]frac(?![a-zA-Z])/g, '\\frac');
   // LaTeX thousands separators: 1{,}000 and 1\,000.
-  s = s.replace(/(\d)\{,\}(?=\d{3})/g, '$1').replace(/(\d)\\[,;!:]\s*(?=\d{3}(?!\d))/g, '$1');
+  s = s.replace(/(\d)\{,\}(?=\d{3})/g, '$1').replace(/(\d),\\!\s*(?=\d{3}(?!\d))/g, '$1').replace(/(\d)\\[,;!:]\s*(?=\d{3}(?!\d))/g, '$1');
   s = s.replace(/\\[,;!:>]|\\q?quad(?![a-zA-Z])|~/g, ' ');
   s = s.replace(/\\(?:le|leq|leqslant)(?![a-zA-Z])/g, '\\le ').replace(/\\(?:ge|geq|geqslant)(?![a-zA-Z])/g, '\\ge ');
   s = s.replace(/\\neq?(?![a-zA-Z])/g, '\\ne ');
