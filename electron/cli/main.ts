@@ -3,6 +3,7 @@ import { appVersion } from '../core/util/root';
 import { runProject } from './commands/project';
 import { runServe } from './commands/serve';
 import { runCheck } from './commands/check';
+import { runVerify } from './commands/verify';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -23,6 +24,9 @@ Commands:
         Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
   check --batch FILE [--json]
         Check JSON lines {"answer":...,"reference":...}; one verdict line per input line.
+  verify PROJECT [--judge TEACHER] [--mode fallback|always|never] [--unchecked] [--json]
+        Check every trace's final answer against its question's reference (rules, then the judge
+        when the rules cannot decide, or always); stores verdict, method and reason per trace.
 
 Options:
   --help, -h      Show this help.
@@ -50,6 +54,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runProject(rest, io);
       case 'check':
         return await runCheck(rest, io);
+      case 'verify':
+        return await runVerify(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;

@@ -1,6 +1,7 @@
 import type { Engine } from './engine';
 import { registerPoolJobKinds } from './pool/kinds';
 import { registerTeacherJobKinds } from './teacher/kinds';
+import { registerVerificationJobKinds } from './verification/kinds';
 
 /**
  * Every durable job kind the engine knows. Each domain registers its own, so that all hosts — desktop,
@@ -9,4 +10,5 @@ import { registerTeacherJobKinds } from './teacher/kinds';
 export function registerJobKinds(engine: Engine): void {
   registerPoolJobKinds(engine);
   registerTeacherJobKinds(engine);
+  registerVerificationJobKinds(engine);
 }

@@ -9,6 +9,7 @@ import { projectStats } from '../store/stats';
 import { appVersion } from '../util/root';
 import { poolRouter } from '../pool/api';
 import { teacherRouter } from '../teacher/api';
+import { verificationRouter } from '../verification/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });
@@ -71,6 +72,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   pool: poolRouter,
   teacher: teacherRouter,
+  verification: verificationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -55,7 +55,10 @@ export interface JobKind<P = unknown> {
   params: z.ZodType<P>;
   /** How many items may run at once; a function lets a kind adapt (e.g. `auto` concurrency). */
   concurrency?: number | ((params: P) => number);
-  /** Lists the work once, when the job starts for the first time. Keys must be unique. */
+  /**
+   * Lists the work once, when the job starts for the first time. Keys must be unique. Read rows with
+   * `.all()`, not `.iterate()`: the runner writes the items while the generator runs.
+   */
   plan(project: Project, params: P): Iterable<PlannedItem>;
   run(item: JobItem, ctx: ItemContext<P>): Promise<void>;
   label?(params: P): string;

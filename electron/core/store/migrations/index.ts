@@ -1,6 +1,7 @@
 import { sql as m001 } from './001_init';
 import { sql as m002 } from './002_pool';
 import { sql as m003 } from './003_generation';
+import { sql as m004 } from './004_verification';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'init', sql: m001 },
   { version: 2, name: 'pool', sql: m002 },
   { version: 3, name: 'generation', sql: m003 },
+  { version: 4, name: 'verification', sql: m004 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { JobKind } from '../jobs';
+import type { Project } from '../store/project';
+import { getTeacher } from '../teacher/store';
+import { resolveKey } from '../teacher/secrets';
+import { verify, type Verdict, type VerifyOptions } from '../verify';
+import { UserError } from '../util/errors';
+import { saveVerdict, SqliteJudgeCache } from './store';
+
+export const verifyParams = z.object({
+  /** A registered teacher used as the LLM judge; without one only the rules run. */
+  judge: z.string().trim().min(1).optional(),
+  mode: z.enum(['fallback', 'always', 'never']).default('fallback'),
+  prompt: z.string().min(1).max(20_000).optional(),
+  /** 'unchecked' skips traces that already have a verdict. */
+  scope: z.enum(['unchecked', 'all']).default('all'),
+});
+export type VerifyParams = z.infer<typeof verifyParams>;
+
+interface TraceRow {
+  id: number;
+  answer: string | null;
+  thinking: string | null;
+  question: string;
+  reference: string | null;
+}
+
+function judgeConfig(project: Project, p: VerifyParams): VerifyOptions['judgeConfig'] {
+  if (!p.judge || p.mode === 'never') return undefined;
+  const t = getTeacher(project.db, p.judge);
+  const baseUrl = t.baseUrls[0];
+  if (!baseUrl) throw new UserError(`The judge "${p.judge}" has no endpoint; add its URL in the Teacher step.`, 'no_endpoint');
+  return {
+    baseUrl,
+    model: t.model,
+    apiKey: resolveKey(t.keyRef, t.name),
+    headers: t.headers,
+    prompt: p.prompt,
+    question: '',
+    cache: new SqliteJudgeCache(project.db),
+  };
+}
+
+/** Checks one trace against its question's reference answer. */
+export async function checkTrace(project: Project, row: TraceRow, p: VerifyParams): Promise<Verdict> {
+  if (row.reference === null || row.reference.trim() === '') {
+    return { equivalent: null, method: 'none', reason: 'the question has no reference answer', extracted: null };
+  }
+  const response = row.answer ?? '';
+  if (response.trim() === '') return { equivalent: null, method: 'none', reason: 'the trace has no final answer', extracted: null };
+  const cfg = judgeConfig(project, p);
+  return verify(response, row.reference, { judge: p.mode, judgeConfig: cfg ? { ...cfg, question: row.question } : undefined });
+}
+
+const SELECT = `SELECT t.id, t.answer, t.thinking, q.question, q.answer AS reference
+  FROM traces t JOIN questions q ON q.id = t.question_id WHERE t.status = 'done'`;
+
+/** Re-runs the check of one trace (after a reviewer edits its answer) and stores the verdict. */
+export async function recheckTrace(project: Project, traceId: number, p: Partial<VerifyParams> = {}): Promise<Verdict> {
+  const row = project.db.prepare(`${SELECT} AND t.id = ?`).get(traceId) as TraceRow | undefined;
+  if (!row) throw new UserError(`There is no finished trace ${traceId} in this project.`, 'not_found');
+  const params = verifyParams.parse(p);
+  const v = await checkTrace(project, row, params);
+  saveVerdict(project.db, traceId, v, v.method === 'judge' ? (params.judge ?? null) : null);
+  return v;
+}
+
+/** The verification job: a verdict (equivalent, method, reason) for every finished trace. */
+export const verifyKind: JobKind<VerifyParams> = {
+  kind: 'verify',
+  params: verifyParams,
+  concurrency: (p) => (p.judge && p.mode !== 'never' ? 8 : 1),
+  label: (p) => (p.judge && p.mode !== 'never' ? `check answers (judge: ${p.judge}, ${p.mode})` : 'check answers (rules)'),
+  *plan(project, p) {
+    const sql = p.scope === 'unchecked' ? `${SELECT} AND t.id NOT IN (SELECT trace_id FROM verdicts) ORDER BY t.id` : `${SELECT} ORDER BY t.id`;
+    // .all(), not .iterate(): the runner inserts the items while this generator runs.
+    for (const r of project.db.prepare(sql).all() as { id: number }[]) yield { key: String(r.id), payload: r.id };
+  },
+  async run(item, ctx) {
+    const id = item.payload as number;
+    const row = ctx.project.db.prepare(`${SELECT} AND t.id = ?`).get(id) as TraceRow | undefined;
+    if (!row) {
+      ctx.complete(); // the trace was deleted since the job was planned
+      return;
+    }
+    const v = await checkTrace(ctx.project, row, ctx.params);
+    ctx.complete(() => saveVerdict(ctx.project.db, id, v, v.method === 'judge' ? (ctx.params.judge ?? null) : null), { equivalent: v.equivalent, method: v.method });
+  },
+};
