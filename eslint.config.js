@@ -37,6 +37,34 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', coreForbidden] },
   },
   {
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/host/**', '../host/*'], message: 'electron/main reaches the engine through electron/core, not the browser-mode host.' },
+            { group: ['**/cli/**', '../cli/*'], message: 'electron/main may not import the CLI.' },
+            { group: ['**/renderer/**'], message: 'electron/main may not import the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/main/policy.ts', 'electron/main/policy.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'policy.ts holds pure rules, testable without Electron.' }] }] },
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!electron$|trpc-electron/main$).*', message: 'The preload exposes only the transport: it may import electron and trpc-electron/main, nothing else.' }] },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
