@@ -172,14 +172,24 @@ function scalarCore(a: Norm, r: Norm, ta: string, tr: string, relTol: number): O
   return fastCompare(a, r, ta, tr, relTol) ?? engineCompare(a, r, ta, tr, relTol);
 }
 
+/** SI digit groups: "1 000 000" is one number. */
+function siGroups(s: string): string {
+  return /^[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s) ? s.replace(/ /g, '') : s;
+}
+
 /** Compare two scalar answers (no top-level list structure). */
 export function compareScalar(ansRaw: string, refRaw: string, relTol: number): Outcome {
   const a = normalize(ansRaw);
   const r = normalize(refRaw);
-  const ta = stripThousands(a.text);
-  const tr = stripThousands(r.text);
+  const ta = stripThousands(siGroups(a.text));
+  const tr = stripThousands(siGroups(r.text));
   if (!ta) return { equivalent: null, method: 'none', reason: 'empty answer after normalisation' };
   if (!tr) return { equivalent: null, method: 'none', reason: 'empty reference after normalisation' };
+  const spaced = /(?<![_^]\d*)\d\s+\d/; // log_2 8 is fine
+  if (spaced.test(ta) || spaced.test(tr)) {
+    // "1 2" could be 12, 1·2 or a list: refuse to guess.
+    return { equivalent: null, method: 'none', reason: `ambiguous space between digits in '${(spaced.test(ta) ? ta : tr).slice(0, 40)}'` };
+  }
   // Base-n literals (52_8) are names, not products: compare them as strings.
   const base = /^\d+_\{?\w+\}?$/;
   if (base.test(ta) || base.test(tr)) {

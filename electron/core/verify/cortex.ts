@@ -16,12 +16,45 @@ type Boxed = NonNullable<ReturnType<ComputeEngine['parse']>>;
 /** Parsed expressions are cached because the same reference is checked against many answers. */
 const cache = new Map<string, Boxed | null>();
 
+/**
+ * The engine reports some canonicalisation failures with console.error; for a checker that
+ * runs inside a CLI or over 60K traces that is noise, and the failure already shows as an
+ * invalid expression. Calls are synchronous, so swapping the console briefly is safe.
+ */
+function quiet<T>(fn: () => T): T {
+  const saved = console.error;
+  console.error = () => {};
+  try {
+    return fn();
+  } finally {
+    console.error = saved;
+  }
+}
+
+/** Cheap structural check so that garbage never costs an engine parse. */
+function balanced(s: string): boolean {
+  let brace = 0;
+  let paren = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '{') brace++;
+    else if (c === '}' && --brace < 0) return false;
+    else if (c === '(') paren++;
+    else if (c === ')' && --paren < 0) return false;
+  }
+  return brace === 0 && paren === 0 && !/[\^_]\s*$|^\s*[\^_=]/.test(s);
+}
+
 export function ceParse(latex: string): Boxed | null {
   const hit = cache.get(latex);
   if (hit !== undefined) return hit;
   let out: Boxed | null;
   try {
-    const e = ce().parse(latex);
+    const e = balanced(latex) ? quiet(() => ce().parse(latex)) : null;
     out = e && e.isValid ? e : null;
   } catch {
     out = null;
@@ -44,7 +77,7 @@ export function ceEval(e: Boxed, env: Record<string, number>): { re: number; im:
   try {
     const subs: Record<string, Boxed> = {};
     for (const [k, v] of Object.entries(env)) subs[k] = ce().number(v);
-    const x = Object.keys(subs).length ? e.subs(subs).N() : e.N();
+    const x = quiet(() => (Object.keys(subs).length ? e.subs(subs).N() : e.N()));
     const re = x.re;
     const im = x.im;
     if (typeof re !== 'number' || Number.isNaN(re)) return null;
@@ -57,8 +90,7 @@ export function ceEval(e: Boxed, env: Record<string, number>): { re: number; im:
 /** The engine's own symbolic judgement, used when numeric evaluation is impossible. */
 export function ceIsEqual(a: Boxed, b: Boxed): boolean | undefined {
   try {
-    if (a.isSame(b)) return true;
-    return a.isEqual(b);
+    return quiet(() => (a.isSame(b) ? true : a.isEqual(b)));
   } catch {
     return undefined;
   }

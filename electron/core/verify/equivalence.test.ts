@@ -60,3 +60,40 @@ describe('checkEquivalence: verdict details', () => {
     );
   });
 });
+
+describe('checkEquivalence: properties', () => {
+  it('integers are equal exactly when their values are', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.bigInt({ min: -5n, max: 5n }), (n, d) => {
+        return checkEquivalence(String(n), String(n + d)).equivalent === (d === 0n);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('a fraction equals its decimal form and not its reciprocal', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 1, max: 999 }), (a, b) => {
+        const frac = `\\frac{${a}}{${b}}`;
+        const ok = checkEquivalence((a / b).toPrecision(12), frac).equivalent === true;
+        const swapped = checkEquivalence(`\\frac{${b}}{${a}}`, frac).equivalent === (a === b);
+        return ok && swapped;
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('lists match in any order, tuples only in order', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: -50, max: 50 }), { minLength: 2, maxLength: 6 }), (xs) => {
+        const rev = [...xs].reverse();
+        return (
+          checkEquivalence(rev.join(', '), xs.join(', ')).equivalent === true &&
+          checkEquivalence(`(${rev.join(',')})`, `(${xs.join(',')})`).equivalent === false
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

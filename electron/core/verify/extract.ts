@@ -89,7 +89,7 @@ function extractInner(input: string): Extraction {
   if (boxed) return { extracted: cap(boxed.body.trim()), how: how + (boxed.balanced ? 'boxed' : 'boxed-unbalanced') };
 
   const lines = s.split(/\r?\n/);
-  const marker = /(?:final\s+answer|answer|最终答案|答案)\s*(?:is)?\s*[:：]/i;
+  const marker = /(?:final\s+answer|answer|最终答案|答案)\s*(?:is)?\s*[:：]|(?:最终答案|答案)\s*(?:是|为)/i;
   for (let i = lines.length - 1; i >= 0 && i >= lines.length - 200; i--) {
     const line = lines[i] ?? '';
     const m = marker.exec(line);
@@ -102,7 +102,7 @@ function extractInner(input: string): Extraction {
       return letter ? { extracted: letter, how: how + 'answer-line+choice' } : { extracted: cap(c), how: how + 'answer-line' };
     }
   }
-  const is = /(?:final answer|answer)\s+is\s*[:：]?\s*([^\n]+)/gi;
+  const is = /(?:final answer|answer|correct (?:option|choice))\s+is\s*[:：]?\s*([^\n]+)/gi;
   let last: string | null = null;
   for (let m = is.exec(s); m; m = is.exec(s)) last = m[1] ?? null;
   if (last !== null) {

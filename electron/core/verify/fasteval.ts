@@ -78,7 +78,11 @@ class Parser {
       const t = this.peek()?.t;
       if (t === '*' || t === '\\cdot' || t === '\\times') { this.p++; a = { k: 'op', op: '*', a, b: this.unary() }; }
       else if (t === '/' || t === '\\div') { this.p++; a = { k: 'op', op: '/', a, b: this.unary() }; }
-      else if (t !== undefined && this.startsAtom(t)) a = { k: 'op', op: '*', a, b: this.power() };
+      else if (t !== undefined && this.startsAtom(t)) {
+        // "2 3" is not 6: two juxtaposed literals are a formatting accident, not a product.
+        if (t === 'num' && this.toks[this.p - 1]?.t === 'num') throw new Unsupported('juxtaposed numbers');
+        a = { k: 'op', op: '*', a, b: this.power() };
+      }
       else return a;
     }
   }
