@@ -10,6 +10,7 @@ import { appVersion } from '../util/root';
 import { poolRouter } from '../pool/api';
 import { teacherRouter } from '../teacher/api';
 import { verificationRouter } from '../verification/api';
+import { localServeRouter } from '../localserve/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });
@@ -73,6 +74,7 @@ export const appRouter = router({
   pool: poolRouter,
   teacher: teacherRouter,
   verification: verificationRouter,
+  localServers: localServeRouter,
 });
 
 export type AppRouter = typeof appRouter;

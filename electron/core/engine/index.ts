@@ -3,6 +3,7 @@ import { JobRunner, type JobKind, type JobProgress } from '../jobs';
 import { createProject, openProject, type Project } from '../store/project';
 import { rememberProject } from '../store/registry';
 import { createSampleProject } from '../sample';
+import { LocalServers } from '../localserve/manager';
 
 /** What the host around the engine can do (a native dialog in Electron; nothing in browser mode). */
 export interface HostCapabilities {
@@ -23,6 +24,8 @@ export class Engine {
   private current: { project: Project; runner: JobRunner } | null = null;
   private readonly kinds: JobKind<never>[] = [];
   private readonly events = new EventEmitter();
+  /** Local model servers; stopped when the project closes. */
+  readonly localServers = new LocalServers();
 
   constructor(readonly host: HostCapabilities) {
     this.events.setMaxListeners(0);
@@ -61,6 +64,7 @@ export class Engine {
   async close(): Promise<void> {
     const c = this.current;
     this.current = null;
+    await this.localServers.stopAll();
     if (!c) return;
     await c.runner.close();
     c.project.close();
