@@ -4,6 +4,10 @@ import { runProject } from './commands/project';
 import { runServe } from './commands/serve';
 import { runCheck } from './commands/check';
 import { runVerify } from './commands/verify';
+import { runImport } from './commands/import';
+import { runEvalset } from './commands/evalset';
+import { runDedupCommand } from './commands/dedup';
+import { runDecontaminate } from './commands/decontaminate';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -20,6 +24,16 @@ Commands:
         Create the sample project: 320 generated questions over 8 domains, with a Chinese subset.
   project info DIR [--json]
         Counts per stage: questions, domains, traces, selected, accepted.
+  import PROJECT FILE [--format auto|jsonl|json|csv|tsv|parquet] [--shape auto|plain|s1k|sharegpt|alpaca]
+         [--map question=COL,answer=COL,solution=COL,domain=COL,id=COL,thinking=COL,attempt=COL]
+         [--source NAME] [--report] [--dry-run] [--json]
+        Import a question pool (also .gz). Every row ends imported, duplicate or rejected (with its line).
+  evalset add PROJECT NAME FILE [--map ...] [--replace] [--json] | evalset list PROJECT | evalset remove PROJECT NAME
+        Register evaluation sets for decontamination.
+  dedup PROJECT [--threshold 0.8] [--json]
+        Exact and near (MinHash LSH) deduplication of the pool.
+  decontaminate PROJECT [--ngram 8] [--json]
+        Flag and exclude pool questions that share an n-gram with a registered evaluation set.
   check ANSWER REFERENCE [--json]
         Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
   check --batch FILE [--json]
@@ -56,6 +70,14 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runCheck(rest, io);
       case 'verify':
         return await runVerify(rest, io);
+      case 'import':
+        return await runImport(rest, io);
+      case 'evalset':
+        return await runEvalset(rest, io);
+      case 'dedup':
+        return await runDedupCommand(rest, io);
+      case 'decontaminate':
+        return await runDecontaminate(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;

@@ -39,9 +39,9 @@ function isWordChar(c: number): boolean {
 
 /**
  * Splits normalised text into tokens without allocating substrings: runs of letters/digits, LaTeX
- * commands (\frac) and single symbols. Each token is hashed with FNV-1a as it is scanned.
+ * commands (\frac) and (unless `wordsOnly`) single symbols. Each token is hashed with FNV-1a as it is scanned.
  */
-export function tokenize(norm: string, withOffsets = false): Tokens {
+export function tokenize(norm: string, withOffsets = false, wordsOnly = false): Tokens {
   const n = norm.length;
   const hashes = new Uint32Array(n + 1);
   const starts = withOffsets ? new Uint32Array(n + 1) : EMPTY;
@@ -69,8 +69,9 @@ export function tokenize(norm: string, withOffsets = false): Tokens {
         i++;
       }
     } else {
-      h = Math.imul(h ^ c, 0x01000193);
       i++;
+      if (wordsOnly) continue;
+      h = Math.imul(h ^ c, 0x01000193);
     }
     hashes[count] = h >>> 0;
     if (withOffsets) {

@@ -1,0 +1,129 @@
+import { openProject } from '../../core/store/project';
+import { getTeacher, listTeachers, publicTeacher, removeTeacher, saveTeacher } from '../../core/teacher/store';
+import { testTeacher } from '../../core/teacher/probe';
+import { discover } from '../../core/teacher/probe';
+import { parse } from '../args';
+import { UsageError, type CliIO } from '../io';
+
+function num(command: string, name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${command}: --${name} must be a number of 0 or more, not "${v}".`);
+  return n;
+}
+
+/** `teacher add|test|list|remove|discover`. */
+export async function runTeacher(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'add': {
+      const { values, positionals } = parse(
+        'teacher add',
+        rest,
+        {
+          name: { type: 'string' },
+          url: { type: 'string', multiple: true },
+          model: { type: 'string' },
+          'key-env': { type: 'string' },
+          preset: { type: 'string' },
+          header: { type: 'string', multiple: true },
+          system: { type: 'string' },
+          'price-input': { type: 'string' },
+          'price-output': { type: 'string' },
+          json: { type: 'boolean' },
+        },
+        ['PROJECT'],
+      );
+      const name = values.name as string | undefined;
+      const urls = values.url as string[] | undefined;
+      const model = values.model as string | undefined;
+      if (!name || !urls?.length || !model) throw new UsageError('teacher add: --name, --url and --model are required (usage: distillery teacher add PROJECT --name NAME --url URL --model MODEL [--key-env VAR]).');
+      const headers: Record<string, string> = {};
+      for (const h of (values.header as string[] | undefined) ?? []) {
+        const i = h.indexOf(':');
+        if (i <= 0) throw new UsageError(`teacher add: --header must look like "Name: value", not "${h}".`);
+        headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+      }
+      for (const u of urls) {
+        try {
+          new URL(u);
+        } catch {
+          throw new UsageError(`teacher add: "${u}" is not a URL; give the server's base URL, e.g. http://127.0.0.1:8000/v1.`);
+        }
+      }
+      const p = openProject(positionals[0] as string);
+      try {
+        const t = saveTeacher(p.db, {
+          name,
+          baseUrls: urls,
+          model,
+          keyEnv: values['key-env'] as string | undefined,
+          preset: (values.preset as string | undefined) ?? null,
+          headers,
+          systemPrompt: (values.system as string | undefined) ?? null,
+          priceInput: num('teacher add', 'price-input', values['price-input'] as string | undefined) ?? null,
+          priceOutput: num('teacher add', 'price-output', values['price-output'] as string | undefined) ?? null,
+        });
+        io.stdout(values.json ? JSON.stringify(publicTeacher(t)) : `Saved teacher "${t.name}": ${t.model} at ${t.baseUrls.join(', ')}`);
+      } finally {
+        p.close();
+      }
+      return 0;
+    }
+    case 'test': {
+      const { values, positionals } = parse('teacher test', rest, { name: { type: 'string' }, json: { type: 'boolean' } }, ['PROJECT']);
+      if (!values.name) throw new UsageError('teacher test: --name is required.');
+      const p = openProject(positionals[0] as string);
+      let t;
+      try {
+        t = getTeacher(p.db, values.name as string);
+      } finally {
+        p.close();
+      }
+      const reports = await testTeacher(t);
+      const ok = reports.every((r) => r.ok);
+      if (values.json) io.stdout(JSON.stringify({ teacher: t.name, model: t.model, ok, endpoints: reports }));
+      else
+        for (const r of reports) {
+          io.stdout(
+            r.ok
+              ? `${r.endpoint}: ok in ${r.latencyMs} ms (first token ${r.firstTokenMs ?? '-'} ms); reasoning: ${r.reasoning ?? 'none'}; context: ${r.contextLength ?? 'not reported'}; finish: ${r.finishReason}`
+              : `${r.endpoint}: FAILED: ${r.error}`,
+          );
+        }
+      return ok ? 0 : 1;
+    }
+    case 'list': {
+      const { values, positionals } = parse('teacher list', rest, { json: { type: 'boolean' } }, ['PROJECT']);
+      const p = openProject(positionals[0] as string);
+      try {
+        for (const t of listTeachers(p.db)) io.stdout(values.json ? JSON.stringify(publicTeacher(t)) : `${t.name}\t${t.model}\t${t.baseUrls.join(',')}`);
+      } finally {
+        p.close();
+      }
+      return 0;
+    }
+    case 'remove': {
+      const { values, positionals } = parse('teacher remove', rest, { name: { type: 'string' } }, ['PROJECT']);
+      if (!values.name) throw new UsageError('teacher remove: --name is required.');
+      const p = openProject(positionals[0] as string);
+      try {
+        const removed = removeTeacher(p.db, values.name as string);
+        io.stdout(removed ? `Removed teacher "${values.name}".` : `There is no teacher named "${values.name}".`);
+        return removed ? 0 : 1;
+      } finally {
+        p.close();
+      }
+    }
+    case 'discover': {
+      const { values } = parse('teacher discover', rest, { json: { type: 'boolean' } }, []);
+      const found = await discover();
+      if (values.json) for (const s of found) io.stdout(JSON.stringify(s));
+      else if (!found.length) io.stdout('No local server answered on ports 8000, 30000, 11434, 8080, 1234, 8001.');
+      else for (const s of found) io.stdout(`${s.baseUrl}  (${s.server})  ${s.models.map((m) => m.id).join(', ')}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(sub ? `teacher: unknown subcommand "${sub}" (use add, test, list, remove or discover).` : 'teacher: missing subcommand (use add, test, list, remove or discover).');
+  }
+}

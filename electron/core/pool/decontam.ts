@@ -1,0 +1,266 @@
+import path from 'node:path';
+import type { Project } from '../store/project';
+import { UserError } from '../util/errors';
+import { openFile, type Format } from './readers';
+import { detectShape, mapRecord, resolveMapping, type Mapping, type Shape } from './shapes';
+import { fmix32, normalizeText, tokenize, type Tokens } from './text';
+
+/**
+ * Decontamination: a pool question that shares an n-gram of words (default 8, as in s1) with an item
+ * of a registered evaluation set is flagged, excluded from training ("contaminated: SET#ITEM") and
+ * listed with the item and the overlapping text.
+ */
+export interface EvalItem {
+  evalset: string;
+  item: number;
+  text: string;
+}
+
+export interface Flag {
+  index: number;
+  evalset: string;
+  item: number;
+  overlap: string;
+  grams: number;
+}
+
+/** Two independent 32-bit hashes of the n tokens from `i`, packed into one exact 53-bit number. */
+function gramKey(t: Tokens, i: number, n: number): number {
+  let a = 0x811c9dc5;
+  let b = 0x2545f491;
+  for (let j = 0; j < n; j++) {
+    const h = t.hashes[i + j]!;
+    a = Math.imul(a ^ h, 0x01000193);
+    b = fmix32(b ^ Math.imul(h, 0x9e3779b1));
+  }
+  return (a >>> 11) * 4294967296 + (b >>> 0);
+}
+
+export const BOILERPLATE_ITEMS = 5;
+
+export class NgramIndex {
+  private readonly grams = new Map<number, number>();
+  private readonly whole = new Map<string, number>();
+  /** Items whose content (outside boilerplate) is shorter than n words: their content run, by its length. */
+  private readonly short = new Map<number, Map<number, number>>();
+  private pending: { idx: number; t: Tokens }[] = [];
+  readonly items: EvalItem[] = [];
+
+  constructor(readonly n: number) {
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`The n-gram size must be a whole number of words, at least 1, not ${n}.`, 'bad_ngram');
+  }
+
+  add(item: EvalItem): void {
+    const idx = this.items.push(item) - 1;
+    const norm = normalizeText(item.text);
+    const t = tokenize(norm, false, true);
+    // Items shorter than n words can only leak whole: match them by their normalised text.
+    if (t.count < this.n) {
+      if (t.count > 0 && !this.whole.has(norm)) this.whole.set(norm, idx);
+      return;
+    }
+    this.pending.push({ idx, t });
+  }
+
+  /**
+   * Indexes the added items. An n-gram held by more than BOILERPLATE_ITEMS items is an instruction
+   * appended to every item ("Please reason step by step, …"), not content: every n-gram touching such
+   * a span is left out, so that a pool question with the same instruction is not flagged for it.
+   */
+  private build(): void {
+    if (!this.pending.length) return;
+    const n = this.n;
+    const spread = new Map<number, number>();
+    const keys = this.pending.map(({ t }) => {
+      const k = new Float64Array(t.count - n + 1);
+      for (let i = 0; i + n <= t.count; i++) k[i] = gramKey(t, i, n);
+      for (const x of new Set(k)) spread.set(x, (spread.get(x) ?? 0) + 1);
+      return k;
+    });
+    this.pending.forEach(({ idx, t }, j) => {
+      const k = keys[j]!;
+      const covered = new Uint8Array(t.count);
+      for (let i = 0; i < k.length; i++) if (spread.get(k[i]!)! > BOILERPLATE_ITEMS) covered.fill(1, i, i + n);
+      let run = 0;
+      let best = 0;
+      let bestEnd = 0;
+      for (let i = 0; i < t.count; i++) {
+        run = covered[i] ? 0 : run + 1;
+        if (run > best) [best, bestEnd] = [run, i + 1];
+        if (run >= n && !this.grams.has(k[i - n + 1]!)) this.grams.set(k[i - n + 1]!, idx);
+      }
+      if (best > 0 && best < n) {
+        let m = this.short.get(best);
+        if (!m) this.short.set(best, (m = new Map()));
+        m.set(gramKey(t, bestEnd - best, best), idx);
+      }
+    });
+    this.pending = [];
+  }
+
+  /** The evaluation item this text overlaps most (by shared n-grams), with the overlapping span. */
+  match(text: string): Omit<Flag, 'index'> | null {
+    this.build();
+    const norm = normalizeText(text);
+    const w = this.whole.get(norm);
+    if (w !== undefined) return { evalset: this.items[w]!.evalset, item: this.items[w]!.item, overlap: norm, grams: 1 };
+    const t = tokenize(norm, true, true);
+    const n = this.n;
+    if (t.count < n) return null;
+    let counts: Map<number, number> | null = null;
+    let firstAt: Map<number, number> | null = null;
+    for (let i = 0; i + n <= t.count; i++) {
+      const idx = this.grams.get(gramKey(t, i, n));
+      if (idx === undefined) continue;
+      counts ??= new Map();
+      firstAt ??= new Map();
+      counts.set(idx, (counts.get(idx) ?? 0) + 1);
+      if (!firstAt.has(idx)) firstAt.set(idx, i);
+    }
+    if (!counts || !firstAt) {
+      for (const [m, map] of this.short) {
+        for (let i = 0; i + m <= t.count; i++) {
+          const idx = map.get(gramKey(t, i, m));
+          if (idx !== undefined) return { evalset: this.items[idx]!.evalset, item: this.items[idx]!.item, overlap: norm.slice(t.starts[i], t.ends[i + m - 1]), grams: 1 };
+        }
+      }
+      return null;
+    }
+    let best = -1;
+    let bestN = 0;
+    for (const [idx, c] of counts) if (c > bestN || (c === bestN && idx < best)) [best, bestN] = [idx, c];
+    // The overlapping text: the first run of consecutive n-grams shared with that item.
+    const start = firstAt.get(best)!;
+    let end = start;
+    while (end + 1 + n <= t.count && this.grams.get(gramKey(t, end + 1, n)) !== undefined) end++;
+    const overlap = norm.slice(t.starts[start], t.ends[end + n - 1]);
+    return { evalset: this.items[best]!.evalset, item: this.items[best]!.item, overlap, grams: bestN };
+  }
+}
+
+export function findContamination(texts: readonly string[], items: readonly EvalItem[], n = 8): Flag[] {
+  const index = new NgramIndex(n);
+  for (const it of items) index.add(it);
+  const out: Flag[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const m = index.match(texts[i]!);
+    if (m) out.push({ index: i, ...m });
+  }
+  return out;
+}
+
+// ---- evaluation sets in the project ----
+
+export interface EvalsetOptions {
+  format?: Format | 'auto';
+  shape?: Shape | 'auto';
+  mapping?: Mapping;
+  replace?: boolean;
+}
+
+/** Registers an evaluation set from any file the importer reads; its items are numbered by line (row). */
+export async function addEvalset(project: Project, name: string, file: string, opts: EvalsetOptions = {}): Promise<{ id: number; name: string; items: number; rejected: { line: number; reason: string }[] }> {
+  const clean = name.trim();
+  if (!/^[\w.\-+ ]{1,100}$/.test(clean)) throw new UserError(`"${name}" is not a usable evaluation set name; use letters, digits, dots, dashes or underscores (at most 100).`, 'bad_name');
+  const db = project.db;
+  const existing = db.prepare('SELECT id FROM evalsets WHERE name = ?').get(clean) as { id: number } | undefined;
+  if (existing && !opts.replace) throw new UserError(`An evaluation set named "${clean}" is already registered; choose another name or replace it.`, 'evalset_exists');
+  const abs = path.resolve(file);
+  const opened = openFile(abs, opts.format ?? 'auto');
+  const records = [];
+  for await (const r of opened.records) records.push(r);
+  const samples = records.filter((r) => r.error === undefined).slice(0, 200).map((r) => r.value);
+  const shape = !opts.shape || opts.shape === 'auto' ? detectShape(samples) : opts.shape;
+  const mapping = resolveMapping(shape, samples, opts.mapping);
+  const items: { item: number; question: string; answer: string | null }[] = [];
+  const rejected: { line: number; reason: string }[] = [];
+  for (const r of records) {
+    if (r.error !== undefined) {
+      rejected.push({ line: r.line, reason: r.error });
+      continue;
+    }
+    const m = mapRecord(r.value, shape, mapping);
+    if ('error' in m) rejected.push({ line: r.line, reason: m.error });
+    else items.push({ item: r.line, question: m.row.question, answer: m.row.answer });
+  }
+  if (!items.length) throw new UserError(`${abs} holds no usable evaluation items${rejected[0] ? ` (line ${rejected[0].line}: ${rejected[0].reason})` : ''}; check the file and the question column.`, 'empty_evalset');
+  let id = 0;
+  db.transaction(() => {
+    if (existing) db.prepare('DELETE FROM evalsets WHERE id = ?').run(existing.id);
+    id = Number(db.prepare('INSERT INTO evalsets (name, file, items, created_at) VALUES (?, ?, ?, ?)').run(clean, abs, items.length, new Date().toISOString()).lastInsertRowid);
+    const ins = db.prepare('INSERT INTO evalset_items (evalset_id, item, question, answer) VALUES (?, ?, ?, ?)');
+    for (const it of items) ins.run(id, it.item, it.question, it.answer);
+  })();
+  return { id, name: clean, items: items.length, rejected };
+}
+
+export function listEvalsets(project: Project): { id: number; name: string; file: string; items: number; flagged: number; created_at: string }[] {
+  return project.db
+    .prepare(
+      `SELECT e.id, e.name, e.file, e.items, e.created_at, (SELECT COUNT(DISTINCT question_id) FROM contamination c WHERE c.evalset_id = e.id) AS flagged
+       FROM evalsets e ORDER BY e.name`,
+    )
+    .all() as { id: number; name: string; file: string; items: number; flagged: number; created_at: string }[];
+}
+
+export function removeEvalset(project: Project, name: string): void {
+  const db = project.db;
+  db.transaction(() => {
+    const e = db.prepare('SELECT id FROM evalsets WHERE name = ?').get(name) as { id: number } | undefined;
+    if (!e) throw new UserError(`There is no evaluation set named "${name}".`, 'not_found');
+    db.prepare(`UPDATE questions SET excluded = 0, exclude_reason = NULL WHERE exclude_reason LIKE ?`).run(`contaminated: ${name}#%`);
+    db.prepare('DELETE FROM evalsets WHERE id = ?').run(e.id);
+  })();
+}
+
+export interface DecontamResult {
+  checked: number;
+  flagged: number;
+  items: { question_id: number; evalset: string; evalset_item: number; overlap: string }[];
+}
+
+/** Checks every pool question against every registered evaluation set; replaces the previous result. */
+export function runDecontamination(project: Project, n = 8): DecontamResult {
+  const db = project.db;
+  const sets = db.prepare('SELECT e.name AS evalset, i.item, i.question AS text FROM evalset_items i JOIN evalsets e ON e.id = i.evalset_id ORDER BY e.name, i.item').all() as EvalItem[];
+  if (!sets.length) throw new UserError('No evaluation set is registered; add one first (for example: distillery evalset add PROJECT math500 math500.jsonl).', 'no_evalsets');
+  const ids = new Map((db.prepare('SELECT id, name FROM evalsets').all() as { id: number; name: string }[]).map((e) => [e.name, e.id]));
+  const qs = db.prepare('SELECT id, question FROM questions ORDER BY id').all() as { id: number; question: string }[];
+  const flags = findContamination(
+    qs.map((q) => q.question),
+    sets,
+    n,
+  );
+  const ts = new Date().toISOString();
+  db.transaction(() => {
+    db.prepare(`UPDATE questions SET excluded = 0, exclude_reason = NULL WHERE exclude_reason LIKE 'contaminated: %'`).run();
+    db.prepare('DELETE FROM contamination').run();
+    const ins = db.prepare('INSERT INTO contamination (question_id, evalset_id, item, ngram, overlap, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    // Contamination wins over a duplicate exclusion: it is the reason that must be seen.
+    const excl = db.prepare(`UPDATE questions SET excluded = 1, exclude_reason = ? WHERE id = ? AND (excluded = 0 OR exclude_reason LIKE 'duplicate of #%')`);
+    for (const f of flags) {
+      const qid = qs[f.index]!.id;
+      ins.run(qid, ids.get(f.evalset)!, f.item, n, f.overlap, ts);
+      excl.run(`contaminated: ${f.evalset}#${f.item}`, qid);
+    }
+  })();
+  return {
+    checked: qs.length,
+    flagged: flags.length,
+    items: flags.map((f) => ({ question_id: qs[f.index]!.id, evalset: f.evalset, evalset_item: f.item, overlap: f.overlap })),
+  };
+}
+
+export function listFlagged(project: Project, offset = 0, limit = 100) {
+  const db = project.db;
+  const total = (db.prepare('SELECT COUNT(*) AS n FROM contamination').get() as { n: number }).n;
+  const rows = db
+    .prepare(
+      `SELECT c.question_id, e.name AS evalset, c.item AS evalset_item, c.overlap, c.ngram, q.question, q.excluded, q.exclude_reason, i.question AS evalset_question
+       FROM contamination c JOIN evalsets e ON e.id = c.evalset_id JOIN questions q ON q.id = c.question_id
+       LEFT JOIN evalset_items i ON i.evalset_id = c.evalset_id AND i.item = c.item
+       ORDER BY c.question_id LIMIT ? OFFSET ?`,
+    )
+    .all(limit, offset);
+  return { total, rows };
+}
