@@ -8,6 +8,9 @@ import { runImport } from './commands/import';
 import { runEvalset } from './commands/evalset';
 import { runDedupCommand } from './commands/dedup';
 import { runDecontaminate } from './commands/decontaminate';
+import { runTeacher } from './commands/teacher';
+import { runGenerate } from './commands/generate';
+import { runTraces } from './commands/traces';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -34,6 +37,17 @@ Commands:
         Exact and near (MinHash LSH) deduplication of the pool.
   decontaminate PROJECT [--ngram 8] [--json]
         Flag and exclude pool questions that share an n-gram with a registered evaluation set.
+  teacher add PROJECT --name NAME --url URL [--url URL ...] --model MODEL [--key-env VAR] [--preset P]
+         [--header K=V] [--system TEXT] [--price-input USD] [--price-output USD]
+  teacher test PROJECT --name NAME [--json] | teacher list PROJECT | teacher remove PROJECT --name NAME
+  teacher discover [--json]
+        Connect OpenAI-compatible teachers (vLLM, SGLang, Ollama, llama.cpp, LM Studio, transformers serve,
+        DeepSeek…); several --url spread the load; discover probes the usual loopback ports.
+  generate PROJECT --teacher NAME [--limit N] [--concurrency N|auto] [--max-tokens N] [--temperature T]
+         [--top-p P] [--samples K] [--max-attempts N] [--json]
+        Distil: the teacher reasons about every question (a durable job; the same command resumes it).
+  traces PROJECT [--teacher NAME] [--json]
+        One line per question: status, thinking, answer, attempts, finish reason, token counts.
   check ANSWER REFERENCE [--json]
         Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
   check --batch FILE [--json]
@@ -78,6 +92,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runDedupCommand(rest, io);
       case 'decontaminate':
         return await runDecontaminate(rest, io);
+      case 'teacher':
+        return await runTeacher(rest, io);
+      case 'generate':
+        return await runGenerate(rest, io);
+      case 'traces':
+        return await runTraces(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;

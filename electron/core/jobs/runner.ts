@@ -215,24 +215,30 @@ export class JobRunner {
     const inFlight = new Set<Promise<void>>();
     let cursor = -1;
     let buffer: store.PendingRow[] = [];
+    let exhausted = false;
     const limit = () => {
       const c = typeof kind.concurrency === 'function' ? kind.concurrency(params) : (kind.concurrency ?? 1);
       return Math.max(1, Math.floor(c));
     };
     for (;;) {
-      if (a.stop) break;
-      if (buffer.length === 0) {
-        buffer = store.pendingItems(db, id, cursor, 256);
-        if (buffer.length === 0) break;
-      }
-      while (!a.stop && buffer.length > 0 && inFlight.size < limit()) {
+      // Top up to the concurrency limit first, loading the next page of pending items whenever the
+      // buffer runs dry, so that a job with hundreds of streams never waits on a finished page.
+      while (!a.stop && inFlight.size < limit()) {
+        if (buffer.length === 0) {
+          if (exhausted) break;
+          buffer = store.pendingItems(db, id, cursor, 1024);
+          if (buffer.length === 0) {
+            exhausted = true;
+            break;
+          }
+        }
         const row = buffer.shift() as store.PendingRow;
         cursor = row.seq;
         const p = this.runItem(id, a, kind, params, row).finally(() => inFlight.delete(p));
         inFlight.add(p);
       }
-      if (inFlight.size >= limit() || (buffer.length > 0 && !a.stop)) await Promise.race(inFlight);
-      else if (buffer.length === 0 && inFlight.size > 0) await Promise.race(inFlight);
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
   }

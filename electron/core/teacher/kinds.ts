@@ -1,3 +1,6 @@
 import type { Engine } from '../engine';
+import { generateKind } from './generate';
 
-export function registerTeacherJobKinds(_engine: Engine): void {}
+export function registerTeacherJobKinds(engine: Engine): void {
+  engine.registerJobKind(generateKind);
+}

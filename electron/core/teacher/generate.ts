@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import type { JobItem, JobKind, JobRunner, ItemContext } from '../jobs';
+import type { DB, Project } from '../store/project';
+import { rng } from '../sample/rng';
+import { isUserError, UserError } from '../util/errors';
+import os from 'node:os';
+import { AimdController, backoffMs, EndpointPool, sleep } from './control';
+import { AttemptError, streamChat } from './http';
+import { generateParams, renderPrompt, type GenerateInput, type GenerateParams } from './params';
+import { resolveKey } from './secrets';
+import { getTeacher, type Teacher } from './store';
+import { splitReasoning, type ChatStream } from './stream';
+
+export const GENERATE_KIND = 'generate';
+
+interface Payload {
+  q: number;
+  s: number;
+}
+
+/** Everything one running job shares between its items: keyed by the params object the runner hands out. */
+interface JobState {
+  ctrl: AimdController;
+  ready?: Promise<Ready>;
+  streamed: number;
+  reportAt: number;
+  reportTokens: number;
+  rate: number;
+  outputTokens: number;
+  inputTokens: number;
+}
+
+interface Ready {
+  teacher: Teacher;
+  pool: EndpointPool;
+  headers: Record<string, string>;
+  priceIn: number;
+  priceOut: number;
+  system: string | null;
+}
+
+const states = new WeakMap<GenerateParams, JobState>();
+
+function stateOf(params: GenerateParams): JobState {
+  let s = states.get(params);
+  if (!s) {
+    s = { ctrl: new AimdController({ initial: 8, max: 2048 }), streamed: 0, reportAt: Date.now(), reportTokens: 0, rate: 0, outputTokens: 0, inputTokens: 0 };
+    states.set(params, s);
+  }
+  return s;
+}
+
+function prepare(project: Project, params: GenerateParams, jobId: number, st: JobState): Ready {
+  const teacher = getTeacher(project.db, params.teacher);
+  const key = resolveKey(teacher.keyRef, teacher.name);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', ...teacher.headers };
+  if (key) headers.authorization = `Bearer ${key}`;
+  const sums = project.db
+    .prepare("SELECT COALESCE(SUM(prompt_tokens), 0) AS i, COALESCE(SUM(thinking_tokens), 0) + COALESCE(SUM(answer_tokens), 0) AS o FROM traces WHERE job_id = ? AND status = 'done'")
+    .get(jobId) as { i: number; o: number };
+  st.inputTokens = sums.i;
+  st.outputTokens = sums.o;
+  return {
+    teacher,
+    pool: new EndpointPool(teacher.baseUrls),
+    headers,
+    priceIn: params.priceInput ?? teacher.priceInput ?? 0,
+    priceOut: params.priceOutput ?? teacher.priceOutput ?? 0,
+    system: params.systemPrompt ?? teacher.systemPrompt,
+  };
+}
+
+/** The questions a job covers, in import order (or a seeded sample), minus those this teacher already answered. */
+export function planItems(db: DB, p: GenerateParams): { key: string; payload: Payload }[] {
+  let ids: number[];
+  const f = p.questions;
+  switch (f.mode) {
+    case 'all':
+      ids = (db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id').pluck().all() as number[]);
+      break;
+    case 'limit':
+      ids = db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id LIMIT ?').pluck().all(f.n) as number[];
+      break;
+    case 'ids': {
+      const known = new Set(db.prepare('SELECT id FROM questions').pluck().all() as number[]);
+      ids = [...new Set(f.ids)].filter((id) => known.has(id));
+      break;
+    }
+    case 'sample': {
+      const all = db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id').pluck().all() as number[];
+      const r = rng(f.seed);
+      for (let i = all.length - 1; i > 0; i--) {
+        const j = Math.floor(r() * (i + 1));
+        [all[i], all[j]] = [all[j] as number, all[i] as number];
+      }
+      ids = all.slice(0, f.n).sort((a, b) => a - b);
+      break;
+    }
+  }
+  const done = new Set(
+    (db.prepare("SELECT question_id || ':' || sample_index FROM traces WHERE teacher = ? AND status = 'done' AND source != 'imported'").pluck().all(p.teacher) as string[]),
+  );
+  const items: { key: string; payload: Payload }[] = [];
+  for (const q of ids) for (let s = 0; s < p.samples; s++) if (!done.has(`${q}:${s}`)) items.push({ key: `${q}:${s}`, payload: { q, s } });
+  return items;
+}
+
+const UPSERT = `INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, raw, finish_reason, prompt_tokens,
+  thinking_tokens, answer_tokens, latency_ms, prompt_hash, error, attempts, created_at, reasoning_source, flags, endpoint, job_id)
+  VALUES (@q, 'generated', @teacher, @s, @status, @thinking, @answer, @raw, @finish, @pt, @tt, @at, @lat, @hash, @error, @attempts, @now, @rs, @flags, @endpoint, @job)
+  ON CONFLICT(question_id, teacher, sample_index) WHERE source != 'imported' DO UPDATE SET
+    status = excluded.status, thinking = excluded.thinking, answer = excluded.answer, raw = excluded.raw, finish_reason = excluded.finish_reason,
+    prompt_tokens = excluded.prompt_tokens, thinking_tokens = excluded.thinking_tokens, answer_tokens = excluded.answer_tokens,
+    latency_ms = excluded.latency_ms, prompt_hash = excluded.prompt_hash, error = excluded.error, attempts = traces.attempts + excluded.attempts,
+    created_at = excluded.created_at, reasoning_source = excluded.reasoning_source, flags = excluded.flags, endpoint = excluded.endpoint, job_id = excluded.job_id
+  WHERE traces.status = 'failed'`;
+
+function tokens(s: ChatStream, thinking: string | null, answer: string | null, flags: string[]) {
+  const u = s.usage;
+  const completion = u?.completion_tokens;
+  const detail = u?.completion_tokens_details?.reasoning_tokens;
+  if (completion !== undefined && detail !== undefined && detail !== null && (detail > 0 || !thinking)) {
+    return { pt: u?.prompt_tokens ?? null, tt: thinking ? detail : 0, at: completion - detail };
+  }
+  // Split the server's total by where the deltas (about one token each) or the characters went.
+  let thinkShare: number;
+  if (s.reasoningField && s.reasoningDeltas + s.contentDeltas > 0) thinkShare = s.reasoningDeltas / (s.reasoningDeltas + s.contentDeltas);
+  else {
+    const a = thinking?.length ?? 0;
+    const b = answer?.length ?? 0;
+    thinkShare = a + b > 0 ? a / (a + b) : 0;
+  }
+  const total = completion ?? s.reasoningDeltas + s.contentDeltas;
+  if (completion === undefined || (thinking && answer)) flags.push('tokens_estimated');
+  const tt = thinking ? Math.round(total * thinkShare) : 0;
+  return { pt: u?.prompt_tokens ?? null, tt, at: total - tt };
+}
+
+async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise<void> {
+  const p = ctx.params;
+  const st = stateOf(p);
+  const db = ctx.project.db;
+  const { q, s } = item.payload as Payload;
+  let ready: Ready;
+  try {
+    st.ready ??= Promise.resolve().then(() => prepare(ctx.project, p, ctx.jobId, st));
+    ready = await st.ready;
+  } catch (e) {
+    st.ready = undefined;
+    ctx.fail(isUserError(e) ? e.message : `could not prepare the teacher: ${(e as Error).message}`);
+    return;
+  }
+  // Another job (or an earlier run) may have answered it since the plan was made.
+  if (db.prepare("SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND status = 'done' AND source != 'imported'").get(q, p.teacher, s)) {
+    ctx.complete();
+    return;
+  }
+  const row = db.prepare('SELECT question, answer, domain FROM questions WHERE id = ?').get(q) as { question: string; answer: string | null; domain: string | null } | undefined;
+  if (!row) {
+    ctx.fail(`Question ${q} was deleted from the pool before it was asked.`);
+    return;
+  }
+  const prompt = renderPrompt(p.promptTemplate, { question: row.question, answer: row.answer, domain: row.domain, id: q });
+  const messages = ready.system ? [{ role: 'system', content: ready.system }, { role: 'user', content: prompt }] : [{ role: 'user', content: prompt }];
+  const body: Record<string, unknown> = { model: ready.teacher.model, messages, stream: true, stream_options: { include_usage: true } };
+  if (p.temperature !== null) body.temperature = p.temperature;
+  if (p.topP !== null) body.top_p = p.topP;
+  if (p.maxTokens !== null) body.max_tokens = p.maxTokens;
+  const json = JSON.stringify(body);
+  const hash = createHash('sha256').update(JSON.stringify([ready.teacher.model, messages, p.temperature, p.topP, p.maxTokens])).digest('hex').slice(0, 32);
+
+  const onDeltas = (n: number) => {
+    st.streamed += n;
+    st.reportTokens += n;
+    st.ctrl.onTokens(n, ready.pool.inFlight);
+    const t = Date.now();
+    if (t - st.reportAt >= 500) report(ctx, st, ready, t);
+  };
+
+  let lastError = '';
+  let endpoint = '';
+  let attempt = 0;
+  while (attempt < p.maxAttempts) {
+    attempt++;
+    endpoint = ready.pool.acquire();
+    const t0 = Date.now();
+    let stream: ChatStream;
+    try {
+      stream = await streamChat({ url: `${endpoint}/chat/completions`, method: 'POST', headers: ready.headers, body: json, timeoutMs: p.timeoutMs, signal: ctx.signal }, onDeltas);
+    } catch (e) {
+      if (ctx.signal.aborted) {
+        ready.pool.release(endpoint, 'neutral');
+        throw e;
+      }
+      const err = e instanceof AttemptError ? e : new AttemptError((e as Error).message, true);
+      ready.pool.release(endpoint, err.opts.endpointDown ? 'down' : err.opts.status === undefined || err.opts.status >= 500 ? 'error' : 'neutral');
+      if (err.opts.overload) st.ctrl.onOverload();
+      lastError = err.message;
+      if (!err.retryable || attempt >= p.maxAttempts) break;
+      const ra = err.opts.retryAfterMs;
+      const wait = ra !== undefined ? Math.min(ra, p.maxRetryAfterMs) + Math.floor(Math.random() * 250) : backoffMs(attempt, p.backoffBaseMs, p.backoffCapMs);
+      await sleep(wait, ctx.signal);
+      continue;
+    }
+    ready.pool.release(endpoint, 'ok');
+    const latency = Date.now() - t0;
+    const content = stream.content.join('');
+    const reasoning = stream.reasoning.join('');
+    const parsed = splitReasoning(reasoning, stream.reasoningField, content);
+    if (stream.finishReason === 'length') parsed.flags.push('truncated');
+    const tk = tokens(stream, parsed.thinking, parsed.answer, parsed.flags);
+    st.inputTokens += tk.pt ?? 0;
+    st.outputTokens += tk.tt + tk.at;
+    const raw = JSON.stringify({ model: stream.model, finish_reason: stream.finishReason, usage: stream.usage, reasoning_field: stream.reasoningField, reasoning, content });
+    ctx.complete(() => {
+      db.prepare(UPSERT).run({
+        q, s, teacher: p.teacher, status: 'done', thinking: parsed.thinking, answer: parsed.answer, raw, finish: stream.finishReason,
+        pt: tk.pt, tt: tk.tt, at: tk.at, lat: latency, hash, error: null, attempts: attempt, now: new Date().toISOString(),
+        rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint, job: ctx.jobId,
+      });
+    });
+    return;
+  }
+  const error = `Failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastError}`;
+  ctx.fail(error, () => {
+    db.prepare(UPSERT).run({
+      q, s, teacher: p.teacher, status: 'failed', thinking: null, answer: null, raw: null, finish: null, pt: null, tt: null, at: null, lat: null,
+      hash, error, attempts: attempt, now: new Date().toISOString(), rs: null, flags: null, endpoint, job: ctx.jobId,
+    });
+  });
+}
+
+function report(ctx: ItemContext<GenerateParams>, st: JobState, ready: Ready, t: number): void {
+  const dt = (t - st.reportAt) / 1000;
+  st.rate = dt > 0 ? st.reportTokens / dt : st.rate;
+  st.reportAt = t;
+  st.reportTokens = 0;
+  ctx.report({
+    tokens_per_s: Math.round(st.rate),
+    in_flight: ready.pool.inFlight,
+    concurrency: ctx.params.concurrency === 'auto' ? st.ctrl.limit : ctx.params.concurrency,
+    streamed_tokens: st.streamed,
+    cost: ready.priceIn || ready.priceOut ? Math.round(((st.inputTokens * ready.priceIn + st.outputTokens * ready.priceOut) / 1e6) * 10_000) / 10_000 : null,
+    endpoints_down: ready.pool.snapshot().filter((e) => e.down).length,
+  });
+}
+
+export const generateKind: JobKind<GenerateParams> = {
+  kind: GENERATE_KIND,
+  params: generateParams,
+  concurrency: (p) => (p.concurrency === 'auto' ? stateOf(p).ctrl.limit : p.concurrency),
+  plan: (project, p) => planItems(project.db, p),
+  run: runItem,
+  label: (p) => `Generate with ${p.teacher}`,
+};
+
+/**
+ * Starts a generation job, or resumes the unfinished one with the very same parameters: running the
+ * same command twice continues the first job instead of asking anything again.
+ */
+export function startOrResume(runner: JobRunner, input: GenerateInput): { jobId: number; resumed: boolean } {
+  const params = generateParams.parse(input);
+  const text = JSON.stringify(params);
+  const db = runner.project.db;
+  const id = db
+    .prepare("SELECT id FROM jobs WHERE kind = ? AND params = ? AND status IN ('queued', 'running', 'paused', 'failed') ORDER BY id DESC LIMIT 1")
+    .pluck()
+    .get(GENERATE_KIND, text) as number | undefined;
+  if (id !== undefined) {
+    const job = runner.get(id);
+    if (job?.status === 'running' && job.owner_pid !== process.pid && ownerAlive(job.owner_pid, job.owner_host, job.heartbeat_at)) {
+      throw new UserError(`This generation is already running (job ${id}, process ${job.owner_pid} on ${job.owner_host}). Wait for it, or stop that process first.`, 'job_running');
+    }
+    runner.resume(id);
+    return { jobId: id, resumed: true };
+  }
+  return { jobId: runner.start(GENERATE_KIND, params), resumed: false };
+}
+
+function ownerAlive(pid: number | null, host: string | null, beat: string | null): boolean {
+  if (!pid || !beat || Date.now() - Date.parse(beat) > 30_000) return false;
+  if (host !== os.hostname()) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobRunner } from '../jobs';
+import { createSampleProject } from '../sample';
+import type { Project } from '../store/project';
+import { generateKind, startOrResume } from './generate';
+import { discover, testTeacher } from './probe';
+import { saveTeacher } from './store';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const venv = path.join(root, '.venv');
+const hasVenv = fs.existsSync(path.join(venv, 'bin', 'python'));
+if (!hasVenv) console.warn(`Skipping the transformers serve integration test: ${venv} does not exist (run "npm run setup:python").`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+    s.on('error', reject);
+  });
+}
+
+let dir: string;
+let serve: ResultPromise | undefined;
+let baseUrl: string;
+let modelDir: string;
+let project: Project;
+let log = '';
+
+describe.skipIf(!hasVenv)('generation against a real transformers serve (tiny random Qwen2)', () => {
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-tserve-'));
+    process.env.DISTILLERY_CONFIG_DIR = path.join(dir, 'config');
+    modelDir = path.join(dir, 'model');
+    await execa(path.join(venv, 'bin', 'python'), ['-m', 'distillery_worker', 'tiny-model', '--out', modelDir], { cwd: root });
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}/v1`;
+    serve = execa(path.join(venv, 'bin', 'transformers'), ['serve', modelDir, '--host', '127.0.0.1', '--port', String(port), '--device', 'cpu'], {
+      cwd: dir,
+      env: { CUDA_VISIBLE_DEVICES: '', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
+      reject: false,
+      all: true,
+      detached: true,
+    });
+    serve.all?.on('data', (b: Buffer) => (log += b.toString()));
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      if (serve.exitCode !== null && serve.exitCode !== undefined) throw new Error(`transformers serve exited early:\n${log}`);
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/health`);
+        if (r.ok) break;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error(`transformers serve did not become healthy in 240 s:\n${log}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    project = createSampleProject(path.join(dir, 'p'));
+  }, 360_000);
+
+  afterAll(async () => {
+    project?.close();
+    if (serve?.pid) {
+      try {
+        process.kill(-serve.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await Promise.race([serve, new Promise((r) => setTimeout(r, 10_000))]);
+      try {
+        process.kill(-serve.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('is found by discovery and passes the teacher test', async () => {
+    const port = Number(new URL(baseUrl).port);
+    const found = await discover({ ports: [port] });
+    expect(found[0]?.models.map((m) => m.id)).toContain(modelDir);
+    const t = saveTeacher(project.db, { name: 'tiny', preset: 'transformers', baseUrls: [baseUrl], model: modelDir });
+    const [report] = await testTeacher(t, { maxTokens: 8 });
+    expect(report?.error).toBeNull();
+    expect(report?.ok).toBe(true);
+    expect(report?.latencyMs).toBeGreaterThan(0);
+    expect(report?.finishReason).toBe('length');
+  }, 120_000);
+
+  it('generates, streams and stores traces for sample questions', async () => {
+    saveTeacher(project.db, { name: 'tiny', preset: 'transformers', baseUrls: [baseUrl], model: modelDir });
+    const runner = new JobRunner(project).register(generateKind);
+    const { jobId } = startOrResume(runner, { teacher: 'tiny', questions: { mode: 'limit', n: 3 }, maxTokens: 16, concurrency: 2, temperature: 0 });
+    const job = await runner.wait(jobId);
+    await runner.close();
+    expect(job.status, job.error ?? '').toBe('done');
+    expect(job.done).toBe(3);
+    const rows = project.db.prepare('SELECT * FROM traces ORDER BY question_id').all() as {
+      status: string;
+      finish_reason: string;
+      prompt_tokens: number;
+      thinking_tokens: number;
+      answer_tokens: number;
+      latency_ms: number;
+      flags: string;
+      error: string | null;
+    }[];
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect(r.status, r.error ?? '').toBe('done');
+      expect(r.finish_reason).toBe('length');
+      expect(r.prompt_tokens).toBeGreaterThan(0);
+      expect(r.thinking_tokens + r.answer_tokens).toBe(16);
+      expect(r.latency_ms).toBeGreaterThan(0);
+      expect(JSON.parse(r.flags)).toContain('truncated');
+    }
+  }, 180_000);
+});
