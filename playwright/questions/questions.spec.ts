@@ -1,0 +1,3 @@
+import { plannedStepSpec } from '../pages/plannedStep';
+
+plannedStepSpec('questions', { en: 'Questions', zh: '题目' }, /question file/);

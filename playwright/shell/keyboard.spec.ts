@@ -1,0 +1,43 @@
+import { expect, test } from '../fixtures';
+import { STEPS } from '../pages/AppPage';
+
+test.describe('Keyboard navigation', () => {
+  test('Alt+ArrowDown and Alt+ArrowUp move through the steps, with aria-current on the active one', async ({ app, page }, testInfo) => {
+    await app.open();
+    await app.expectActive('project');
+    for (const id of STEPS.slice(1)) {
+      await page.keyboard.press('Alt+ArrowDown');
+      await app.expectActive(id);
+      await expect(page).toHaveURL(new RegExp(`#/${id}$`));
+      await app.snap(testInfo, `step-${id}`);
+    }
+    await page.keyboard.press('Alt+ArrowUp');
+    await app.expectActive('train');
+    // The step survives a reload (it lives in the address bar's hash).
+    await page.reload();
+    await app.expectActive('train');
+  });
+
+  test('arrow keys, Home and End move within the focused rail', async ({ app, page }) => {
+    await app.open();
+    await app.step('project').focus();
+    await page.keyboard.press('ArrowDown');
+    await app.expectActive('teacher');
+    await expect(app.step('teacher')).toBeFocused();
+    await page.keyboard.press('End');
+    await app.expectActive('evaluate');
+    await page.keyboard.press('Home');
+    await app.expectActive('project');
+  });
+
+  test("'?' opens the shortcut help and Escape closes it", async ({ app, page }, testInfo) => {
+    await app.open();
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText('Next step');
+    await app.snap(testInfo, 'help-overlay');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  });
+});

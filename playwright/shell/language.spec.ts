@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '../fixtures';
+
+test.describe('Language', () => {
+  test('switches to 中文 and back, and remembers the choice', async ({ app, page }, testInfo) => {
+    await app.open();
+    await expect(app.step('questions')).toContainText('Questions');
+    await app.language('中文').click();
+    await expect(app.language('中文')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(app.step('questions')).toContainText('题目');
+    await expect(page.getByRole('heading', { name: '从一个项目开始' })).toBeVisible();
+    await app.snap(testInfo, 'project-picker-zh');
+
+    await page.reload();
+    await expect(app.step('questions')).toContainText('题目');
+
+    await app.step('train').click();
+    await expect(app.main).toContainText('需要什么');
+    await app.snap(testInfo, 'train-zh');
+
+    await app.language('English').click();
+    await expect(app.step('questions')).toContainText('Questions');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(app.main).toContainText('What it needs');
+  });
+
+  test.describe('first start', () => {
+    test.use({ locale: 'zh-CN' });
+    test('follows the system language', async ({ app }) => {
+      await app.open();
+      await expect(app.step('project')).toContainText('项目');
+    });
+  });
+
+  test('every step is translated', async ({ app, page }) => {
+    await app.open();
+    await app.language('中文').click();
+    for (const id of ['teacher', 'questions', 'traces', 'curate', 'review', 'train', 'evaluate'] as const) {
+      await app.step(id).click();
+      // No Latin-only sentence headings: the step's headings are in Chinese.
+      await expect(page.getByRole('heading', { name: '这一步做什么' })).toBeVisible();
+    }
+  });
+});
+
+test('the English and Chinese resource files hold the same keys', () => {
+  const keys = (o: unknown, prefix = ''): string[] =>
+    typeof o === 'object' && o !== null && !Array.isArray(o)
+      ? Object.entries(o).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k))
+      : [`${prefix}${Array.isArray(o) ? `[${o.length}]` : ''}`];
+  const read = (f: string) => JSON.parse(fs.readFileSync(path.resolve('renderer/i18n', f), 'utf8')) as unknown;
+  expect(keys(read('zh-CN.json')).sort()).toEqual(keys(read('en.json')).sort());
+});

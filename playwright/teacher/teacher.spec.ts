@@ -1,0 +1,3 @@
+import { plannedStepSpec } from '../pages/plannedStep';
+
+plannedStepSpec('teacher', { en: 'Teacher', zh: '教师模型' }, /endpoint|model folder/);

@@ -1,0 +1,86 @@
+import { TRPCClientError } from '@trpc/client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface ApiError {
+  message: string;
+  /** The engine's machine-readable code for a user error (e.g. `project_exists`), when it has one. */
+  code: string | null;
+}
+
+/** API errors carry a sentence meant for the user; anything else is shown with its own message. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof TRPCClientError) {
+    const data = (e as TRPCClientError<never>).data as { userCode?: string | null } | undefined;
+    return { message: e.message, code: data?.userCode ?? null };
+  }
+  return { message: e instanceof Error ? e.message : String(e), code: null };
+}
+
+export interface QueryState<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  refetch: () => Promise<void>;
+}
+
+/** A query that runs when `key` changes; `enabled: false` holds it. Small on purpose: no cache, no react-query. */
+export function useApiQuery<T>(fn: () => Promise<T>, key: unknown[], enabled = true): QueryState<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(enabled);
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  const seq = useRef(0);
+
+  const refetch = useCallback(async () => {
+    const mine = ++seq.current;
+    setLoading(true);
+    try {
+      const d = await fnRef.current();
+      if (mine === seq.current) {
+        setData(d);
+        setError(null);
+      }
+    } catch (e) {
+      if (mine === seq.current) setError(toApiError(e));
+    } finally {
+      if (mine === seq.current) setLoading(false);
+    }
+  }, []);
+
+  const keyString = JSON.stringify(key);
+  useEffect(() => {
+    if (enabled) void refetch();
+  }, [keyString, enabled, refetch]);
+
+  return { data, error, loading, refetch };
+}
+
+export interface MutationState<A extends unknown[], T> {
+  run: (...args: A) => Promise<T | undefined>;
+  error: ApiError | null;
+  pending: boolean;
+  reset: () => void;
+}
+
+/** A mutation whose error is kept for inline display; `run` resolves undefined when it failed. */
+export function useApiMutation<A extends unknown[], T>(fn: (...args: A) => Promise<T>): MutationState<A, T> {
+  const [error, setError] = useState<ApiError | null>(null);
+  const [pending, setPending] = useState(false);
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  const run = useCallback(async (...args: A) => {
+    setPending(true);
+    setError(null);
+    try {
+      return await fnRef.current(...args);
+    } catch (e) {
+      setError(toApiError(e));
+      return undefined;
+    } finally {
+      setPending(false);
+    }
+  }, []);
+  const reset = useCallback(() => setError(null), []);
+  return { run, error, pending, reset };
+}
