@@ -33,7 +33,9 @@ const projectRouter = router({
 });
 
 const fsRouter = router({
-  list: publicProcedure.input(z.object({ path: z.string().optional() })).query(({ input }) => listFolder(input.path)),
+  list: publicProcedure
+    .input(z.object({ path: z.string().optional(), files: z.boolean().optional(), extensions: z.array(z.string().max(20)).max(20).optional() }))
+    .query(({ input }) => listFolder(input.path, { files: input.files, extensions: input.extensions })),
   pickFolder: publicProcedure.mutation(async ({ ctx }) => (ctx.engine.host.pickFolder ? ctx.engine.host.pickFolder() : null)),
 });
 
