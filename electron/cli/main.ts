@@ -11,6 +11,7 @@ import { runDecontaminate } from './commands/decontaminate';
 import { runTeacher } from './commands/teacher';
 import { runGenerate } from './commands/generate';
 import { runTraces } from './commands/traces';
+import { runCurate } from './commands/curate';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -48,6 +49,10 @@ Commands:
         Distil: the teacher reasons about every question (a durable job; the same command resumes it).
   traces PROJECT [--teacher NAME] [--json]
         One line per question: status, thinking, answer, attempts, finish reason, token counts.
+  curate PROJECT [--target N] [--seed S] [--recipe FILE.json] [--json]
+        s1's selection: quality, difficulty, diversity (2^-rank by thinking length within a random domain),
+        seeded and explained; stores a run. --explain QUESTION_ID shows why a question was kept or dropped;
+        --freeze [RUN_ID] makes a run the selection for review.
   check ANSWER REFERENCE [--json]
         Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
   check --batch FILE [--json]
@@ -98,6 +103,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runGenerate(rest, io);
       case 'traces':
         return await runTraces(rest, io);
+      case 'curate':
+        return await runCurate(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;

@@ -2,6 +2,7 @@ import type { Engine } from './engine';
 import { registerPoolJobKinds } from './pool/kinds';
 import { registerTeacherJobKinds } from './teacher/kinds';
 import { registerVerificationJobKinds } from './verification/kinds';
+import { registerCurateJobKinds } from './curate/kinds';
 
 /**
  * Every durable job kind the engine knows. Each domain registers its own, so that all hosts — desktop,
@@ -11,4 +12,5 @@ export function registerJobKinds(engine: Engine): void {
   registerPoolJobKinds(engine);
   registerTeacherJobKinds(engine);
   registerVerificationJobKinds(engine);
+  registerCurateJobKinds(engine);
 }

@@ -11,6 +11,7 @@ import { poolRouter } from '../pool/api';
 import { teacherRouter } from '../teacher/api';
 import { verificationRouter } from '../verification/api';
 import { localServeRouter } from '../localserve/api';
+import { curateRouter } from '../curate/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });
@@ -77,6 +78,7 @@ export const appRouter = router({
   teacher: teacherRouter,
   verification: verificationRouter,
   localServers: localServeRouter,
+  curate: curateRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,7 @@ import { sql as m001 } from './001_init';
 import { sql as m002 } from './002_pool';
 import { sql as m003 } from './003_generation';
 import { sql as m004 } from './004_verification';
+import { sql as m005 } from './005_curation';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'pool', sql: m002 },
   { version: 3, name: 'generation', sql: m003 },
   { version: 4, name: 'verification', sql: m004 },
+  { version: 5, name: 'curation', sql: m005 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { pythonExecutable } from '../../core/env/python';
+import type { CliIO } from '../io';
+import { runTrain } from './train';
+
+function memIO(): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (s) => out.push(s), stderr: (s) => err.push(s), readFile: (p) => fs.promises.readFile(p, 'utf8') };
+}
+
+const QWEN25_7B = { architectures: ['Qwen2ForCausalLM'], hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, tie_word_embeddings: false, torch_dtype: 'bfloat16' };
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-train-'));
+}
+
+describe('distillery train --dry-run', () => {
+  it('plans from config.json alone and starts nothing', async () => {
+    const root = tmp();
+    const base = path.join(root, 'qwen7b');
+    fs.mkdirSync(base);
+    fs.writeFileSync(path.join(base, 'config.json'), JSON.stringify(QWEN25_7B));
+    const project = path.join(root, 'proj');
+    const io = memIO();
+    const code = await runTrain([project, '--base', base, '--dataset', path.join(root, 'ds'), '--recipe', 'qlora', '--gpus', '1', '--gpu-memory-gib', '24', '--max-length', '4096', '--dry-run', '--json'], io);
+    expect(code).toBe(0);
+    const r = JSON.parse(io.out.join('')) as { fits: boolean; per_gpu_gib: number; breakdown: Record<string, number>; suggestion: string | null; command: string[] };
+    expect(r.fits).toBe(true);
+    expect(r.per_gpu_gib).toBeLessThan(24);
+    expect(Object.keys(r.breakdown).sort()).toEqual(['activations', 'gradients', 'lora', 'optimizer', 'overhead', 'teacher', 'weights']);
+    expect(r.suggestion).toBeNull();
+    expect(r.command.slice(1, 5)).toEqual(['-m', 'distillery_worker', 'train', '--config']);
+    expect(r.command[0]).toBe(pythonExecutable());
+    expect(fs.existsSync(project)).toBe(false); // nothing written
+
+    const io2 = memIO();
+    await runTrain([project, '--base', base, '--dataset', 'ds', '--recipe', 's1', '--gpus', '8', '--gpu-memory-gib', '80', '--dry-run', '--json'], io2);
+    const r2 = JSON.parse(io2.out.join('')) as { fits: boolean; command: string[]; suggestion: string | null };
+    expect(path.basename(r2.command[0] ?? '')).toBe('accelerate');
+    expect(r2.command.slice(1, 4)).toEqual(['launch', '--num_processes', '8']);
+    expect(r2.command).toContain('--config_file');
+    expect(r2.fits).toBe(true);
+
+    const io3 = memIO();
+    await runTrain([project, '--base', base, '--dataset', 'ds', '--recipe', 's1', '--gpus', '1', '--gpu-memory-gib', '24', '--max-length', '4096', '--dry-run', '--json'], io3);
+    const r3 = JSON.parse(io3.out.join('')) as { fits: boolean; suggestion: string | null };
+    expect(r3.fits).toBe(false);
+    expect(r3.suggestion).toMatch(/QLoRA|LoRA/);
+  });
+
+  it('refuses a base folder without config.json', async () => {
+    const root = tmp();
+    await expect(runTrain([root, '--base', root, '--dataset', root, '--dry-run', '--gpu-memory-gib', '24', '--gpus', '1'], memIO())).rejects.toThrow(/config\.json/);
+  });
+});
+
+const python = pythonExecutable();
+const hasVenv = fs.existsSync(python);
+
+describe.skipIf(!hasVenv)('distillery train (real tiny run; needs .venv)', () => {
+  it('trains a tiny model for 2 steps through the CLI and streams JSON events', async () => {
+    const root = tmp();
+    const model = path.join(root, 'tiny');
+    await execa(python, ['-m', 'distillery_worker', 'tiny-model', '--out', model], { env: { HF_HUB_OFFLINE: '1' } });
+    const ds = path.join(root, 'ds');
+    fs.mkdirSync(ds);
+    const rows = [1, 2, 3, 4].map((i) => JSON.stringify({ messages: [{ role: 'user', content: `Compute ${i} + ${i}.` }, { role: 'assistant', content: `<think>\n${i} + ${i} = ${2 * i}.\n</think>\n\nThe answer is ${2 * i}.` }] }));
+    fs.writeFileSync(path.join(ds, 'train.jsonl'), `${rows.join('\n')}\n`);
+    const recipe = path.join(root, 'recipe.json');
+    fs.writeFileSync(recipe, JSON.stringify({ method: 'full', learning_rate: 1e-3, micro_batch_size: 2, gradient_accumulation_steps: 1, max_length: 96, gradient_checkpointing: false, save_steps: 1000 }));
+    const project = path.join(root, 'proj');
+    fs.mkdirSync(path.join(project, 'artifacts'), { recursive: true });
+    const io = memIO();
+    const code = await runTrain([project, '--base', model, '--dataset', ds, '--recipe', recipe, '--gpus', '1', '--gpu-memory-gib', '8', '--max-steps', '2', '--json'], io);
+    expect(code, io.out.join('\n')).toBe(0);
+    const events = io.out.map((l) => JSON.parse(l) as { event: string; step?: number; loss?: number; output_dir?: string });
+    expect(events[0]?.event).toBe('start');
+    expect(events.filter((e) => e.event === 'step').map((e) => e.step)).toEqual([1, 2]);
+    const done = events[events.length - 1];
+    expect(done?.event).toBe('done');
+    expect(fs.existsSync(path.join(done?.output_dir ?? '', 'model.safetensors'))).toBe(true);
+    const runs = fs.readdirSync(path.join(project, 'artifacts', 'runs'));
+    expect(runs).toHaveLength(1);
+    const cfg = JSON.parse(fs.readFileSync(path.join(project, 'artifacts', 'runs', runs[0] ?? '', 'config.json'), 'utf8')) as { max_steps: number; base_model: string };
+    expect(cfg.max_steps).toBe(2);
+    expect(cfg.base_model).toBe(model);
+  }, 600_000);
+});

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { JobKind } from '../jobs';
+import type { DB } from '../store/project';
+import { resolveKey } from '../teacher/secrets';
+import { getTeacher } from '../teacher/store';
+import { UserError } from '../util/errors';
+import { ensureCurationSchema } from './schema';
+import { DEFAULT_TAXONOMY, getTaxonomy, labelPrompt, OTHER, parseLabel } from './taxonomy';
+
+export const LABEL_KIND = 'label-domains';
+
+export const labelParams = z.object({
+  teacher: z.string().trim().min(1),
+  taxonomy: z.string().min(1).default(DEFAULT_TAXONOMY),
+  /** 'unlabelled' skips questions that already carry a label of this taxonomy. */
+  scope: z.enum(['unlabelled', 'all']).default('unlabelled'),
+  concurrency: z.number().int().min(1).max(256).default(8),
+  /** Reasoning teachers think before they answer: leave room (s1 labelled with a chat model). */
+  maxTokens: z.number().int().positive().default(2048),
+  temperature: z.number().min(0).max(2).default(0),
+  timeoutMs: z.number().int().positive().default(120_000),
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+});
+export type LabelParams = z.infer<typeof labelParams>;
+
+interface ChatReply {
+  choices?: { message?: { content?: string | null; reasoning_content?: string | null } }[];
+}
+
+/** One small non-streaming chat call; the answer's content (thinking stripped later by the parser). */
+async function chat(url: string, headers: Record<string, string>, body: unknown, timeoutMs: number, signal: AbortSignal): Promise<string> {
+  const res = await fetch(`${url.replace(/\/+$/, '')}/chat/completions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
+  const j = JSON.parse(text) as ChatReply;
+  return j.choices?.[0]?.message?.content ?? '';
+}
+
+/** The labelling job: a registered teacher puts every question in one class of a taxonomy (unknown → 'other'). */
+export const labelKind: JobKind<LabelParams> = {
+  kind: LABEL_KIND,
+  params: labelParams,
+  concurrency: (p) => p.concurrency,
+  label: (p) => `label domains (${p.taxonomy}, teacher: ${p.teacher})`,
+  *plan(project, p) {
+    ensureCurationSchema(project.db);
+    getTaxonomy(project.db, p.taxonomy);
+    getTeacher(project.db, p.teacher);
+    const sql =
+      p.scope === 'unlabelled'
+        ? 'SELECT id FROM questions WHERE excluded = 0 AND id NOT IN (SELECT question_id FROM domain_labels WHERE taxonomy = ?) ORDER BY id'
+        : 'SELECT id FROM questions WHERE excluded = 0 AND ? IS NOT NULL ORDER BY id';
+    for (const r of project.db.prepare(sql).all(p.taxonomy) as { id: number }[]) yield { key: String(r.id), payload: r.id };
+  },
+  async run(item, ctx) {
+    const id = item.payload as number;
+    const db = ctx.project.db;
+    const q = db.prepare('SELECT question FROM questions WHERE id = ?').get(id) as { question: string } | undefined;
+    if (!q) {
+      ctx.complete();
+      return;
+    }
+    const tax = getTaxonomy(db, ctx.params.taxonomy);
+    const t = getTeacher(db, ctx.params.teacher);
+    const key = resolveKey(t.keyRef, t.name);
+    const headers = { ...t.headers, ...(key ? { Authorization: `Bearer ${key}` } : {}) };
+    const body = {
+      model: t.model,
+      messages: [{ role: 'user', content: labelPrompt(tax, q.question) }],
+      max_tokens: ctx.params.maxTokens,
+      temperature: ctx.params.temperature,
+      stream: false,
+    };
+    let lastError = '';
+    for (let attempt = 1; attempt <= ctx.params.maxAttempts; attempt++) {
+      if (ctx.signal.aborted) throw new UserError('The labelling job was stopped.', 'aborted');
+      const url = t.baseUrls[(id + attempt - 1) % t.baseUrls.length];
+      if (!url) throw new UserError(`The teacher "${t.name}" has no endpoint; add its URL in the Teacher step.`, 'no_endpoint');
+      try {
+        const reply = await chat(url, headers, body, ctx.params.timeoutMs, ctx.signal);
+        const label = parseLabel(tax, reply);
+        ctx.complete(
+          () =>
+            db
+              .prepare("INSERT OR REPLACE INTO domain_labels (question_id, taxonomy, label, source, raw, created_at) VALUES (?, ?, ?, 'teacher', ?, ?)")
+              .run(id, tax.name, label, reply.slice(0, 2000), new Date().toISOString()),
+          { label, other: label === OTHER },
+        );
+        return;
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        lastError = (e as Error).message;
+        await new Promise((r) => setTimeout(r, Math.min(8_000, 250 * 2 ** attempt)));
+      }
+    }
+    ctx.fail(`The teacher "${t.name}" could not label question ${id} after ${ctx.params.maxAttempts} attempts: ${lastError}. Check the endpoint in the Teacher step and resume the job.`);
+  },
+};
+
+/** Copies the imported domain column into a taxonomy's labels (source 'column'), for users who label by hand. */
+export function labelsFromColumn(db: DB, taxonomy: string): number {
+  ensureCurationSchema(db);
+  const r = db
+    .prepare("INSERT OR IGNORE INTO domain_labels (question_id, taxonomy, label, source, created_at) SELECT id, ?, domain, 'column', ? FROM questions WHERE domain IS NOT NULL AND TRIM(domain) != ''")
+    .run(taxonomy, new Date().toISOString());
+  return r.changes;
+}

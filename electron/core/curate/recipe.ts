@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** s1's formatting rules: figures the student cannot see, and questions that bundle several sub-problems. */
+export const S1_FORMAT_RULES: readonly { name: string; pattern: string; flags: string; field: 'question' | 'thinking' | 'answer' }[] = [
+  { name: 'image_link', pattern: '!\\[[^\\]]*\\]\\([^)]*\\)', flags: 'i', field: 'question' },
+  { name: 'html_image', pattern: '<img\\b', flags: 'i', field: 'question' },
+  { name: 'asy_figure', pattern: '\\[asy\\]', flags: 'i', field: 'question' },
+  { name: 'lettered_subproblems', pattern: '\\(a\\)[\\s\\S]*\\(b\\)', flags: '', field: 'question' },
+  { name: 'numbered_subproblems', pattern: '(?:^|\\n)\\s*1[.)]\\s[\\s\\S]*\\n\\s*2[.)]\\s', flags: '', field: 'question' },
+];
+
+const formatRule = z.object({
+  name: z.string().trim().min(1).max(80),
+  pattern: z.string().min(1).max(2000),
+  flags: z.string().regex(/^[imsu]*$/, 'flags may only use i, m, s and u').default(''),
+  field: z.enum(['question', 'thinking', 'answer']).default('question'),
+  enabled: z.boolean().default(true),
+});
+export type FormatRule = z.infer<typeof formatRule>;
+
+const lengthRange = z.object({
+  unit: z.enum(['chars', 'tokens']).default('chars'),
+  min: z.number().int().nonnegative().default(0),
+  max: z.number().int().positive().nullable().default(null),
+});
+
+export const recipeSchema = z.object({
+  name: z.string().trim().max(200).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+  target: z.number().int().min(1).max(1_000_000).default(1000),
+  /** Which teacher's traces are the reasoning traces; null: any source that is not a filter model. */
+  teacher: z.string().min(1).nullable().default(null),
+  /** A folder with the student's tokenizer.json: lengths in the student's tokens (else characters / 4, with a note). */
+  studentDir: z.string().min(1).nullable().default(null),
+  quality: z
+    .object({
+      enabled: z.boolean().default(true),
+      requireTrace: z.boolean().default(true),
+      requireThinking: z.boolean().default(true),
+      dropUnterminated: z.boolean().default(true),
+      formatRules: z.array(formatRule).default(() => S1_FORMAT_RULES.map((r) => ({ ...r, enabled: true }))),
+      requireExtractableAnswer: z.boolean().default(true),
+      /** Share of repeated word n-grams in the thinking above which a trace is degenerate. */
+      maxRepetition: z.number().min(0).max(1).nullable().default(0.5),
+      repetitionN: z.number().int().min(2).max(32).default(8),
+      /** Expected language of the thinking; 'any' turns the check off. */
+      language: z.enum(['any', 'en', 'zh']).default('any'),
+      maxCjkRatio: z.number().min(0).max(1).default(0.2),
+      minCjkRatio: z.number().min(0).max(1).default(0.2),
+      thinkingLength: lengthRange.prefault({}),
+      /** s1 kept some traces whose answer did not match the reference; the user chooses. */
+      dropWrong: z.boolean().default(false),
+    })
+    .prefault({}),
+  difficulty: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Registered teachers used as filter models (their traces and verdicts are read from the project). */
+      filterModels: z.array(z.string().min(1)).default([]),
+      /** A question is dropped when a filter model solves at least this many of its samples. */
+      solvedAtLeast: z.number().int().min(1).default(1),
+      /** The cheaper stand-in: drop questions whose thinking is shorter than this, in student tokens. */
+      minThinkingTokens: z.number().int().nonnegative().nullable().default(null),
+    })
+    .prefault({}),
+  diversity: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Where domains come from: the imported column, a taxonomy's labels, or labels with the column as fallback. */
+      domains: z.enum(['column', 'labels', 'auto']).default('auto'),
+      taxonomy: z.string().min(1).default('msc2020'),
+      /** s1 picks a domain uniformly; 'size' weights domains by how many candidates they hold. */
+      weighting: z.enum(['uniform', 'size']).default('uniform'),
+      /** Rank within a domain by thinking length, longest first: p ∝ 2^(−rank). */
+      rankBy: z.enum(['thinking_length', 'random']).default('thinking_length'),
+    })
+    .prefault({}),
+});
+export type Recipe = z.infer<typeof recipeSchema>;
+export type RecipeInput = z.input<typeof recipeSchema>;
+
+export function parseRecipe(input: unknown): Recipe {
+  return recipeSchema.parse(input ?? {});
+}
+
+/** s1's recipe: quality rules on, filter-model difficulty, uniform domains, 1,000 samples. */
+export function s1Recipe(over: RecipeInput = {}): Recipe {
+  return parseRecipe({ ...over });
+}
