@@ -2,7 +2,7 @@
 // Everything here runs only under Electron; the engine itself (electron/core) is plain Node.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, session } from 'electron';
+import { app, safeStorage, session } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { Engine } from '../core/engine';
 import { registerJobKinds } from '../core/kinds';
@@ -11,6 +11,9 @@ import { serveApi } from './ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { hardenAllWebContents, secureSession } from './security';
 import { createMainWindow } from './window';
+import { CipherFileSecretStore } from './secret-store';
+import { setSecretStore } from '../core/teacher/secrets';
+import { configDir } from '../core/util/paths';
 
 // The bundle lives in out/main/index.js; its siblings are out/preload and out/renderer.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,6 +38,15 @@ async function start(): Promise<void> {
   secureSession(session.defaultSession);
   hardenAllWebContents();
   handleAppProtocol(rendererDir);
+  // API keys go to the OS keychain (safeStorage) on the desktop; browser mode keeps its 0600 file.
+  if (safeStorage.isEncryptionAvailable()) {
+    setSecretStore(
+      new CipherFileSecretStore(path.join(configDir(), 'keys.safe.json'), {
+        encrypt: (plain) => safeStorage.encryptString(plain),
+        decrypt: (data) => safeStorage.decryptString(data),
+      }),
+    );
+  }
   engine = new Engine({ mode: 'electron', pickFolder });
   registerJobKinds(engine);
   win = createMainWindow(preloadPath);
