@@ -12,6 +12,7 @@ import { runTeacher } from './commands/teacher';
 import { runGenerate } from './commands/generate';
 import { runTraces } from './commands/traces';
 import { runCurate } from './commands/curate';
+import { runTrain } from './commands/train';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -53,6 +54,11 @@ Commands:
         s1's selection: quality, difficulty, diversity (2^-rank by thinking length within a random domain),
         seeded and explained; stores a run. --explain QUESTION_ID shows why a question was kept or dropped;
         --freeze [RUN_ID] makes a run the selection for review.
+  train PROJECT --base DIR --dataset DIR [--recipe s1|lora|qlora|kd|FILE.json] [--gpus N] [--nodes N]
+         [--gpu-memory-gib X] [--max-length N] [--micro-batch N] [--max-steps N] [--teacher-model DIR]
+         [--dry-run] [--json]
+        Fine-tune a student with the Python worker (TRL). --dry-run needs only the base folder's config.json:
+        it prints the memory plan (fits, per-GPU GiB, breakdown, cheapest change) and the command, and starts nothing.
   check ANSWER REFERENCE [--json]
         Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
   check --batch FILE [--json]
@@ -105,6 +111,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runTraces(rest, io);
       case 'curate':
         return await runCurate(rest, io);
+      case 'train':
+        return await runTrain(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;

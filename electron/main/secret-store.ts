@@ -24,7 +24,7 @@ export class CipherFileSecretStore implements SecretStore {
       return v && typeof v === 'object' ? (v as Record<string, string>) : {};
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new Error(`The key store ${this.file} cannot be read (${(e as Error).message}); delete it and enter your API keys again.`);
+      throw new Error(`The key store ${this.file} cannot be read (${(e as Error).message}); delete it and enter your API keys again.`, { cause: e });
     }
   }
 

@@ -38,6 +38,18 @@ def _cmd_tiny_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train(args: argparse.Namespace) -> int:
+    from distillery_worker.train import cmd_train
+
+    return cmd_train(args)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from distillery_worker.export import cmd_export
+
+    return cmd_export(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m distillery_worker",
@@ -58,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     p_tiny.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p_tiny.add_argument("--json", action="store_true", help='print {"path": ...} as JSON')
     p_tiny.set_defaults(func=_cmd_tiny_model)
+
+    p_train = sub.add_parser("train", help="train (SFT, LoRA, QLoRA, KD) from a JSON run config; JSON-lines events on stdout")
+    p_train.add_argument("--config", required=True, help="run config JSON written by the engine")
+    p_train.add_argument("--resume", action="store_true", help="resume from the last checkpoint in output_dir")
+    p_train.set_defaults(func=_cmd_train)
+
+    p_export = sub.add_parser("export", help="export a trained run: merge LoRA, save safetensors + tokenizer + chat template")
+    p_export.add_argument("--run", required=True, help="the run's output folder (holds distillery_run.json)")
+    p_export.add_argument("--out", required=True, help="folder to write the exported model to")
+    p_export.add_argument("--merge-lora", action="store_true", help="merge LoRA adapters into the base weights")
+    p_export.add_argument("--dtype", default="auto", choices=["auto", "bf16", "fp16", "fp32"], help="weights dtype")
+    p_export.set_defaults(func=_cmd_export)
 
     return parser
 
