@@ -9,6 +9,7 @@ import path from 'node:path';
 import { runDecontamination, addEvalset } from '../electron/core/pool/decontam';
 import { runDedup } from '../electron/core/pool/dedup';
 import { importFile } from '../electron/core/pool/importer';
+import { normalizeText } from '../electron/core/pool/text';
 import { createProject } from '../electron/core/store/project';
 import { appRoot } from '../electron/core/util/root';
 
@@ -18,51 +19,70 @@ const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 429496
 const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
 const int = (a: number, b: number) => a + Math.floor(rnd() * (b - a + 1));
 
-const NAMES = ['Alice', 'Bob', 'Carol', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jamal', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Omar', 'Priya'];
-const OBJECTS = ['marbles', 'coins', 'tiles', 'books', 'pencils', 'stamps', 'cards', 'beads', 'apples', 'tokens', 'chairs', 'lamps'];
-const SHAPES = ['triangle', 'square', 'regular hexagon', 'circle', 'rectangle', 'trapezoid', 'rhombus', 'pentagon'];
-const VERBS = ['Find', 'Compute', 'Determine', 'Evaluate', 'Calculate'];
+// The generator's vocabulary is its own: names, places and objects that competition problems do not use, and
+// sentence frames written for this benchmark. Every base question is also checked against the real benchmark
+// problems (no shared word 8-gram) and regenerated if it shares one, so only the planted leaks are contaminated.
+const NAMES = ['Alice', 'Bob', 'Carol', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jamal', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Omar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wren', 'Ximena', 'Yusuf', 'Zora'];
+const PLACES = ['bakery', 'greenhouse', 'ferry terminal', 'library annex', 'orchard', 'robotics lab', 'night market', 'harbour warehouse', 'ski lodge', 'weaving mill', 'observatory', 'tram depot'];
+const OBJECTS = ['marbles', 'copper coins', 'ceramic tiles', 'atlases', 'pencils', 'postage stamps', 'trading cards', 'glass beads', 'quinces', 'brass tokens', 'folding chairs', 'paper lanterns', 'seed packets', 'bolts of cloth'];
+const SHAPES = ['triangle', 'square', 'regular hexagon', 'circle', 'rectangle', 'trapezoid', 'rhombus', 'regular pentagon', 'kite', 'regular octagon'];
+const VERBS = ['Find', 'Compute', 'Determine', 'Evaluate', 'Calculate', 'Work out', 'Figure out'];
+const ADJ = ['cheerful', 'patient', 'careful', 'stubborn', 'curious', 'thrifty', 'hurried', 'meticulous'];
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const UNITS = ['kilograms', 'litres', 'metres', 'crates', 'boxes', 'sacks'];
+const VARS = ['x', 'y', 't', 'u', 'z', 'w'];
+const v = () => pick(VARS);
 const TEMPLATES: (() => string)[] = [
-  () => `${pick(NAMES)} has ${int(3, 999)} ${pick(OBJECTS)} and gives ${int(2, 99)} of them to ${pick(NAMES)}, who already had ${int(1, 500)}. Each day ${pick(NAMES)} buys ${int(2, 40)} more ${pick(OBJECTS)} at $${int(1, 90)}$ dollars each. ${pick(VERBS)} the number of days until the total cost exceeds ${int(100, 9999)} dollars.`,
-  () => `Let $f(x) = ${int(2, 30)}x^${int(2, 6)} - ${int(1, 99)}x + ${int(1, 500)}$. ${pick(VERBS)} the sum of all real values of $x$ for which $f(f(x)) = ${int(0, 999)}$, and express your answer as a fraction $\\frac{m}{n}$ in lowest terms, then report $m+n$.`,
-  () => `A ${pick(SHAPES)} has side length ${int(2, 99)} and is inscribed in a ${pick(SHAPES)} whose area is ${int(100, 9999)}. A point is chosen uniformly at random inside the larger ${pick(SHAPES)}. ${pick(VERBS)} the probability that the point lies within distance ${int(1, 20)} of the center.`,
-  () => `${pick(VERBS)} the number of ordered pairs $(a, b)$ of positive integers with $a \\le ${int(10, 999)}$ and $b \\le ${int(10, 999)}$ such that $a^2 + ${int(2, 50)}b$ is divisible by ${int(3, 97)} and $\\gcd(a, b) = ${int(1, 12)}$.`,
-  () => `In triangle $ABC$, $AB = ${int(3, 60)}$, $BC = ${int(3, 60)}$ and $\\angle B = ${int(20, 160)}^\\circ$. The bisector of angle $A$ meets $BC$ at $D$, and the circle through $A$, $D$ and the midpoint of $AC$ has radius $r$. ${pick(VERBS)} $\\lfloor ${int(10, 1000)} r \\rfloor$.`,
-  () => `A sequence is defined by $a_1 = ${int(1, 50)}$, $a_2 = ${int(1, 50)}$ and $a_{n+2} = ${int(1, 9)}a_{n+1} - ${int(1, 9)}a_n + ${int(0, 30)}$ for $n \\ge 1$. ${pick(VERBS)} the remainder when $a_{${int(20, 2024)}}$ is divided by ${int(7, 1000)}.`,
-  () => `${pick(NAMES)} rolls ${int(2, 8)} fair ${int(4, 20)}-sided dice and ${pick(NAMES)} rolls ${int(2, 8)} fair ${int(4, 20)}-sided dice. ${pick(VERBS)} the probability that the sum of the first player's dice exceeds the sum of the second player's dice by at least ${int(1, 30)}.`,
-  () => `Let $P(x)$ be a monic polynomial of degree ${int(3, 9)} with $P(${int(1, 9)}) = ${int(0, 999)}$, $P(${int(10, 19)}) = ${int(0, 999)}$ and roots forming an arithmetic progression with common difference ${int(1, 9)}. ${pick(VERBS)} $P(${int(20, 99)}) \\bmod ${int(100, 9999)}$.`,
+  () => `At the ${pick(PLACES)}, ${pick(NAMES)} keeps ${int(3, 999)} ${pick(OBJECTS)} and hands ${int(2, 99)} of them to ${pick(NAMES)}, who already owned ${int(1, 500)}. Every ${pick(DAYS)} the ${pick(ADJ)} ${pick(NAMES)} buys ${int(2, 40)} more at $${int(1, 90)}$ dollars apiece. ${pick(VERBS)} how many weeks pass before the spending tops ${int(100, 9999)} dollars.`,
+  () => `Let $g(${'x'}) = ${int(2, 30)}x^{${int(2, 6)}} - ${int(1, 99)}x + ${int(1, 500)}$. ${pick(VERBS)} the total of the real numbers $x$ satisfying $g(g(x)) = ${int(0, 999)}$; write it as $\\frac{p}{q}$ with coprime $p, q$ and report $p+q$.`,
+  () => `A ${pick(SHAPES)} with side ${int(2, 99)} sits inside a ${pick(SHAPES)} of area ${int(100, 9999)}. ${pick(NAMES)} throws a dart that lands uniformly at random in the outer ${pick(SHAPES)}. ${pick(VERBS)} the chance that it lands no farther than ${int(1, 20)} units from the centre.`,
+  () => `${pick(VERBS)} how many ordered pairs $(m, k)$ of positive integers with $m \\le ${int(10, 999)}$ and $k \\le ${int(10, 999)}$ make $m^2 + ${int(2, 50)}k$ a multiple of ${int(3, 97)} while $\\gcd(m, k) = ${int(1, 12)}$.`,
+  () => `Triangle $PQR$ has $PQ = ${int(3, 60)}$, $QR = ${int(3, 60)}$ and $\\angle Q = ${int(20, 160)}^\\circ$. The bisector from $P$ hits $QR$ at $S$, and the circle through $P$, $S$ and the midpoint of $PR$ has radius $\\rho$. ${pick(VERBS)} $\\lfloor ${int(10, 1000)} \\rho \\rfloor$.`,
+  () => `Put $b_1 = ${int(1, 50)}$, $b_2 = ${int(1, 50)}$ and $b_{j+2} = ${int(1, 9)}b_{j+1} - ${int(1, 9)}b_j + ${int(0, 30)}$ for every $j \\ge 1$. ${pick(VERBS)} what $b_{${int(20, 2024)}}$ leaves after division by ${int(7, 1000)}.`,
+  () => `${pick(NAMES)} tosses ${int(2, 8)} fair ${int(4, 20)}-sided dice while ${pick(NAMES)} tosses ${int(2, 8)} fair ${int(4, 20)}-sided dice at the ${pick(PLACES)}. ${pick(VERBS)} the likelihood that the first total beats the second total by ${int(1, 30)} or more.`,
+  () => `The monic polynomial $R(${v()})$ has degree ${int(3, 9)}, $R(${int(1, 9)}) = ${int(0, 999)}$, $R(${int(10, 19)}) = ${int(0, 999)}$, and its zeros are equally spaced with gap ${int(1, 9)}. ${pick(VERBS)} $R(${int(20, 99)}) \\bmod ${int(100, 9999)}$.`,
+  () => `A tank at the ${pick(PLACES)} holds ${int(100, 5000)} ${pick(UNITS)} of brine with ${int(2, 40)}% salt. ${pick(NAMES)} drains ${int(5, 90)} ${pick(UNITS)} per hour and refills with fresh water at the same rate. After ${int(2, 48)} hours, ${pick(VERBS).toLowerCase()} the salt concentration to ${int(2, 6)} significant figures.`,
+  () => `${pick(VERBS)} $\\displaystyle\\int_0^{${int(1, 9)}} ${v()}^{${int(2, 7)}} e^{-${int(1, 9)}${'x'}}\\,dx$ for the variable named above, giving an exact form in terms of $e$.`,
+  () => `${pick(NAMES)}'s ${pick(ADJ)} cousin paints ${int(3, 12)} fence posts in a row using ${int(2, 6)} colours so that no ${int(2, 3)} neighbouring posts share a colour. ${pick(VERBS)} the number of such colourings modulo ${int(100, 1000)}.`,
+  () => `On a ${int(4, 12)} by ${int(4, 12)} board, a rook starts in the ${pick(['lower-left', 'upper-right', 'lower-right', 'upper-left'])} cell and moves only ${pick(['up or right', 'down or left', 'right or down'])}. ${pick(VERBS)} how many routes reach the opposite corner while avoiding the ${int(2, 9)} blocked cells on the main diagonal.`,
+  () => `The ${pick(PLACES)} sells ${pick(OBJECTS)} in packs of ${int(3, 17)} and ${int(18, 41)}. ${pick(VERBS)} the largest order of ${pick(OBJECTS)} that ${pick(NAMES)} cannot place exactly, if ${pick(NAMES)} also refuses packs of ${int(42, 60)}.`,
+  () => `Points $U$ and $V$ lie on the parabola $${v()} = ${int(2, 9)}s^2 + ${int(1, 20)}$ with parameters $s = ${int(-9, -1)}$ and $s = ${int(1, 9)}$. ${pick(VERBS)} the area enclosed by chord $UV$ and the arc between them, as a reduced fraction.`,
+  () => `${pick(NAMES)} shuffles a deck of ${int(20, 60)} cards numbered $1$ to $${int(20, 60)}$ and deals ${int(3, 9)} of them face up. ${pick(VERBS)} the expected value of the ${pick(['largest', 'smallest', 'median'])} visible number, rounded to ${int(2, 4)} decimals.`,
+  () => `Solve the ${pick(['congruence', 'system of congruences'])} $${int(2, 99)}${v()} \\equiv ${int(1, 99)} \\pmod{${int(101, 997)}}$ and $${v()} \\equiv ${int(1, 9)} \\pmod{${int(11, 97)}}$; ${pick(VERBS).toLowerCase()} the least positive solution.`,
+  () => `A ${pick(ADJ)} cyclist leaves the ${pick(PLACES)} at ${int(5, 11)}:${int(10, 59)} riding at ${int(10, 35)} km/h; ${pick(NAMES)} follows ${int(5, 50)} minutes later at ${int(20, 45)} km/h along the same road. ${pick(VERBS)} the clock time at which ${pick(NAMES)} draws level.`,
+  () => `Matrix $M$ has rows $(${int(-9, 9)}, ${int(-9, 9)}, ${int(-9, 9)})$, $(${int(-9, 9)}, ${int(-9, 9)}, ${int(-9, 9)})$ and $(${int(-9, 9)}, ${int(-9, 9)}, ${int(-9, 9)})$. ${pick(VERBS)} the trace of $M^{${int(2, 12)}}$ and say whether $M$ is invertible.`,
 ];
-const FILLERS = [
-  'Give the answer as an integer.',
-  'Justify each step of your reasoning.',
-  'Assume all quantities are exact.',
-  `Round to the nearest ${pick(['tenth', 'hundredth', 'integer'])}.`,
-  '',
-];
+const FILLERS = ['Give the answer as an integer.', 'Justify each step briefly.', 'All quantities are exact.', 'Round to the nearest hundredth.', 'Show the key computation.', '', '', ''];
 
+const OPENERS = ['', '', 'Here is a puzzle from a club handout.', 'A warm-up exercise:', 'This one came up at practice.', 'Consider the following.', 'Two parts.', 'From last week\'s problem sheet:'];
+/** Two or three independent problem parts (in random order) with an opener and a closing request: siblings share little text. */
 function question(): string {
-  const parts = [pick(TEMPLATES)()];
-  if (rnd() < 0.6) parts.push(pick(TEMPLATES)());
-  parts.push(pick(FILLERS));
-  return parts.join(' ').trim();
+  const parts = [pick(TEMPLATES)(), pick(TEMPLATES)()];
+  if (rnd() < 0.3) parts.push(pick(TEMPLATES)());
+  return [pick(OPENERS), ...parts, pick(FILLERS)].join(' ').replace(/\s+/g, ' ').trim();
 }
 
-/** A small edit: one word changed, a word inserted, punctuation or spacing or case changed. */
+/** A small edit: a number changed, a word inserted or deleted, punctuation changed, or case changed. */
 function nearCopy(q: string): string {
   const words = q.split(' ');
-  const i = int(0, words.length - 1);
-  switch (int(0, 3)) {
-    case 0:
-      words[i] = words[i] === 'the' ? 'a' : 'the';
-      return words.join(' ');
+  const plain = words.map((w, i) => (/^[A-Za-z]+[,.;]?$/.test(w) ? i : -1)).filter((i) => i >= 0);
+  const nums = [...q.matchAll(/\d+/g)];
+  switch (int(0, 4)) {
+    case 0: {
+      if (!nums.length) break;
+      const m = pick(nums);
+      return q.slice(0, m.index) + String(Number(m[0]) + int(1, 9)) + q.slice(m.index! + m[0].length);
+    }
     case 1:
-      words.splice(i, 0, pick(['please', 'now', 'exactly', 'then']));
+      words.splice(pick(plain), 0, pick(['please', 'now', 'exactly', 'then', 'also', 'carefully']));
       return words.join(' ');
     case 2:
-      return `${q.replace(/\.$/, '')}?`.replace(/ \$/g, '  $');
-    default:
-      return q.replace(/^\w+/, (w) => w.toUpperCase());
+      words.splice(pick(plain), 1);
+      return words.join(' ');
+    case 3:
+      return q.replace(/\.$/, '?').replace(/, /, '; ');
   }
+  return q.replace(/\b[a-z]{4,}\b/, (w) => w[0]!.toUpperCase() + w.slice(1)).replace(/ \$/g, '  $');
 }
 
 const benchDir = path.resolve(appRoot(), '..', 'shared', 'data', 'benchmarks');
@@ -76,19 +96,61 @@ const benchItems = benchFiles.flatMap((f) =>
     .map(({ l, i }) => ({ set: f.replace(/\.jsonl$/, ''), item: i + 1, problem: (JSON.parse(l) as { problem: string }).problem })),
 );
 
+/** Word 8-grams of the real benchmark problems (the generator's own check, independent of the engine). */
+const words = (s: string) => normalizeText(s).match(/\\?[a-z0-9\u0080-\uffff]+/g) ?? [];
+const benchGrams = new Set<string>();
+for (const b of benchItems) {
+  const w = words(b.problem);
+  for (let i = 0; i + 8 <= w.length; i++) benchGrams.add(w.slice(i, i + 8).join(' '));
+}
+function sharesBenchGram(q: string): boolean {
+  const w = words(q);
+  for (let i = 0; i + 8 <= w.length; i++) if (benchGrams.has(w.slice(i, i + 8).join(' '))) return true;
+  return false;
+}
+
+/** Wall and CPU seconds of a phase; process.cpuUsage counts every thread of the process, workers included. */
+async function timed<T>(f: () => T | Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const value = await f();
+  const d = process.cpuUsage(c);
+  return { value, wall: (performance.now() - t) / 1000, cpu: (d.user + d.system) / 1e6 };
+}
+
 async function main() {
   const rows: { problem: string; kind: 'base' | 'near' | 'leak'; of?: number; leak?: string }[] = [];
   const nNear = Math.round(N * 0.05);
   const nLeak = Math.round(N * 0.01);
   const nBase = N - nNear - nLeak;
-  for (let i = 0; i < nBase; i++) rows.push({ problem: question(), kind: 'base' });
+  let regenerated = 0;
+  const seenBase = new Set<string>();
+  while (rows.length < nBase) {
+    const q = question();
+    if (sharesBenchGram(q)) {
+      regenerated++;
+      continue;
+    }
+    const k = normalizeText(q);
+    if (seenBase.has(k)) continue;
+    seenBase.add(k);
+    rows.push({ problem: q, kind: 'base' });
+  }
   for (let i = 0; i < nNear; i++) {
     const of = int(0, nBase - 1);
     rows.push({ problem: nearCopy(rows[of]!.problem), kind: 'near', of });
   }
+  // Leaks: a benchmark problem in a new context (a lead-in, a closing request), sometimes with its
+  // instruction suffix removed, its whitespace collapsed or its first letter's case changed.
   const leakPool = [...benchItems].sort(() => rnd() - 0.5).slice(0, nLeak);
   for (const b of leakPool) {
-    rows.push({ problem: `${pick(['Problem:', 'Here is a question.', 'Try this one:', ''])} ${b.problem} ${pick(['Show your work.', 'Answer briefly.', ''])}`.trim(), kind: 'leak', leak: `${b.set}#${b.item}` });
+    let body = b.problem;
+    if (rnd() < 0.5) body = body.replace(/\s*Please reason step by step[\s\S]*$/, '');
+    if (rnd() < 0.3) body = body.replace(/\s+/g, ' ');
+    if (rnd() < 0.2) body = body.replace(/^\w/, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+    const lead = pick(['Problem:', 'Homework 7, exercise 3.', 'From my study group:', 'Quick one -', '']);
+    const tail = pick(['Show your work.', 'Answer briefly.', 'I got stuck halfway.', '']);
+    rows.push({ problem: `${lead} ${body} ${tail}`.trim(), kind: 'leak', leak: `${b.set}#${b.item}` });
   }
   // Shuffle, remembering where each planted row and its original went.
   const order = rows.map((_, i) => i).sort(() => rnd() - 0.5);
@@ -100,17 +162,15 @@ async function main() {
   fs.writeFileSync(file, order.map((i) => JSON.stringify({ problem: rows[i]!.problem, answer: String(i % 97) })).join('\n') + '\n');
   const project = createProject(path.join(dir, 'project'));
 
-  let t = performance.now();
-  const imp = await importFile(project, file);
-  const tImport = (performance.now() - t) / 1000;
+  const tImport = await timed(() => importFile(project, file));
+  const imp = tImport.value;
   // Exact copies (e.g. a case-only edit) are already caught at import; they count as found duplicates.
   const ids = project.db.prepare('SELECT id, source_line FROM questions').all() as { id: number; source_line: number }[];
   const idAtPos = new Map(ids.map((r) => [r.source_line - 1, r.id]));
   const dupAtImport = new Map(imp.duplicateRows.map((d) => [d.line - 1, d]));
 
-  t = performance.now();
-  const dd = runDedup(project, { threshold: 0.8 });
-  const tDedup = (performance.now() - t) / 1000;
+  const tDedup = await timed(() => runDedup(project, { threshold: 0.8 }));
+  const dd = tDedup.value;
 
   const cluster = new Map((project.db.prepare('SELECT question_id, cluster_id FROM dup_members').all() as { question_id: number; cluster_id: number }[]).map((r) => [r.question_id, r.cluster_id]));
   let found = 0;
@@ -130,7 +190,7 @@ async function main() {
     if (a !== undefined && b !== undefined && cluster.get(a) !== undefined && cluster.get(a) === cluster.get(b)) found++;
   }
   // Precision: every flagged duplicate (import-time or cluster non-representative) should be a planted copy
-  // or an original of one (an original may lose representative status to nothing: reps are the oldest id).
+  // or an original of one (a copy may come first in the file, so the original is the one excluded).
   const relatedPos = new Set<number>(plantedPos);
   for (let i = 0; i < rows.length; i++) if (rows[i]!.kind === 'near') relatedPos.add(posOf[rows[i]!.of!]!);
   const posOfId = new Map(ids.map((r) => [r.id, r.source_line - 1]));
@@ -139,44 +199,47 @@ async function main() {
   const recall = found / nNear;
   const precision = flagged.length ? truePos / flagged.length : 1;
 
-  t = performance.now();
-  for (const f of benchFiles) await addEvalset(project, f.replace(/\.jsonl$/, ''), path.join(benchDir, f));
-  const tAdd = (performance.now() - t) / 1000;
-  t = performance.now();
-  const dc = runDecontamination(project, 8);
-  const tDecon = (performance.now() - t) / 1000;
+  const tAdd = await timed(async () => {
+    for (const f of benchFiles) await addEvalset(project, f.replace(/\.jsonl$/, ''), path.join(benchDir, f));
+  });
+  const tDecon = await timed(() => runDecontamination(project, 8));
+  const dc = tDecon.value;
   const flaggedQ = new Map(dc.items.map((i) => [i.question_id, `${i.evalset}#${i.evalset_item}`]));
   let leakFound = 0;
   let leakRight = 0;
+  const leakIds = new Set<number>();
   for (let i = 0; i < rows.length; i++) {
     if (rows[i]!.kind !== 'leak') continue;
     const id = idAtPos.get(posOf[i]!);
+    if (id !== undefined) leakIds.add(id);
     if (id !== undefined && flaggedQ.has(id)) {
       leakFound++;
       if (flaggedQ.get(id) === rows[i]!.leak) leakRight++;
     }
   }
   const leakRecall = leakFound / nLeak;
+  const falseFlags = dc.items.filter((i) => !leakIds.has(i.question_id)).length;
 
   const other = compareWithPython(file);
   const fmt = (x: number) => x.toFixed(2);
-  const table: [string, string, string, string][] = [
-    ['figure', 'value', 'target', 'ok'],
-    ['questions read', String(imp.read), String(N), imp.read === N ? 'yes' : 'NO'],
-    ['import (s)', fmt(tImport), '≤ 5', tImport <= 5 ? 'yes' : 'NO'],
-    ['  imported / exact duplicates / rejected', `${imp.imported} / ${imp.duplicates} / ${imp.rejected.length}`, '', ''],
-    ['exact + near dedup (s)', fmt(tDedup), '≤ 10', tDedup <= 10 ? 'yes' : 'NO'],
-    ['  clusters / removed / candidate pairs', `${dd.clusters} / ${dd.removed} / ${dd.candidates}`, '', ''],
-    ['near-dup recall', fmt(recall), '≥ 0.95', recall >= 0.95 ? 'yes' : 'NO'],
-    ['near-dup precision', fmt(precision), '≥ 0.95', precision >= 0.95 ? 'yes' : 'NO'],
-    [`evalsets registered (${benchItems.length} items) (s)`, fmt(tAdd), '', ''],
-    ['decontamination (s)', fmt(tDecon), '≤ 5', tDecon <= 5 ? 'yes' : 'NO'],
-    ['leak recall', fmt(leakRecall), '1.0', leakRecall === 1 ? 'yes' : 'NO'],
-    ['  leaks matched to the right item', `${leakRight} / ${nLeak}`, '', ''],
-    ['  questions flagged in all', String(dc.flagged), '', ''],
+  const ok = (b: boolean) => (b ? 'pass' : 'FAIL');
+  const table: string[][] = [
+    ['phase / figure', 'wall s', 'CPU s', 'target', 'result'],
+    ['import', fmt(tImport.wall), fmt(tImport.cpu), '≤ 5 s', ok(tImport.wall <= 5)],
+    ['exact + near dedup', fmt(tDedup.wall), fmt(tDedup.cpu), '≤ 10 s', ok(tDedup.wall <= 10)],
+    [`register evalsets (${benchItems.length} items)`, fmt(tAdd.wall), fmt(tAdd.cpu), '', ''],
+    ['decontamination', fmt(tDecon.wall), fmt(tDecon.cpu), '≤ 5 s', ok(tDecon.wall <= 5)],
+    ['near-dup recall', recall.toFixed(3), '', '≥ 0.95', ok(recall >= 0.95)],
+    ['near-dup precision', precision.toFixed(3), '', '≥ 0.95', ok(precision >= 0.95)],
+    ['leak recall', leakRecall.toFixed(3), '', '1.0', ok(leakRecall === 1)],
+    ['leaks matched to the right item', `${leakRight} / ${nLeak}`, '', '', ''],
+    ['questions flagged / not planted leaks', `${dc.flagged} / ${falseFlags}`, '', '', ''],
+    ['read / imported / exact dups / rejected', `${imp.read} / ${imp.imported} / ${imp.duplicates} / ${imp.rejected.length}`, '', '', ''],
+    ['clusters / removed / candidate pairs', `${dd.clusters} / ${dd.removed} / ${dd.candidates}`, '', '', ''],
   ];
-  const w = [0, 1, 2, 3].map((c) => Math.max(...table.map((r) => r[c]!.length)));
-  console.log(`\nPool benchmark: ${N} questions, ${nNear} planted near-duplicates, ${nLeak} planted leaks; ${os.cpus().length} cores, Node ${process.version}\n`);
+  const w = [0, 1, 2, 3, 4].map((c) => Math.max(...table.map((r) => r[c]!.length)));
+  console.log(`\nPool benchmark: ${N} questions, ${nNear} planted near-duplicates, ${nLeak} planted leaks (${regenerated} generated questions regenerated for sharing an 8-gram with a benchmark); ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)}`);
+  console.log('Targets are wall-clock on an idle machine; CPU s is process.cpuUsage (all threads, workers included).\n');
   for (const r of table) console.log(r.map((c, i) => c.padEnd(w[i]!)).join('  '));
   console.log(`\n${other}`);
   project.close();

@@ -75,7 +75,7 @@ export const poolRouter = router({
 
   dedup: router({
     run: projectProcedure
-      .input(z.object({ threshold: z.number().gt(0).max(1).default(0.8), shingle: z.number().int().min(1).max(20).default(3) }))
+      .input(z.object({ threshold: z.number().gt(0).max(1).default(0.8), shingle: z.number().int().min(1).max(20).default(5) }))
       .mutation(({ ctx, input }) => runDedup(ctx.project, { threshold: input.threshold, shingle: input.shingle })),
     clusters: projectProcedure.input(z.object(page)).query(({ ctx, input }) => listClusters(ctx.project, input.offset, input.limit)),
     keep: projectProcedure

@@ -24,26 +24,68 @@ export interface Flag {
   grams: number;
 }
 
-/** Two independent 32-bit hashes of the n tokens from `i`, packed into one exact 53-bit number. */
+/**
+ * The key of the n tokens from `i`: two polynomial hashes mod 2^32 (of the token hashes and of a remix of
+ * them) packed into one exact 53-bit number. Polynomial, so that `gramKeys` can roll it along a text with
+ * a constant number of integer operations per token (no string or per-n-gram loop).
+ */
+const P1 = 0x01000193;
+const P2 = 0x9e3779b1;
+const mix = (h: number) => fmix32(h ^ 0x2545f491);
 function gramKey(t: Tokens, i: number, n: number): number {
-  let a = 0x811c9dc5;
-  let b = 0x2545f491;
+  let a = 0;
+  let b = 0;
   for (let j = 0; j < n; j++) {
     const h = t.hashes[i + j]!;
-    a = Math.imul(a ^ h, 0x01000193);
-    b = fmix32(b ^ Math.imul(h, 0x9e3779b1));
+    a = (Math.imul(a, P1) + h) | 0;
+    b = (Math.imul(b, P2) + mix(h)) | 0;
   }
   return (a >>> 11) * 4294967296 + (b >>> 0);
 }
 
+/** The keys of every n-gram of `t` (as `gramKey`), rolled: out[i] = gramKey(t, i, n). */
+function gramKeys(t: Tokens, n: number, out: Float64Array): number {
+  const m = t.count - n + 1;
+  if (m <= 0) return 0;
+  let p1 = 1;
+  let p2 = 1;
+  for (let j = 1; j < n; j++) {
+    p1 = Math.imul(p1, P1);
+    p2 = Math.imul(p2, P2);
+  }
+  const h = t.hashes;
+  let a = 0;
+  let b = 0;
+  for (let j = 0; j < n; j++) {
+    a = (Math.imul(a, P1) + h[j]!) | 0;
+    b = (Math.imul(b, P2) + mix(h[j]!)) | 0;
+  }
+  out[0] = (a >>> 11) * 4294967296 + (b >>> 0);
+  for (let i = 1; i < m; i++) {
+    const x = h[i - 1]!;
+    const y = h[i + n - 1]!;
+    a = (Math.imul((a - Math.imul(x, p1)) | 0, P1) + y) | 0;
+    b = (Math.imul((b - Math.imul(mix(x), p2)) | 0, P2) + mix(y)) | 0;
+    out[i] = (a >>> 11) * 4294967296 + (b >>> 0);
+  }
+  return m;
+}
+
+/** An n-gram held by more than this many items, and by at least BOILERPLATE_SHARE of one evaluation set, is boilerplate. */
 export const BOILERPLATE_ITEMS = 5;
+export const BOILERPLATE_SHARE = 0.25;
 
 export class NgramIndex {
+  /** n-gram key → item index, or −(k+1) for multi[k] when several items hold it. */
   private readonly grams = new Map<number, number>();
+  private readonly multi: number[][] = [];
+  /** Indexed n-grams per item: ties between items go to the one the text covers most. */
+  private readonly itemGrams: number[] = [];
   private readonly whole = new Map<string, number>();
   /** Items whose content (outside boilerplate) is shorter than n words: their content run, by its length. */
   private readonly short = new Map<number, Map<number, number>>();
   private pending: { idx: number; t: Tokens }[] = [];
+  private scratch = new Float64Array(1024);
   readonly items: EvalItem[] = [];
 
   constructor(readonly n: number) {
@@ -52,6 +94,7 @@ export class NgramIndex {
 
   add(item: EvalItem): void {
     const idx = this.items.push(item) - 1;
+    this.itemGrams.push(0);
     const norm = normalizeText(item.text);
     const t = tokenize(norm, false, true);
     // Items shorter than n words can only leak whole: match them by their normalised text.
@@ -62,32 +105,62 @@ export class NgramIndex {
     this.pending.push({ idx, t });
   }
 
+  private addGram(key: number, idx: number): void {
+    const cur = this.grams.get(key);
+    if (cur === undefined) this.grams.set(key, idx);
+    else if (cur >= 0) {
+      if (cur === idx) return;
+      this.grams.set(key, -this.multi.push([cur, idx]));
+    } else {
+      const list = this.multi[-cur - 1]!;
+      if (list[list.length - 1] !== idx) list.push(idx);
+    }
+    this.itemGrams[idx]!++;
+  }
+
   /**
-   * Indexes the added items. An n-gram held by more than BOILERPLATE_ITEMS items is an instruction
-   * appended to every item ("Please reason step by step, …"), not content: every n-gram touching such
-   * a span is left out, so that a pool question with the same instruction is not flagged for it.
+   * Indexes the added items. An n-gram held by more than BOILERPLATE_ITEMS items and by at least a quarter
+   * of one evaluation set is an instruction appended to the items ("Please reason step by step, …"), not
+   * content: every n-gram touching such a span is left out, so that a pool question with the same
+   * instruction is not flagged for it. (A preamble that a few items share, such as the sub-problems of
+   * one Minerva exercise, is content: it stays indexed, for every item that holds it.)
    */
   private build(): void {
     if (!this.pending.length) return;
     const n = this.n;
+    const setSize = new Map<string, number>();
+    for (const it of this.items) setSize.set(it.evalset, (setSize.get(it.evalset) ?? 0) + 1);
     const spread = new Map<number, number>();
     const keys = this.pending.map(({ t }) => {
       const k = new Float64Array(t.count - n + 1);
-      for (let i = 0; i + n <= t.count; i++) k[i] = gramKey(t, i, n);
+      gramKeys(t, n, k);
       for (const x of new Set(k)) spread.set(x, (spread.get(x) ?? 0) + 1);
       return k;
     });
+    // Per-set counts, only for the n-grams common enough to be boilerplate candidates.
+    const bySet = new Map<number, Map<string, number>>();
+    this.pending.forEach(({ idx }, j) => {
+      for (const x of new Set(keys[j]!)) {
+        if (spread.get(x)! <= BOILERPLATE_ITEMS) continue;
+        let m = bySet.get(x);
+        if (!m) bySet.set(x, (m = new Map()));
+        const set = this.items[idx]!.evalset;
+        m.set(set, (m.get(set) ?? 0) + 1);
+      }
+    });
+    const boiler = new Set<number>();
+    for (const [x, m] of bySet) for (const [set, c] of m) if (c >= BOILERPLATE_SHARE * setSize.get(set)!) boiler.add(x);
     this.pending.forEach(({ idx, t }, j) => {
       const k = keys[j]!;
       const covered = new Uint8Array(t.count);
-      for (let i = 0; i < k.length; i++) if (spread.get(k[i]!)! > BOILERPLATE_ITEMS) covered.fill(1, i, i + n);
+      for (let i = 0; i < k.length; i++) if (boiler.has(k[i]!)) covered.fill(1, i, i + n);
       let run = 0;
       let best = 0;
       let bestEnd = 0;
       for (let i = 0; i < t.count; i++) {
         run = covered[i] ? 0 : run + 1;
         if (run > best) [best, bestEnd] = [run, i + 1];
-        if (run >= n && !this.grams.has(k[i - n + 1]!)) this.grams.set(k[i - n + 1]!, idx);
+        if (run >= n) this.addGram(k[i - n + 1]!, idx);
       }
       if (best > 0 && best < n) {
         let m = this.short.get(best);
@@ -107,32 +180,46 @@ export class NgramIndex {
     const t = tokenize(norm, true, true);
     const n = this.n;
     if (t.count < n) return null;
+    if (this.scratch.length < t.count) this.scratch = new Float64Array(t.count * 2);
+    const keys = this.scratch;
+    const m = gramKeys(t, n, keys);
     let counts: Map<number, number> | null = null;
     let firstAt: Map<number, number> | null = null;
-    for (let i = 0; i + n <= t.count; i++) {
-      const idx = this.grams.get(gramKey(t, i, n));
-      if (idx === undefined) continue;
+    const grams = this.grams;
+    for (let i = 0; i < m; i++) {
+      const v = grams.get(keys[i]!);
+      if (v === undefined) continue;
       counts ??= new Map();
       firstAt ??= new Map();
-      counts.set(idx, (counts.get(idx) ?? 0) + 1);
-      if (!firstAt.has(idx)) firstAt.set(idx, i);
+      const list = v >= 0 ? null : this.multi[-v - 1]!;
+      const len = list ? list.length : 1;
+      for (let q = 0; q < len; q++) {
+        const idx = list ? list[q]! : v;
+        counts.set(idx, (counts.get(idx) ?? 0) + 1);
+        if (!firstAt.has(idx)) firstAt.set(idx, i);
+      }
     }
     if (!counts || !firstAt) {
-      for (const [m, map] of this.short) {
-        for (let i = 0; i + m <= t.count; i++) {
-          const idx = map.get(gramKey(t, i, m));
-          if (idx !== undefined) return { evalset: this.items[idx]!.evalset, item: this.items[idx]!.item, overlap: norm.slice(t.starts[i], t.ends[i + m - 1]), grams: 1 };
+      for (const [len, map] of this.short) {
+        for (let i = 0; i + len <= t.count; i++) {
+          const idx = map.get(gramKey(t, i, len));
+          if (idx !== undefined) return { evalset: this.items[idx]!.evalset, item: this.items[idx]!.item, overlap: norm.slice(t.starts[i], t.ends[i + len - 1]), grams: 1 };
         }
       }
       return null;
     }
+    // Most shared n-grams; on a tie, the item this text covers the largest part of; then the first item.
     let best = -1;
     let bestN = 0;
-    for (const [idx, c] of counts) if (c > bestN || (c === bestN && idx < best)) [best, bestN] = [idx, c];
+    let bestShare = 0;
+    for (const [idx, c] of counts) {
+      const share = c / Math.max(1, this.itemGrams[idx]!);
+      if (c > bestN || (c === bestN && (share > bestShare || (share === bestShare && idx < best)))) [best, bestN, bestShare] = [idx, c, share];
+    }
     // The overlapping text: the first run of consecutive n-grams shared with that item.
     const start = firstAt.get(best)!;
     let end = start;
-    while (end + 1 + n <= t.count && this.grams.get(gramKey(t, end + 1, n)) !== undefined) end++;
+    while (end + 1 < m && grams.get(keys[end + 1]!) !== undefined) end++;
     const overlap = norm.slice(t.starts[start], t.ends[end + n - 1]);
     return { evalset: this.items[best]!.evalset, item: this.items[best]!.item, overlap, grams: bestN };
   }

@@ -10,6 +10,32 @@ const FRAC = /\\[dt]frac(?![a-zA-Z])/g;
 const MATH_DELIMS = /\$+|\\[()[\]]/g;
 
 export function normalizeText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(s)) return normalizeUnicode(s);
+  // ASCII fast path: the same result as normalizeUnicode, without NFKC or Unicode regexes.
+  let t = s.toLowerCase();
+  if (t.includes('\\') || t.includes('~')) t = t.replace(LATEX_SPACING, ' ').replace(FRAC, '\\frac');
+  if (t.includes('$') || t.includes('\\')) t = t.replace(MATH_DELIMS, ' ');
+  // One pass: collapse whitespace, drop one space on either side of a symbol, trim.
+  let out = '';
+  let space = false;
+  let afterSymbol = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      space = true;
+      continue;
+    }
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+    if (space && !afterSymbol && word && out.length) out += ' ';
+    space = false;
+    afterSymbol = !word;
+    out += t[i];
+  }
+  return out;
+}
+
+function normalizeUnicode(s: string): string {
   let t = s.normalize('NFKC').toLowerCase();
   t = t.replace(LATEX_SPACING, ' ').replace(FRAC, '\\frac').replace(MATH_DELIMS, ' ');
   t = t.replace(/\s+/g, ' ');
