@@ -1,6 +1,110 @@
-import { PlannedStep } from '../../app/PlannedStep';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { useProject } from '../../app/ProjectContext';
+import { Button, Card, ErrorNote } from '../../app/ui';
+import { useJobs } from '../project/useJobs';
+import { Decisions } from './Decisions';
+import './i18n';
+import { Knobs } from './Knobs';
+import { PreviewPanel } from './PreviewPanel';
+import { Runs } from './Runs';
+import type { Recipe } from './types';
 
-/** The Curate step. Its engine is not built yet; replace this with the real step when it lands. */
+/** The Curate step: s1's selection with live knobs, stored runs, explained decisions and overrides. */
 export function CurateStep({ onGoProject }: { onGoProject: () => void }) {
-  return <PlannedStep step="curate" onGoProject={onGoProject} />;
+  const { t } = useTranslation();
+  const { project } = useProject();
+  return (
+    <div className="mx-auto max-w-7xl space-y-5">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">{t('steps.curate.title')}</h1>
+        <p className="mt-1 text-slate-600 dark:text-slate-400">{t('curate.lead')}</p>
+      </div>
+      {project ? (
+        <Workspace projectPath={project.path} />
+      ) : (
+        <Card>
+          <p className="text-sm text-slate-700 dark:text-slate-300">{t('curate.noProject')}</p>
+          <Button variant="primary" className="mt-4" onClick={onGoProject}>
+            {t('curate.goProject')}
+          </Button>
+        </Card>
+      )}
+    </div>
+  );
+}
+
+/** The recipe after the user stops moving a knob for `ms`. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return v;
+}
+
+function Workspace({ projectPath }: { projectPath: string }) {
+  const defaults = useApiQuery(() => api.curate.defaults.query(), [projectPath]);
+  if (!defaults.data) return <ErrorNote error={defaults.error} />;
+  return <Curation key={projectPath} projectPath={projectPath} defaults={defaults.data} />;
+}
+
+function Curation({ projectPath, defaults }: { projectPath: string; defaults: Recipe }) {
+  const { t, i18n } = useTranslation();
+  const [recipe, setRecipe] = useState<Recipe>(defaults);
+  const [viewing, setViewing] = useState<number | null>(null);
+  const [stored, setStored] = useState<{ id: number; n: number } | null>(null);
+  const [overrideSeq, setOverrideSeq] = useState(0);
+  const live = useDebounced(recipe, 250);
+  const { jobs } = useJobs(projectPath);
+  const labelJob = jobs.find((j) => j.kind === 'label-domains');
+  const labelKey = labelJob ? `${labelJob.jobId}:${labelJob.status}` : '';
+
+  const preview = useApiQuery(() => api.curate.preview.query({ recipe: live, sample: 0 }), [projectPath, live, overrideSeq, labelKey]);
+  const runs = useApiQuery(() => api.curate.runs.query(), [projectPath]);
+  const overrides = useApiQuery(() => api.curate.overrides.query(), [projectPath, overrideSeq]);
+  const run = useApiMutation(() => api.curate.run.mutate({ recipe }));
+  const overrideMap = useMemo(() => new Map((overrides.data ?? []).map((o) => [o.questionId, o.action] as const)), [overrides.data]);
+
+  const list = runs.data ?? [];
+  const shown = viewing ?? list[0]?.id ?? null;
+
+  const doRun = async () => {
+    const r = await run.run();
+    if (!r) return;
+    setStored({ id: r.runId, n: r.selected });
+    setViewing(r.runId);
+    await runs.refetch();
+  };
+
+  return (
+    <div className="grid gap-5 lg:grid-cols-[22rem_minmax(0,1fr)]">
+      <Card title={t('curate.knobs.title')} labelId="cur-knobs-title" className="self-start lg:sticky lg:top-0">
+        <Knobs recipe={recipe} onChange={setRecipe} onReset={() => setRecipe(defaults)} projectPath={projectPath} labelJob={labelJob} />
+      </Card>
+      <div className="min-w-0 space-y-5">
+        <PreviewPanel
+          preview={preview.data}
+          loading={preview.loading || live !== recipe}
+          error={preview.error}
+          actions={
+            <Button variant="primary" disabled={run.pending} onClick={() => void doRun()}>
+              {run.pending ? t('curate.run.running') : t('curate.run.run')}
+            </Button>
+          }
+        />
+        <ErrorNote error={run.error ?? runs.error} />
+        {stored && (
+          <p role="status" data-testid="run-msg" className="text-sm text-emerald-700 dark:text-emerald-300">
+            {t('curate.run.stored', { id: stored.id, n: stored.n.toLocaleString(i18n.language) })}
+          </p>
+        )}
+        <Runs runs={list} viewing={shown} onView={setViewing} onFrozen={() => void runs.refetch()} />
+        {shown !== null && <Decisions runId={shown} overrides={overrideMap} onOverride={() => setOverrideSeq((n) => n + 1)} />}
+      </div>
+    </div>
+  );
 }

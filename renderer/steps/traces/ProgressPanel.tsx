@@ -1,0 +1,65 @@
+import { useTranslation } from 'react-i18next';
+import type { JobProgress } from '../../../electron/core/jobs/types';
+import { api } from '../../api/client';
+import { useApiMutation } from '../../api/hooks';
+import { Button, ErrorNote } from '../../app/ui';
+import { duration, muted } from './types';
+
+/** A generation job's live progress: bar, done / failed / remaining, tokens/s, in flight, ETA, cost; pause / resume / cancel. */
+export function ProgressPanel({ job }: { job: JobProgress }) {
+  const { t } = useTranslation();
+  const act = useApiMutation((a: 'pause' | 'resume' | 'cancel') => api.jobs[a].mutate({ id: job.jobId }));
+  const finished = job.done + job.failed;
+  const pct = job.total ? Math.min(100, Math.round((finished / job.total) * 100)) : 0;
+  const remaining = job.remaining ?? (job.total !== null ? job.total - finished : null);
+  const x = job.extra;
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const running = job.status === 'running' || job.status === 'queued';
+  const stats: [string, string, string][] = [
+    ['done', t('traces.progress.done'), String(job.done)],
+    ['failed', t('traces.progress.failed'), String(job.failed)],
+    ['remaining', t('traces.progress.remaining'), remaining === null ? '–' : String(remaining)],
+    ['tokens', t('traces.progress.tokensPerS'), num(x.tokens_per_s) === null ? '–' : Math.round(num(x.tokens_per_s) ?? 0).toLocaleString()],
+    ['inflight', t('traces.progress.inFlight'), num(x.in_flight) === null ? '–' : `${num(x.in_flight)}${num(x.concurrency) !== null ? ` / ${num(x.concurrency)}` : ''}`],
+    ['eta', t('traces.progress.eta'), running && job.etaSec !== null ? duration(job.etaSec) : '–'],
+  ];
+  if (num(x.cost) !== null) stats.push(['cost', t('traces.progress.cost'), (num(x.cost) ?? 0).toFixed((num(x.cost) ?? 0) < 1 ? 4 : 2)]);
+  if (num(x.endpoints_down)) stats.push(['down', t('traces.progress.endpointsDown'), String(num(x.endpoints_down))]);
+  return (
+    <div data-testid="gen-progress" data-status={job.status} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+      <div className="flex items-center justify-between gap-2">
+        <p className="text-sm font-medium">
+          {t('traces.progress.job', { id: job.jobId })} <span className={muted}>{job.label}</span>
+        </p>
+        <span data-testid="gen-status" className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-200">
+          {t(`traces.progress.status.${job.status}`)}
+        </span>
+      </div>
+      <div role="progressbar" aria-label={t('traces.progress.title')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="mt-2 h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800">
+        <div className={`h-full rounded-full transition-all ${job.status === 'failed' ? 'bg-rose-500' : 'bg-indigo-500'}`} style={{ width: `${pct}%` }} />
+      </div>
+      <p className="mt-1 text-right text-xs font-medium tabular-nums">{pct}%</p>
+      <dl className="mt-1 grid grid-cols-3 gap-3 sm:grid-cols-7">
+        {stats.map(([id, k, v]) => (
+          <div key={id}>
+            <dt className={muted}>{k}</dt>
+            <dd data-testid={`gen-${id}`} className="text-sm font-semibold tabular-nums">
+              {v}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {job.error && <p className="mt-2 text-xs text-rose-700 dark:text-rose-300">{job.error}</p>}
+      <div className="mt-3 flex gap-2">
+        {running && <Button onClick={() => void act.run('pause')}>{t('traces.progress.pause')}</Button>}
+        {job.status === 'paused' && <Button onClick={() => void act.run('resume')}>{t('traces.progress.resume')}</Button>}
+        {(running || job.status === 'paused') && (
+          <Button variant="danger" onClick={() => void act.run('cancel')}>
+            {t('traces.progress.cancel')}
+          </Button>
+        )}
+      </div>
+      <ErrorNote error={act.error} />
+    </div>
+  );
+}
