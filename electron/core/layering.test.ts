@@ -10,7 +10,8 @@ const lint = async (file: string, code: string) => {
   return (r?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
 };
 
-describe('layering rule', () => {
+// Type-aware ESLint builds a TypeScript program first: slow on a loaded machine.
+describe('layering rule', { timeout: 240_000 }, () => {
   it('forbids electron, main, host and renderer imports in electron/core', async () => {
     expect(await lint('electron/core/kinds.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([expect.stringMatching(/no-restricted-imports: .*must never import electron/)]);
     expect(await lint('electron/core/kinds.ts', "import { x } from '../main/window';\nexport const a = x;\n")).toEqual([expect.stringMatching(/may not import electron\/main/)]);

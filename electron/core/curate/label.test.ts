@@ -141,7 +141,7 @@ describe.skipIf(!hasVenv)('with the tiny Qwen2 model (student tokenizer.json, re
     modelDir = path.join(tmp, 'model');
     await execa(path.join(venv, 'bin', 'python'), ['-m', 'distillery_worker', 'tiny-model', '--out', modelDir], { cwd: root });
     project = sampleWithTraces(path.join(tmp, 'p'));
-  }, 300_000);
+  }, 900_000);
   afterAll(async () => {
     if (serve?.pid) {
       try {
@@ -197,5 +197,5 @@ describe.skipIf(!hasVenv)('with the tiny Qwen2 model (student tokenizer.json, re
     expect([...labels.keys()].sort((a, b) => a - b)).toEqual(ids);
     const codes = new Set(getTaxonomy(project.db).entries.map((e) => e.code));
     for (const v of labels.values()) expect(v === 'other' || codes.has(v)).toBe(true);
-  }, 300_000);
+  }, 900_000);
 });

@@ -14,7 +14,7 @@ const servers = new LocalServers();
 
 beforeAll(async () => {
   if (hasPython) await execa(pythonExecutable(), ['-m', 'distillery_worker', 'tiny-model', '--out', model], { env: { HF_HUB_OFFLINE: '1' } });
-}, 180_000);
+}, 600_000);
 afterAll(async () => {
   await servers.stopAll();
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -32,7 +32,7 @@ describe('model folder checks', () => {
 
 describe.skipIf(!hasPython)('local teacher from a model folder (real transformers serve)', () => {
   it('starts on a free loopback port, answers a chat request, and stops leaving no process', async () => {
-    const info = await servers.start(model, { device: 'cpu' });
+    const info = await servers.start(model, { device: 'cpu', readyTimeoutMs: 600_000 });
     expect(info).toMatchObject({ kind: 'transformers', status: 'ready', model });
     expect(info.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const r = await fetch(`${info.baseUrl}/chat/completions`, {
@@ -52,5 +52,5 @@ describe.skipIf(!hasPython)('local teacher from a model folder (real transformer
     expect(servers.info(info.id).status).toBe('stopped');
     expect(() => process.kill(info.pid as number, 0)).toThrow();
     await expect(fetch(`${info.baseUrl}/models`)).rejects.toThrow();
-  }, 240_000);
+  }, 900_000);
 });
