@@ -124,8 +124,10 @@ async function main() {
   try {
     for (const rate of RATES) {
       const offered = rate * STREAMS;
-      const raw = await rawLoop(port, rate);
-      const full = await fullJob(port, rate, dir);
+      // BENCH_ONLY=job|raw runs one side (for profiling); the table then shows 0 for the other.
+      const only = process.env.BENCH_ONLY;
+      const raw = only === 'job' ? { tokensPerSec: 0, cpuMsPer1k: 0 } : await rawLoop(port, rate);
+      const full = only === 'raw' ? { tokensPerSec: 0, cpuMsPer1k: 0, persisted: 0 } : await fullJob(port, rate, dir);
       const ratio = full.tokensPerSec / raw.tokensPerSec;
       const sustained = full.tokensPerSec >= 0.95 * offered;
       if (sustained && full.tokensPerSec > best) {

@@ -6,9 +6,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runDecontamination, addEvalset } from '../electron/core/pool/decontam';
+import { runDecontamination, addEvalset, type DecontamResult } from '../electron/core/pool/decontam';
 import { runDedup } from '../electron/core/pool/dedup';
 import { importFile } from '../electron/core/pool/importer';
+import { jaccard, shingleSet } from '../electron/core/pool/minhash';
 import { normalizeText } from '../electron/core/pool/text';
 import { createProject } from '../electron/core/store/project';
 import { appRoot } from '../electron/core/util/root';
@@ -118,8 +119,23 @@ async function timed<T>(f: () => T | Promise<T>): Promise<{ value: T; wall: numb
   return { value, wall: (performance.now() - t) / 1000, cpu: (d.user + d.system) / 1e6 };
 }
 
-async function main() {
-  const rows: { problem: string; kind: 'base' | 'near' | 'leak'; of?: number; leak?: string }[] = [];
+type Row = { problem: string; kind: 'base' | 'near' | 'leak'; of?: number; leak?: string };
+
+/** `--only dedup` skips decontamination and the Python comparison; `--missed` prints the planted pairs dedup missed. */
+const argv = process.argv.slice(2);
+const onlyIdx = argv.indexOf('--only');
+const only = onlyIdx >= 0 ? argv[onlyIdx + 1] : undefined;
+const showMissed = argv.includes('--missed');
+const cacheFile = path.join(appRoot(), 'bench', '.cache', `pool-${N}.json`);
+
+/** The generated pool is deterministic (fixed seed): cached in bench/.cache so iterations skip generation. */
+function generate(): { rows: Row[]; order: number[]; regenerated: number } {
+  try {
+    return JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { rows: Row[]; order: number[]; regenerated: number };
+  } catch {
+    /* not cached yet */
+  }
+  const rows: Row[] = [];
   const nNear = Math.round(N * 0.05);
   const nLeak = Math.round(N * 0.01);
   const nBase = N - nNear - nLeak;
@@ -154,6 +170,16 @@ async function main() {
   }
   // Shuffle, remembering where each planted row and its original went.
   const order = rows.map((_, i) => i).sort(() => rnd() - 0.5);
+  const out = { rows, order, regenerated };
+  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+  fs.writeFileSync(cacheFile, JSON.stringify(out));
+  return out;
+}
+
+async function main() {
+  const nNear = Math.round(N * 0.05);
+  const nLeak = Math.round(N * 0.01);
+  const { rows, order, regenerated } = generate();
   const posOf = new Int32Array(rows.length);
   order.forEach((orig, pos) => (posOf[orig] = pos));
 
@@ -174,6 +200,7 @@ async function main() {
 
   const cluster = new Map((project.db.prepare('SELECT question_id, cluster_id FROM dup_members').all() as { question_id: number; cluster_id: number }[]).map((r) => [r.question_id, r.cluster_id]));
   let found = 0;
+  const missed: number[] = [];
   const plantedPos = new Set<number>();
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
@@ -188,6 +215,21 @@ async function main() {
     const a = idAtPos.get(pos);
     const b = idAtPos.get(origPos);
     if (a !== undefined && b !== undefined && cluster.get(a) !== undefined && cluster.get(a) === cluster.get(b)) found++;
+    else missed.push(i);
+  }
+  if (showMissed) {
+    // The true character 5-gram Jaccard of each missed planted pair (the engine's own verification measure).
+    const hist = new Map<string, number>();
+    for (const i of missed) {
+      const x = normalizeText(rows[i]!.problem);
+      const y = normalizeText(rows[rows[i]!.of!]!.problem);
+      const j = jaccard(shingleSet(x, 5), shingleSet(y, 5));
+      const bin = (Math.floor(j * 20) / 20).toFixed(2);
+      hist.set(bin, (hist.get(bin) ?? 0) + 1);
+    }
+    console.log(`missed ${missed.length} planted pairs; char 5-gram Jaccard histogram (bin start: count):`);
+    for (const [k, c] of [...hist].sort()) console.log(`  ${k}: ${c}`);
+    for (const i of missed.slice(0, 5)) console.log(`  - ${rows[rows[i]!.of!]!.problem}\n  + ${rows[i]!.problem}`);
   }
   // Precision: every flagged duplicate (import-time or cluster non-representative) should be a planted copy
   // or an original of one (a copy may come first in the file, so the original is the one excluded).
@@ -199,10 +241,11 @@ async function main() {
   const recall = found / nNear;
   const precision = flagged.length ? truePos / flagged.length : 1;
 
+  const skipDecon = only === 'dedup';
   const tAdd = await timed(async () => {
-    for (const f of benchFiles) await addEvalset(project, f.replace(/\.jsonl$/, ''), path.join(benchDir, f));
+    if (!skipDecon) for (const f of benchFiles) await addEvalset(project, f.replace(/\.jsonl$/, ''), path.join(benchDir, f));
   });
-  const tDecon = await timed(() => runDecontamination(project, 8));
+  const tDecon = await timed((): DecontamResult => (skipDecon ? { checked: 0, flagged: 0, items: [] } : runDecontamination(project, 8)));
   const dc = tDecon.value;
   const flaggedQ = new Map(dc.items.map((i) => [i.question_id, `${i.evalset}#${i.evalset_item}`]));
   let leakFound = 0;
@@ -220,7 +263,7 @@ async function main() {
   const leakRecall = leakFound / nLeak;
   const falseFlags = dc.items.filter((i) => !leakIds.has(i.question_id)).length;
 
-  const other = compareWithPython(file);
+  const other = skipDecon ? 'decontamination and the Python comparison skipped (--only dedup).' : compareWithPython(file);
   const fmt = (x: number) => x.toFixed(2);
   const ok = (b: boolean) => (b ? 'pass' : 'FAIL');
   const table: string[][] = [

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JobItem, JobKind, JobRunner, ItemContext } from '../jobs';
+import type { Statement } from 'better-sqlite3';
 import type { DB, Project } from '../store/project';
 import { rng } from '../sample/rng';
 import { isUserError, UserError } from '../util/errors';
@@ -115,6 +116,27 @@ const UPSERT = `INSERT INTO traces (question_id, source, teacher, sample_index, 
     created_at = excluded.created_at, reasoning_source = excluded.reasoning_source, flags = excluded.flags, endpoint = excluded.endpoint, job_id = excluded.job_id
   WHERE traces.status = 'failed'`;
 
+/** Prepared once per database connection: compiling the upsert (and its index checks) per item is not free. */
+interface Statements {
+  answered: Statement;
+  question: Statement;
+  upsert: Statement;
+}
+const statements = new WeakMap<DB, Statements>();
+
+function stmts(db: DB): Statements {
+  let st = statements.get(db);
+  if (!st) {
+    st = {
+      answered: db.prepare("SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND status = 'done' AND source != 'imported'"),
+      question: db.prepare('SELECT question, answer, domain FROM questions WHERE id = ?'),
+      upsert: db.prepare(UPSERT),
+    };
+    statements.set(db, st);
+  }
+  return st;
+}
+
 function tokens(s: ChatStream, thinking: string | null, answer: string | null, flags: string[]) {
   const u = s.usage;
   const completion = u?.completion_tokens;
@@ -151,11 +173,12 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     return;
   }
   // Another job (or an earlier run) may have answered it since the plan was made.
-  if (db.prepare("SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND status = 'done' AND source != 'imported'").get(q, p.teacher, s)) {
+  const sql = stmts(db);
+  if (sql.answered.get(q, p.teacher, s)) {
     ctx.complete();
     return;
   }
-  const row = db.prepare('SELECT question, answer, domain FROM questions WHERE id = ?').get(q) as { question: string; answer: string | null; domain: string | null } | undefined;
+  const row = sql.question.get(q) as { question: string; answer: string | null; domain: string | null } | undefined;
   if (!row) {
     ctx.fail(`Question ${q} was deleted from the pool before it was asked.`);
     return;
@@ -213,7 +236,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     st.outputTokens += tk.tt + tk.at;
     const raw = JSON.stringify({ model: stream.model, finish_reason: stream.finishReason, usage: stream.usage, reasoning_field: stream.reasoningField, reasoning, content });
     ctx.complete(() => {
-      db.prepare(UPSERT).run({
+      sql.upsert.run({
         q, s, teacher: p.teacher, status: 'done', thinking: parsed.thinking, answer: parsed.answer, raw, finish: stream.finishReason,
         pt: tk.pt, tt: tk.tt, at: tk.at, lat: latency, hash, error: null, attempts: attempt, now: new Date().toISOString(),
         rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint, job: ctx.jobId,
@@ -223,7 +246,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
   }
   const error = `Failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastError}`;
   ctx.fail(error, () => {
-    db.prepare(UPSERT).run({
+    sql.upsert.run({
       q, s, teacher: p.teacher, status: 'failed', thinking: null, answer: null, raw: null, finish: null, pt: null, tt: null, at: null, lat: null,
       hash, error, attempts: attempt, now: new Date().toISOString(), rs: null, flags: null, endpoint, job: ctx.jobId,
     });

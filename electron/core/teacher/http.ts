@@ -61,35 +61,148 @@ function statusError(status: number, body: string, retryAfter: string | string[]
 
 type OnHeaders = (res: http.IncomingMessage) => void;
 
-function open(spec: RequestSpec, onOk: OnHeaders, reject: (e: Error) => void): http.ClientRequest {
-  const u = new URL(spec.url);
-  const mod = u.protocol === 'https:' ? https : http;
-  const req = mod.request(
-    u,
-    { method: spec.method, headers: spec.headers, agent: u.protocol === 'https:' ? agents.https : agents.http, signal: spec.signal },
-    (res) => {
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status >= 300) {
-        const parts: Buffer[] = [];
-        let n = 0;
-        res.on('data', (b: Buffer) => {
-          if (n < 65536) parts.push(b);
-          n += b.length;
-        });
-        res.on('end', () => reject(statusError(status, Buffer.concat(parts).toString('utf8'), res.headers['retry-after'], spec.url)));
-        res.on('error', () => reject(statusError(status, '', res.headers['retry-after'], spec.url)));
-        return;
-      }
-      onOk(res);
-    },
-  );
-  req.setTimeout(spec.timeoutMs, () => req.destroy(new AttemptError(`${spec.url} sent nothing for ${Math.round(spec.timeoutMs / 1000)} s (timeout)`, true)));
+interface Target {
+  mod: typeof http | typeof https;
+  agent: http.Agent;
+  host: string;
+  port: number;
+  path: string;
+}
+
+// Parsed once per URL: a job sends thousands of requests to the same few endpoints.
+const targets = new Map<string, Target>();
+
+function targetOf(url: string): Target {
+  let t = targets.get(url);
+  if (!t) {
+    const u = new URL(url);
+    const tls = u.protocol === 'https:';
+    t = {
+      mod: tls ? https : http,
+      agent: tls ? agents.https : agents.http,
+      host: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname,
+      port: u.port ? Number(u.port) : tls ? 443 : 80,
+      path: `${u.pathname}${u.search}`,
+    };
+    if (targets.size > 256) targets.clear();
+    targets.set(url, t);
+  }
+  return t;
+}
+
+/**
+ * One abort listener per signal (a job's signal is shared by hundreds of in-flight requests; an
+ * EventTarget listener each would make every add and remove walk the whole list).
+ */
+const aborters = new WeakMap<AbortSignal, Set<(reason: Error) => void>>();
+
+function onAbort(signal: AbortSignal, fn: (reason: Error) => void): () => void {
+  let set = aborters.get(signal);
+  if (!set) {
+    const fns = new Set<(reason: Error) => void>();
+    set = fns;
+    aborters.set(signal, fns);
+    signal.addEventListener(
+      'abort',
+      () => {
+        const reason = signal.reason instanceof Error ? signal.reason : new Error('aborted');
+        for (const f of [...fns]) f(reason);
+        fns.clear();
+      },
+      { once: true },
+    );
+  }
+  set.add(fn);
+  const s = set;
+  return () => s.delete(fn);
+}
+
+/**
+ * Idle timeouts for every open request, swept by one shared interval instead of a timer per socket that
+ * is re-armed on every chunk. A request that has seen no byte for its timeoutMs is destroyed.
+ */
+interface Watch {
+  last: number;
+  timeoutMs: number;
+  fire: () => void;
+}
+const watched = new Set<Watch>();
+let sweeper: NodeJS.Timeout | null = null;
+const SWEEP_MS = 100;
+
+function sweep(): void {
+  const t = Date.now();
+  for (const w of watched) {
+    if (t - w.last >= w.timeoutMs) {
+      watched.delete(w);
+      w.fire();
+    }
+  }
+  if (watched.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
+}
+
+function watch(w: Watch): void {
+  watched.add(w);
+  if (!sweeper) {
+    sweeper = setInterval(sweep, SWEEP_MS);
+    sweeper.unref();
+  }
+}
+
+interface Opened {
+  req: http.ClientRequest;
+  /** Marks activity (a byte arrived): pushes the idle deadline back. */
+  watch: Watch;
+}
+
+function open(spec: RequestSpec, onOk: OnHeaders, reject: (e: Error) => void): Opened {
+  const t = targetOf(spec.url);
+  const w: Watch = { last: Date.now(), timeoutMs: spec.timeoutMs, fire: () => undefined };
+  let unabort: (() => void) | null = null;
+  const cleanup = () => {
+    watched.delete(w);
+    if (unabort) {
+      unabort();
+      unabort = null;
+    }
+  };
+  const req = t.mod.request({ host: t.host, port: t.port, path: t.path, method: spec.method, headers: spec.headers, agent: t.agent }, (res) => {
+    w.last = Date.now();
+    res.once('close', cleanup);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      const parts: Buffer[] = [];
+      let n = 0;
+      res.on('data', (b: Buffer) => {
+        if (n < 65536) parts.push(b);
+        n += b.length;
+      });
+      res.on('end', () => reject(statusError(status, Buffer.concat(parts).toString('utf8'), res.headers['retry-after'], spec.url)));
+      res.on('error', () => reject(statusError(status, '', res.headers['retry-after'], spec.url)));
+      return;
+    }
+    onOk(res);
+  });
+  w.fire = () => req.destroy(new AttemptError(`${spec.url} sent nothing for ${Math.round(spec.timeoutMs / 1000)} s (timeout)`, true));
+  req.once('close', cleanup);
   req.on('error', (e: NodeJS.ErrnoException) => {
+    cleanup();
     if (spec.signal?.aborted) reject(spec.signal.reason instanceof Error ? spec.signal.reason : new Error('aborted'));
     else reject(e instanceof AttemptError ? e : netError(e, spec.url));
   });
+  if (spec.signal) {
+    if (spec.signal.aborted) {
+      req.destroy(spec.signal.reason instanceof Error ? spec.signal.reason : new Error('aborted'));
+      return { req, watch: w };
+    }
+    unabort = onAbort(spec.signal, (reason) => req.destroy(reason));
+  }
+  watch(w);
   req.end(spec.body);
-  return req;
+  return { req, watch: w };
 }
 
 /** A plain JSON request (models list, probes). */
@@ -127,12 +240,13 @@ export function streamChat(spec: RequestSpec, onDeltas?: (n: number) => void): P
       settled = true;
       reject(e);
     };
-    const req = open(
+    const { req, watch: w } = open(
       spec,
       (res) => {
         const s = new ChatStream();
         res.on('data', (b: Buffer) => {
           if (settled) return;
+          w.last = Date.now();
           try {
             const n = s.push(b);
             if (n && onDeltas) onDeltas(n);

@@ -1,5 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
-
 export type ReasoningSource = 'reasoning' | 'reasoning_content' | 'think_tag';
 
 export interface Usage {
@@ -23,14 +21,27 @@ interface Chunk {
   model?: string;
 }
 
+/** Bytes of "data:" at the start of an SSE line. */
+const D = 0x64;
+const A = 0x61;
+const T = 0x74;
+const COLON = 0x3a;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const MAX_LINE = 8 * 1024 * 1024;
+
 /**
- * Incremental parser for an OpenAI-style SSE chat stream. It is fed whole network buffers and handles
- * every event in them in one pass; text deltas are kept as parts and joined once at the end, so that a
- * token costs one JSON.parse and one array push.
+ * Incremental parser for an OpenAI-style SSE chat stream. It is fed whole network buffers and scans them
+ * at the byte level for line breaks (a 0x0A byte never occurs inside a UTF-8 sequence, so every whole line
+ * decodes on its own and a character split across buffers is kept as bytes until its line is complete).
+ * Only `data:` lines are decoded; comments, `event:`, `id:` and `retry:` lines are skipped without
+ * allocating. Text deltas are kept as parts and joined once at the end, so that a token costs one
+ * JSON.parse and one array push.
  */
 export class ChatStream {
-  private readonly decoder = new StringDecoder('utf8');
-  private rest = '';
+  /** Bytes of an unfinished line carried over from the previous buffer (rare: servers write whole events). */
+  private rest: Buffer | null = null;
   private data = '';
   readonly content: string[] = [];
   readonly reasoning: string[] = [];
@@ -43,35 +54,50 @@ export class ChatStream {
   model: string | null = null;
   sawDone = false;
   events = 0;
+  /**
+   * Fast path: the chunks of one stream differ only in the text of their one delta. After a full
+   * JSON.parse shows that a chunk carries nothing but one text delta, the bytes around that string are
+   * kept as a template; a later chunk that matches the template byte for byte outside its string has
+   * the very same structure, so only the string itself needs decoding.
+   */
+  private readonly templates: Template[] = [];
 
   /** Feeds one network buffer; returns the number of deltas it carried (a live token count). */
-  push(buf: Buffer | string): number {
+  push(input: Buffer | string): number {
     const before = this.contentDeltas + this.reasoningDeltas;
-    const text = this.rest + (typeof buf === 'string' ? buf : this.decoder.write(buf));
+    let buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    if (this.rest) {
+      buf = Buffer.concat([this.rest, buf]);
+      this.rest = null;
+    }
+    const len = buf.length;
     let start = 0;
     for (;;) {
-      const nl = text.indexOf('\n', start);
+      const nl = buf.indexOf(LF, start);
       if (nl < 0) break;
       let end = nl;
-      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      if (end > start && buf[end - 1] === CR) end--;
       if (end === start) this.dispatch();
-      else if (text.startsWith('data:', start)) {
-        const from = text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5;
-        const line = text.slice(from, end);
+      else if (end - start >= 5 && buf[start] === D && buf[start + 1] === A && buf[start + 2] === T && buf[start + 3] === A && buf[start + 4] === COLON) {
+        const from = buf[start + 5] === SPACE ? start + 6 : start + 5;
+        const line = buf.toString('utf8', from, end);
         this.data = this.data ? `${this.data}\n${line}` : line;
       } // comments (":"), event:, id:, retry: lines carry nothing we use
       start = nl + 1;
     }
-    this.rest = start === 0 ? text : text.slice(start);
-    if (this.rest.length > 8 * 1024 * 1024) throw new StreamError('the server sent a line longer than 8 MB without a line break');
+    if (start < len) {
+      if (len - start > MAX_LINE) throw new StreamError('the server sent a line longer than 8 MB without a line break');
+      // Copy: the caller's buffer may be reused once we return.
+      this.rest = Buffer.from(buf.subarray(start));
+    }
     return this.contentDeltas + this.reasoningDeltas - before;
   }
 
   /** Call at end of body: a final event without its blank line still counts. */
   end(): void {
-    const tail = this.rest + this.decoder.end();
-    this.rest = '';
-    if (tail.trim()) this.push(`${tail}\n\n`);
+    const tail = this.rest;
+    this.rest = null;
+    if (tail && tail.toString('utf8').trim()) this.push(Buffer.concat([tail, Buffer.from('\n\n')]));
     else this.dispatch();
   }
 
@@ -82,6 +108,12 @@ export class ChatStream {
     this.events++;
     if (d === '[DONE]') {
       this.sawDone = true;
+      return;
+    }
+    for (const t of this.templates) {
+      const v = t.match(d);
+      if (v === undefined) continue;
+      this.delta(t.field, v);
       return;
     }
     let c: Chunk;
@@ -96,6 +128,7 @@ export class ChatStream {
     if (c.usage) this.usage = c.usage;
     const ch = c.choices?.[0];
     if (!ch) return;
+    if (this.templates.length < 3) this.learn(d, c);
     const delta = ch.delta;
     if (delta) {
       if (delta.reasoning) {
@@ -115,9 +148,99 @@ export class ChatStream {
     if (ch.finish_reason) this.finishReason = ch.finish_reason;
   }
 
+  private delta(field: TextField, v: string): void {
+    if (field === 'content') {
+      this.content.push(v);
+      this.contentDeltas++;
+    } else {
+      this.reasoning.push(v);
+      this.reasoningDeltas++;
+      this.reasoningField ??= field;
+    }
+  }
+
+  /** Keeps a chunk as a template when it carries exactly one non-empty text delta and nothing else of use. */
+  private learn(d: string, c: Chunk): void {
+    if (c.usage || c.error || (c.model && c.model !== this.model) || c.choices?.length !== 1) return;
+    const ch = c.choices[0];
+    if (!ch || ch.finish_reason) return;
+    const delta = ch.delta;
+    if (!delta || typeof delta !== 'object') return;
+    const keys = Object.keys(delta).filter((k) => delta[k as keyof typeof delta] !== null && delta[k as keyof typeof delta] !== undefined);
+    if (keys.length !== 1) return;
+    const field = keys[0] as TextField;
+    if (field !== 'content' && field !== 'reasoning' && field !== 'reasoning_content') return;
+    const value = delta[field];
+    if (typeof value !== 'string' || !value) return;
+    // "reasoning" must not also match inside "reasoning_content": this needs the closing quote.
+    if (field === 'reasoning' && delta.reasoning_content !== undefined) return;
+    if (this.templates.some((t) => t.field === field)) return;
+    const key = `"${field}":"`;
+    const at = d.indexOf(key);
+    if (at < 0 || d.indexOf(key, at + 1) >= 0) return;
+    const start = at + key.length;
+    const end = stringEnd(d, start);
+    if (end < 0 || decodeString(d, start, end) !== value) return;
+    this.templates.push(new Template(field, d.slice(0, start), d.slice(end + 1)));
+  }
+
   /** True when the stream ended as a complete response; anything else is discarded and retried. */
   complete(): boolean {
     return this.finishReason !== null;
+  }
+}
+
+type TextField = 'content' | 'reasoning' | 'reasoning_content';
+
+/** Index of the quote that closes the JSON string whose text starts at `from`; -1 when there is none. */
+function stringEnd(d: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const q = d.indexOf('"', i);
+    if (q < 0) return -1;
+    let bs = 0;
+    for (let j = q - 1; j >= from && d.charCodeAt(j) === 92; j--) bs++;
+    if (bs % 2 === 0) return q;
+    i = q + 1;
+  }
+}
+
+/** The text of the JSON string d[from, end); undefined when it is not a valid JSON string. */
+function decodeString(d: string, from: number, end: number): string | undefined {
+  const raw = d.slice(from, end);
+  let plain = true;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw.charCodeAt(i);
+    if (ch < 0x20 || ch === 92) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return raw;
+  try {
+    const v = JSON.parse(`"${raw}"`) as unknown;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+class Template {
+  constructor(
+    readonly field: TextField,
+    private readonly prefix: string,
+    private readonly suffix: string,
+  ) {}
+
+  /** The delta text when `d` is this template around a valid JSON string; undefined otherwise. */
+  match(d: string): string | undefined {
+    const p = this.prefix;
+    const sfx = this.suffix;
+    if (d.length < p.length + sfx.length + 1 || !d.startsWith(p) || !d.endsWith(sfx)) return undefined;
+    const end = d.length - sfx.length;
+    if (stringEnd(d, p.length) !== end) return undefined;
+    const v = decodeString(d, p.length, end);
+    return v ? v : undefined;
   }
 }
 
