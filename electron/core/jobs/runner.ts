@@ -216,6 +216,9 @@ export class JobRunner {
     let cursor = -1;
     let buffer: store.PendingRow[] = [];
     let exhausted = false;
+    // One wake-up per completion: `Promise.race` over hundreds of in-flight items would attach a
+    // handler to every one of them on every turn.
+    let wake: (() => void) | null = null;
     const limit = () => {
       const c = typeof kind.concurrency === 'function' ? kind.concurrency(params) : (kind.concurrency ?? 1);
       return Math.max(1, Math.floor(c));
@@ -234,11 +237,16 @@ export class JobRunner {
         }
         const row = buffer.shift() as store.PendingRow;
         cursor = row.seq;
-        const p = this.runItem(id, a, kind, params, row).finally(() => inFlight.delete(p));
+        const p = this.runItem(id, a, kind, params, row).finally(() => {
+          inFlight.delete(p);
+          const w = wake;
+          wake = null;
+          w?.();
+        });
         inFlight.add(p);
       }
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      await new Promise<void>((resolve) => (wake = resolve));
     }
     await Promise.all(inFlight);
   }

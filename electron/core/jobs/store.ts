@@ -1,8 +1,19 @@
 import os from 'node:os';
+import type Database from 'better-sqlite3';
 import type { DB } from '../store/project';
 import type { JobRow, JobStatus, PlannedItem } from './types';
 
 const now = () => new Date().toISOString();
+
+// Prepared once per database: items finish hundreds of times a second in a busy job.
+const cache = new WeakMap<DB, Map<string, Database.Statement>>();
+function stmt(db: DB, sql: string): Database.Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
 
 export function insertJob(db: DB, kind: string, params: unknown, label: string | null): number {
   const t = now();
@@ -13,7 +24,7 @@ export function insertJob(db: DB, kind: string, params: unknown, label: string |
 }
 
 export function getJob(db: DB, id: number): JobRow | undefined {
-  return db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+  return stmt(db, 'SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
 }
 
 export function listJobs(db: DB, limit = 100): JobRow[] {
@@ -53,7 +64,7 @@ function ownerAlive(job: JobRow, staleMs: number): boolean {
 }
 
 export function heartbeat(db: DB, id: number): void {
-  db.prepare('UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND owner_pid = ?').run(now(), id, process.pid);
+  stmt(db, 'UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND owner_pid = ?').run(now(), id, process.pid);
 }
 
 export function hasItems(db: DB, id: number): boolean {
@@ -80,9 +91,11 @@ export interface PendingRow {
 }
 
 export function pendingItems(db: DB, id: number, afterSeq: number, limit: number): PendingRow[] {
-  return db
-    .prepare("SELECT key, payload, attempts, seq FROM job_items WHERE job_id = ? AND status = 'pending' AND seq > ? ORDER BY seq LIMIT ?")
-    .all(id, afterSeq, limit) as PendingRow[];
+  return stmt(db, "SELECT key, payload, attempts, seq FROM job_items WHERE job_id = ? AND status = 'pending' AND seq > ? ORDER BY seq LIMIT ?").all(
+    id,
+    afterSeq,
+    limit,
+  ) as PendingRow[];
 }
 
 export function counts(db: DB, id: number): { done: number; failed: number; pending: number } {
@@ -95,12 +108,10 @@ export function counts(db: DB, id: number): { done: number; failed: number; pend
 export function finishItem(db: DB, id: number, key: string, status: 'done' | 'failed', result: unknown, error: string | null, write?: () => void): boolean {
   return db.transaction(() => {
     // The guard on status = 'pending' makes a second commit of the same item a no-op.
-    const r = db
-      .prepare("UPDATE job_items SET status = ?, result = ?, error = ?, attempts = attempts + 1, ended_at = ? WHERE job_id = ? AND key = ? AND status = 'pending'")
-      .run(status, result === undefined ? null : JSON.stringify(result), error, now(), id, key);
+    const r = stmt(db, "UPDATE job_items SET status = ?, result = ?, error = ?, attempts = attempts + 1, ended_at = ? WHERE job_id = ? AND key = ? AND status = 'pending'").run(status, result === undefined ? null : JSON.stringify(result), error, now(), id, key);
     if (r.changes === 0) return false;
     write?.();
-    db.prepare(`UPDATE jobs SET ${status === 'done' ? 'done = done + 1' : 'failed = failed + 1'}, updated_at = ? WHERE id = ?`).run(now(), id);
+    stmt(db, status === 'done' ? 'UPDATE jobs SET done = done + 1, updated_at = ? WHERE id = ?' : 'UPDATE jobs SET failed = failed + 1, updated_at = ? WHERE id = ?').run(now(), id);
     return true;
   })();
 }

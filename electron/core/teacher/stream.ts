@@ -236,8 +236,8 @@ class Template {
   match(d: string): string | undefined {
     const p = this.prefix;
     const sfx = this.suffix;
-    if (d.length < p.length + sfx.length + 1 || !d.startsWith(p) || !d.endsWith(sfx)) return undefined;
-    const end = d.length - sfx.length;
+    if (d.length < p.length + sfx.length + 2 || !d.startsWith(p) || !d.endsWith(sfx)) return undefined;
+    const end = d.length - sfx.length - 1;
     if (stringEnd(d, p.length) !== end) return undefined;
     const v = decodeString(d, p.length, end);
     return v ? v : undefined;
