@@ -13,6 +13,8 @@ import { runGenerate } from './commands/generate';
 import { runTraces } from './commands/traces';
 import { runCurate } from './commands/curate';
 import { runTrain } from './commands/train';
+import { runExport } from './commands/export';
+import { runReview } from './commands/review';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -54,6 +56,13 @@ Commands:
         s1's selection: quality, difficulty, diversity (2^-rank by thinking length within a random domain),
         seeded and explained; stores a run. --explain QUESTION_ID shows why a question was kept or dropped;
         --freeze [RUN_ID] makes a run the selection for review.
+  review PROJECT [--set accepted|rejected|todo|needs_work --ids ID,ID... [--reviewer NAME] [--comment TEXT]] [--json]
+        Scripted review decisions on questions (their current trace), saved with synchronous=FULL;
+        without --set, prints "N / M reviewed" and the counts.
+  export PROJECT --format trl|s1k|llamafactory|alpaca [--out DIR] [--include accepted|all] [--scope selection|pool]
+         [--val 0.05] [--seed 42] [--reasoning-field] [--system TEXT] [--json]
+        Export the reviewed set (accepted only by default) with a seeded train/validation split, a dataset card
+        (README.md) and export.json; --json prints {"train":N,"validation":N,"files":[...]}.
   train PROJECT --base DIR --dataset DIR [--recipe s1|lora|qlora|kd|FILE.json] [--gpus N] [--nodes N]
          [--gpu-memory-gib X] [--max-length N] [--micro-batch N] [--max-steps N] [--teacher-model DIR]
          [--dry-run] [--json]
@@ -113,6 +122,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runCurate(rest, io);
       case 'train':
         return await runTrain(rest, io);
+      case 'export':
+        return await runExport(rest, io);
+      case 'review':
+        return await runReview(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;

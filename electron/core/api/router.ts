@@ -12,6 +12,8 @@ import { teacherRouter } from '../teacher/api';
 import { verificationRouter } from '../verification/api';
 import { localServeRouter } from '../localserve/api';
 import { curateRouter } from '../curate/api';
+import { exportRouter } from '../export/api';
+import { reviewRouter } from '../review/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });

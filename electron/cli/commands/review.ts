@@ -1,0 +1,44 @@
+import { REVIEW_STATUSES, setStatusForQuestions, type ReviewStatus } from '../../core/review/decisions';
+import { queueCounts } from '../../core/review/queue';
+import { openProject } from '../../core/store/project';
+import { parse } from '../args';
+import { UsageError, type CliIO } from '../io';
+
+/** `review PROJECT --set STATUS --ids ID,ID… [--reviewer NAME] [--comment TEXT] [--json]`; without --set: the counts. */
+export async function runReview(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(
+    'review',
+    args,
+    { set: { type: 'string' }, ids: { type: 'string' }, reviewer: { type: 'string' }, comment: { type: 'string' }, json: { type: 'boolean' } },
+    ['PROJECT'],
+  );
+  const status = values.set as string | undefined;
+  if (status === undefined) {
+    if (values.ids !== undefined) throw new UsageError('review: --ids needs --set accepted|rejected|todo|needs_work.');
+    const p = openProject(positionals[0] as string);
+    try {
+      const c = queueCounts(p.db);
+      io.stdout(values.json ? JSON.stringify(c) : `${c.label} (${c.scope}): ${c.accepted} accepted, ${c.rejected} rejected, ${c.needsWork} need work, ${c.todo} to do.`);
+    } finally {
+      p.close();
+    }
+    return 0;
+  }
+  if (!(REVIEW_STATUSES as readonly string[]).includes(status)) throw new UsageError(`review: --set must be one of ${REVIEW_STATUSES.join(', ')}, not "${status}".`);
+  const raw = (values.ids as string | undefined) ?? '';
+  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) throw new UsageError('review: --ids needs at least one question id, as in --ids 12,15,40.');
+  const bad = parts.filter((s) => !/^\d+$/.test(s) || Number(s) < 1);
+  if (bad.length) throw new UsageError(`review: --ids takes question ids (whole numbers) separated by commas; "${bad[0]}" is not one.`);
+  const ids = parts.map(Number);
+  const p = openProject(positionals[0] as string);
+  try {
+    const r = setStatusForQuestions(p.db, ids, status as ReviewStatus, (values.reviewer as string | undefined) ?? null, (values.comment as string | undefined) ?? null);
+    const c = queueCounts(p.db);
+    if (values.json) io.stdout(JSON.stringify({ updated: r.updated, status: r.status, questionIds: r.questionIds, traceIds: r.traceIds, reviewed: c.reviewed, total: c.total }));
+    else io.stdout(`Marked ${r.updated} sample${r.updated === 1 ? '' : 's'} ${status.replace('_', ' ')}. ${c.label}.`);
+  } finally {
+    p.close();
+  }
+  return 0;
+}

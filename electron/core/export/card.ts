@@ -1,0 +1,205 @@
+import type { DB } from '../store/project';
+import { DEFAULT_PROMPT } from '../teacher/params';
+import type { ExportSample } from './samples';
+
+export interface Stat {
+  mean: number;
+  median: number;
+  p90: number;
+}
+
+export interface TokenStats {
+  /** 'tokens' when every sample has a token count, else 'characters'. */
+  unit: 'tokens' | 'characters';
+  thinking: Stat | null;
+  answer: Stat | null;
+}
+
+function stat(xs: number[]): Stat | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
+  const mid = s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  return { mean: Math.round((s.reduce((a, b) => a + b, 0) / s.length) * 10) / 10, median: mid, p90: q(0.9) };
+}
+
+export function tokenStats(samples: readonly ExportSample[]): TokenStats {
+  const tokens = samples.length > 0 && samples.every((s) => s.thinkingTokens !== null && s.answerTokens !== null);
+  return tokens
+    ? { unit: 'tokens', thinking: stat(samples.map((s) => s.thinkingTokens as number)), answer: stat(samples.map((s) => s.answerTokens as number)) }
+    : { unit: 'characters', thinking: stat(samples.map((s) => s.thinking.length)), answer: stat(samples.map((s) => s.answer.length)) };
+}
+
+const tableExists = (db: DB, name: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+
+function parse<T>(s: string | null | undefined): T | null {
+  if (!s) return null;
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return null;
+  }
+}
+
+export interface Provenance {
+  teachers: { name: string; model: string | null; systemPrompt: string | null; samples: number }[];
+  imported: number;
+  prompts: { promptTemplate: string; systemPrompt: string | null; source: string }[];
+  curation: { runId: number; seed: number; createdAt: string; frozenAt: string | null; selected: number; recipe: unknown; funnel: unknown } | null;
+  decontamination: { evalsets: { name: string; items: number; flagged: number }[]; flaggedInExport: number };
+  reviewers: { reviewer: string; accepted: number; rejected: number; needsWork: number; todo: number }[];
+  tokens: TokenStats;
+}
+
+/** Everything the dataset card says about where the samples came from, read from the project. */
+export function provenance(db: DB, samples: readonly ExportSample[]): Provenance {
+  const byTeacher = new Map<string, number>();
+  let imported = 0;
+  for (const s of samples) {
+    if (s.traceSource === 'imported' && !s.teacher) imported++;
+    else byTeacher.set(s.teacher ?? s.traceSource, (byTeacher.get(s.teacher ?? s.traceSource) ?? 0) + 1);
+  }
+  const teacherRow = db.prepare('SELECT model, system_prompt FROM teachers WHERE name = ?');
+  const teachers = [...byTeacher].map(([name, n]) => {
+    const t = teacherRow.get(name) as { model: string; system_prompt: string | null } | undefined;
+    return { name, model: t?.model ?? null, systemPrompt: t?.system_prompt ?? null, samples: n };
+  });
+
+  // The prompts actually sent: the generation jobs that produced the exported traces; else the saved settings.
+  const prompts: Provenance['prompts'] = [];
+  const seen = new Set<string>();
+  const jobIds = [...new Set(samples.map((s) => s.jobId).filter((j): j is number => j !== null))];
+  const jobParams = db.prepare('SELECT params FROM jobs WHERE id = ?').pluck();
+  for (const id of jobIds) {
+    const p = parse<{ promptTemplate?: string; systemPrompt?: string | null }>(jobParams.get(id) as string | undefined);
+    const entry = { promptTemplate: p?.promptTemplate ?? DEFAULT_PROMPT, systemPrompt: p?.systemPrompt ?? null, source: `generation job ${id}` };
+    const k = `${entry.promptTemplate}\u0000${entry.systemPrompt ?? ''}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    prompts.push(entry);
+  }
+  if (prompts.length === 0 && teachers.length > 0) {
+    const p = parse<{ promptTemplate?: string; systemPrompt?: string | null }>(db.prepare('SELECT settings FROM generation_settings WHERE id = 1').pluck().get() as string | undefined);
+    prompts.push({ promptTemplate: p?.promptTemplate ?? DEFAULT_PROMPT, systemPrompt: p?.systemPrompt ?? null, source: p ? 'saved generation settings' : 'default prompt' });
+  }
+
+  let curation: Provenance['curation'] = null;
+  if (tableExists(db, 'curation_runs')) {
+    const r = db.prepare('SELECT * FROM curation_runs WHERE frozen_at IS NOT NULL ORDER BY frozen_at DESC, id DESC LIMIT 1').get() as
+      | { id: number; seed: number; created_at: string; frozen_at: string | null; selected: number; recipe: string; funnel: string }
+      | undefined;
+    if (r) curation = { runId: r.id, seed: r.seed, createdAt: r.created_at, frozenAt: r.frozen_at, selected: r.selected, recipe: parse(r.recipe), funnel: parse(r.funnel) };
+  }
+
+  const evalsets = db
+    .prepare('SELECT e.name, e.items, (SELECT COUNT(DISTINCT c.question_id) FROM contamination c WHERE c.evalset_id = e.id) AS flagged FROM evalsets e ORDER BY e.name')
+    .all() as { name: string; items: number; flagged: number }[];
+  const flaggedInExport = samples.length
+    ? (db.prepare('SELECT COUNT(DISTINCT question_id) FROM contamination WHERE question_id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(samples.map((s) => s.questionId))) as number)
+    : 0;
+
+  const reviewers = (
+    db
+      .prepare(
+        `SELECT COALESCE(reviewer, '(unnamed)') AS reviewer,
+                SUM(status = 'accepted') AS accepted, SUM(status = 'rejected') AS rejected,
+                SUM(status = 'needs_work') AS needsWork, SUM(status = 'todo') AS todo
+         FROM reviews GROUP BY COALESCE(reviewer, '(unnamed)') ORDER BY reviewer`,
+      )
+      .all() as Provenance['reviewers']
+  ).map((r) => ({ ...r }));
+
+  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, tokens: tokenStats(samples) };
+}
+
+const fence = (s: string) => `\`\`\`\n${s.replace(/```/g, '`\u200b``')}\n\`\`\``;
+const cell = (s: string | number | null) => String(s ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export interface CardInput {
+  projectName: string;
+  projectId: string;
+  format: string;
+  include: string;
+  scope: string;
+  seed: number;
+  val: number;
+  files: { split: string; file: string; rows: number }[];
+  createdAt: string;
+  version: string;
+  reasoningField: boolean;
+  systemPrompt: string | null;
+  prov: Provenance;
+}
+
+/** The dataset card (README.md): a Hugging Face-style YAML header naming the splits, then the provenance. */
+export function datasetCard(c: CardInput): string {
+  const p = c.prov;
+  const total = c.files.reduce((a, f) => a + f.rows, 0);
+  const L: string[] = [];
+  L.push('---');
+  L.push('configs:', '- config_name: default', '  data_files:');
+  for (const f of c.files) L.push(`  - split: ${f.split}`, `    path: ${f.file}`);
+  L.push('tags:', '- reasoning', '- distillation', '- distillery', '---', '');
+  L.push(`# ${c.projectName} — reasoning traces`, '');
+  L.push(
+    `Exported by Distillery ${c.version} on ${c.createdAt} from project \`${c.projectId}\`: ${total} samples ` +
+      `(${c.include === 'accepted' ? 'accepted by a reviewer' : 'every sample of the ' + c.scope + ', rejected traces left out'}), ` +
+      `format \`${c.format}\`, validation fraction ${c.val}, seed ${c.seed}.`,
+    '',
+  );
+  L.push('| Split | File | Rows |', '|---|---|---|');
+  for (const f of c.files) L.push(`| ${f.split} | ${cell(f.file)} | ${f.rows} |`);
+  L.push('');
+  L.push(
+    c.format === 's1k'
+      ? 'Columns follow s1K: question, solution, thinking_trajectories (a list with one trace), attempt, cot_type, source_type, metadata (JSON string with the question and trace ids, teacher and review).'
+      : c.reasoningField
+        ? 'The assistant turn carries the answer in `content` and the thinking in `reasoning_content`.'
+        : 'The assistant turn is `<think>\\n` + thinking + `\\n</think>\\n\\n` + answer.',
+  );
+  if (c.systemPrompt) L.push('', 'Every sample carries this system prompt:', '', fence(c.systemPrompt));
+  L.push('', '## Teachers and prompts', '');
+  if (p.teachers.length === 0 && p.imported === 0) L.push('No samples.');
+  for (const t of p.teachers) L.push(`- **${t.name}**${t.model ? ` (model \`${t.model}\`)` : ''}: ${t.samples} samples${t.systemPrompt ? '; system prompt below' : ''}`);
+  if (p.imported) L.push(`- Imported traces (teacher unknown): ${p.imported} samples`);
+  for (const t of p.teachers) if (t.systemPrompt) L.push('', `System prompt of ${t.name}:`, '', fence(t.systemPrompt));
+  for (const pr of p.prompts) {
+    L.push('', `Prompt template (${pr.source}):`, '', fence(pr.promptTemplate));
+    if (pr.systemPrompt) L.push('', 'System prompt:', '', fence(pr.systemPrompt));
+  }
+  L.push('', '## Curation', '');
+  if (!p.curation) L.push('No curation run was frozen; the samples come from the whole question pool.');
+  else {
+    L.push(`Run ${p.curation.runId} (seed ${p.curation.seed}, created ${p.curation.createdAt}, frozen ${p.curation.frozenAt ?? '—'}), ${p.curation.selected} questions selected.`, '');
+    const funnel = p.curation.funnel;
+    if (Array.isArray(funnel)) {
+      L.push('| Stage | Questions |', '|---|---|');
+      for (const st of funnel as Record<string, unknown>[]) {
+        const name = String(st.stage ?? st.name ?? st.label ?? '?');
+        const n = st.count ?? st.kept ?? st.n ?? st.remaining ?? '';
+        L.push(`| ${cell(name)} | ${cell(typeof n === 'number' || typeof n === 'string' ? n : JSON.stringify(n))} |`);
+      }
+      L.push('');
+    } else if (funnel) L.push('Funnel:', '', fence(JSON.stringify(funnel, null, 2)), '');
+    L.push('Recipe:', '', '```json', JSON.stringify(p.curation.recipe, null, 2), '```');
+  }
+  L.push('', '## Decontamination', '');
+  if (p.decontamination.evalsets.length === 0) L.push('No evaluation set was registered; the samples were not checked against any benchmark.');
+  else {
+    L.push('| Evaluation set | Items | Pool questions flagged |', '|---|---|---|');
+    for (const e of p.decontamination.evalsets) L.push(`| ${cell(e.name)} | ${e.items} | ${e.flagged} |`);
+    L.push('', `Flagged questions are excluded from the pool; flagged questions in this export: ${p.decontamination.flaggedInExport}.`);
+  }
+  L.push('', '## Review', '');
+  if (p.reviewers.length === 0) L.push('No review decisions were recorded.');
+  else {
+    L.push('| Reviewer | Accepted | Rejected | Needs work | To do |', '|---|---|---|---|---|');
+    for (const r of p.reviewers) L.push(`| ${cell(r.reviewer)} | ${r.accepted} | ${r.rejected} | ${r.needsWork} | ${r.todo} |`);
+  }
+  L.push('', `## Length (${p.tokens.unit})`, '');
+  L.push('| Part | Mean | Median | p90 |', '|---|---|---|---|');
+  for (const [k, s] of [['thinking', p.tokens.thinking], ['answer', p.tokens.answer]] as const) L.push(`| ${k} | ${s?.mean ?? '—'} | ${s?.median ?? '—'} | ${s?.p90 ?? '—'} |`);
+  if (p.tokens.unit === 'characters') L.push('', 'Some traces have no token counts, so lengths are given in characters.');
+  L.push('');
+  return L.join('\n');
+}
