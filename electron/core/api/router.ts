@@ -81,6 +81,8 @@ export const appRouter = router({
   verification: verificationRouter,
   localServers: localServeRouter,
   curate: curateRouter,
+  export: exportRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,9 @@
+import 'katex/dist/katex.min.css';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
+import { Markdown } from '../../app/markdown';
 import { ErrorNote } from '../../app/ui';
 import { Attempt } from './Attempt';
 import { muted, type Verdict } from './types';
@@ -35,7 +37,7 @@ export function QuestionDetail({ questionId, question, teacher, verKey, rawToggl
         <h3 className="text-xs font-semibold text-slate-600 uppercase dark:text-slate-400">
           {t('traces.view.question')} <span className="tabular-nums">#{questionId}</span>
         </h3>
-        <p className="mt-1 text-sm whitespace-pre-wrap">{question}</p>
+        <Markdown text={question} className="mt-1" testId="question-text" />
       </div>
       <ErrorNote error={rows.error} />
       {rows.data?.rows.length === 0 && <p className={`${muted} text-sm`}>{t('traces.view.noAttempts')}</p>}
