@@ -133,7 +133,8 @@ export class LocalServers {
         s.error = `The ${kind} server exited (code ${r.exitCode ?? r.signal}) — last lines: ${s.log.slice(-3).join(' | ')}`;
       }
     });
-    await this.waitReady(s, opts.readyTimeoutMs ?? 180_000);
+    // A large model loads for minutes; the UI shows the log meanwhile.
+    await this.waitReady(s, opts.readyTimeoutMs ?? 900_000);
     return this.info(id);
   }
 
