@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
+import { loadTokenizerFile } from '../tokens';
 import type { DB } from '../store/project';
 import { UserError } from '../util/errors';
 
@@ -10,8 +10,6 @@ export interface StudentTokenizer {
   count(text: string): number;
 }
 
-const loaded = new Map<string, StudentTokenizer>();
-
 /** Loads the student's tokenizer.json (and tokenizer_config.json when present) from a model folder. */
 export function loadStudentTokenizer(dir: string): StudentTokenizer {
   const abs = path.resolve(dir);
@@ -19,22 +17,7 @@ export function loadStudentTokenizer(dir: string): StudentTokenizer {
   if (!fs.existsSync(file)) {
     throw new UserError(`The student folder ${abs} has no tokenizer.json; choose the folder of the student model (it holds tokenizer.json), or clear the setting to count characters / 4.`, 'no_tokenizer');
   }
-  const st = fs.statSync(file);
-  const key = `${file}:${st.size}:${Math.floor(st.mtimeMs)}`;
-  const hit = loaded.get(key);
-  if (hit) return hit;
-  let tok: Tokenizer;
-  try {
-    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as object;
-    const cfgFile = path.join(path.dirname(file), 'tokenizer_config.json');
-    const cfg = fs.existsSync(cfgFile) ? (JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as object) : {};
-    tok = new Tokenizer(json, cfg);
-  } catch (e) {
-    throw new UserError(`Could not read the student tokenizer ${file}: ${(e as Error).message}. Choose a model folder whose tokenizer.json loads in transformers.`, 'bad_tokenizer');
-  }
-  const t: StudentTokenizer = { key, count: (text) => tok.encode(text, { add_special_tokens: false }).ids.length };
-  loaded.set(key, t);
-  return t;
+  return loadTokenizerFile(file);
 }
 
 /**

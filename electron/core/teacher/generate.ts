@@ -11,6 +11,7 @@ import { generateParams, renderPrompt, type GenerateInput, type GenerateParams }
 import { resolveKey } from './secrets';
 import { getTeacher, type Teacher } from './store';
 import { splitReasoning, type ChatStream } from './stream';
+import { tokenizerForModel } from '../tokens';
 
 export const GENERATE_KIND = 'generate';
 
@@ -137,12 +138,21 @@ function stmts(db: DB): Statements {
   return st;
 }
 
-function tokens(s: ChatStream, thinking: string | null, answer: string | null, flags: string[]) {
+function tokens(s: ChatStream, thinking: string | null, answer: string | null, flags: string[], model: string) {
   const u = s.usage;
   const completion = u?.completion_tokens;
   const detail = u?.completion_tokens_details?.reasoning_tokens;
   if (completion !== undefined && detail !== undefined && detail !== null && (detail > 0 || !thinking)) {
     return { pt: u?.prompt_tokens ?? null, tt: thinking ? detail : 0, at: completion - detail };
+  }
+  // A local model folder: its own tokenizer splits the server's total (which stays authoritative), or
+  // counts both parts when the server reports no usage.
+  const tok = tokenizerForModel(model);
+  if (tok) {
+    const tt0 = thinking ? tok.count(thinking) : 0;
+    if (completion === undefined) return { pt: u?.prompt_tokens ?? null, tt: tt0, at: answer ? tok.count(answer) : 0 };
+    const tt = Math.min(completion, tt0);
+    return { pt: u?.prompt_tokens ?? null, tt, at: completion - tt };
   }
   // Split the server's total by where the deltas (about one token each) or the characters went.
   let thinkShare: number;
@@ -231,7 +241,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     const reasoning = stream.reasoning.join('');
     const parsed = splitReasoning(reasoning, stream.reasoningField, content);
     if (stream.finishReason === 'length') parsed.flags.push('truncated');
-    const tk = tokens(stream, parsed.thinking, parsed.answer, parsed.flags);
+    const tk = tokens(stream, parsed.thinking, parsed.answer, parsed.flags, ready.teacher.model);
     st.inputTokens += tk.pt ?? 0;
     st.outputTokens += tk.tt + tk.at;
     const raw = JSON.stringify({ model: stream.model, finish_reason: stream.finishReason, usage: stream.usage, reasoning_field: stream.reasoningField, reasoning, content });
