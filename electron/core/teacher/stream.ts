@@ -15,7 +15,8 @@ export class StreamError extends Error {
 }
 
 interface Chunk {
-  choices?: { delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null }; finish_reason?: string | null }[];
+  // `delta` for chat completions; `text` for the legacy completions endpoint (continuations, budget forcing).
+  choices?: { delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null }; text?: string | null; finish_reason?: string | null }[];
   usage?: Usage | null;
   error?: { message?: string } | string;
   model?: string;
@@ -144,6 +145,9 @@ export class ChatStream {
         this.content.push(delta.content);
         this.contentDeltas++;
       }
+    } else if (ch.text) {
+      this.content.push(ch.text);
+      this.contentDeltas++;
     }
     if (ch.finish_reason) this.finishReason = ch.finish_reason;
   }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamChat } from './http';
 import { JobRunner } from '../jobs';
 import { createSampleProject } from '../sample';
 import type { Project } from '../store/project';
@@ -93,6 +94,14 @@ describe.skipIf(!hasVenv)('generation against a real transformers serve (tiny ra
     expect(report?.ok).toBe(true);
     expect(report?.latencyMs).toBeGreaterThan(0);
     expect(report?.finishReason).toBe('length');
+  }, 120_000);
+
+  it('streams from the completions endpoint too (a raw prompt, as continuations and budget forcing use)', async () => {
+    const body = JSON.stringify({ model: modelDir, prompt: '<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n', max_tokens: 8, stream: true, temperature: 0 });
+    const s = await streamChat({ url: `${baseUrl}/completions`, method: 'POST', headers: { 'Content-Type': 'application/json' }, body, timeoutMs: 60_000 });
+    expect(s.finishReason).toBe('length');
+    expect(s.contentDeltas).toBeGreaterThan(0);
+    expect(s.content.join('').length).toBeGreaterThan(0);
   }, 120_000);
 
   it('generates, streams and stores traces for sample questions', async () => {
