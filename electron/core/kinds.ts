@@ -3,6 +3,7 @@ import { registerPoolJobKinds } from './pool/kinds';
 import { registerTeacherJobKinds } from './teacher/kinds';
 import { registerVerificationJobKinds } from './verification/kinds';
 import { registerCurateJobKinds } from './curate/kinds';
+import { registerTrainJobKinds } from './train/kinds';
 
 /**
  * Every durable job kind the engine knows. Each domain registers its own, so that all hosts — desktop,
@@ -13,4 +14,5 @@ export function registerJobKinds(engine: Engine): void {
   registerTeacherJobKinds(engine);
   registerVerificationJobKinds(engine);
   registerCurateJobKinds(engine);
+  registerTrainJobKinds(engine);
 }

@@ -14,6 +14,7 @@ import { localServeRouter } from '../localserve/api';
 import { curateRouter } from '../curate/api';
 import { exportRouter } from '../export/api';
 import { reviewRouter } from '../review/api';
+import { trainRouter } from '../train/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });
@@ -83,6 +84,7 @@ export const appRouter = router({
   curate: curateRouter,
   export: exportRouter,
   review: reviewRouter,
+  train: trainRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import { sql as m002 } from './002_pool';
 import { sql as m003 } from './003_generation';
 import { sql as m004 } from './004_verification';
 import { sql as m005 } from './005_curation';
+import { sql as m006 } from './006_training';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'generation', sql: m003 },
   { version: 4, name: 'verification', sql: m004 },
   { version: 5, name: 'curation', sql: m005 },
+  { version: 6, name: 'training', sql: m006 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
