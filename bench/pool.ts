@@ -199,6 +199,11 @@ async function main() {
   const dd = tDedup.value;
 
   const cluster = new Map((project.db.prepare('SELECT question_id, cluster_id FROM dup_members').all() as { question_id: number; cluster_id: number }[]).map((r) => [r.question_id, r.cluster_id]));
+  const keptId = (pos: number): number | undefined => {
+    const d = dupAtImport.get(pos);
+    if (!d) return idAtPos.get(pos);
+    return d.duplicateOfLine != null ? idAtPos.get(d.duplicateOfLine - 1) : (d.duplicateOf ?? undefined);
+  };
   let found = 0;
   const missed: number[] = [];
   const plantedPos = new Set<number>();
@@ -208,13 +213,12 @@ async function main() {
     const pos = posOf[i]!;
     const origPos = posOf[r.of!]!;
     plantedPos.add(pos);
-    if (dupAtImport.has(pos)) {
-      found++;
-      continue;
-    }
-    const a = idAtPos.get(pos);
-    const b = idAtPos.get(origPos);
-    if (a !== undefined && b !== undefined && cluster.get(a) !== undefined && cluster.get(a) === cluster.get(b)) found++;
+    // A row dropped at import as an exact duplicate stands for the kept row it repeats: when the copy comes first
+    // in the file, the original is the one dropped (as a duplicate of the copy, or of another copy).
+    const a = keptId(pos);
+    const b = keptId(origPos);
+    if (a !== undefined && a === b) found++;
+    else if (a !== undefined && b !== undefined && cluster.get(a) !== undefined && cluster.get(a) === cluster.get(b)) found++;
     else missed.push(i);
   }
   if (showMissed) {

@@ -2,15 +2,17 @@ import { fmix32, normalizeText } from './text';
 
 /**
  * Exact + near-duplicate detection over plain texts (no database): the hot loop of dedup and of the
- * benchmark. Near duplicates: character shingles → one-permutation MinHash signatures → LSH banding → candidate pairs,
- * each verified by the actual Jaccard similarity of the shingle sets, then union-find clusters.
+ * benchmark. Near duplicates: character shingles → one-permutation MinHash signatures (256 bins) → LSH banding
+ * (32 bands × 8 rows at 0.8) → candidate pairs, each seen once (a pair that collided in an earlier band is skipped),
+ * skipped when already in one cluster, pre-filtered by signature agreement and verified by the actual Jaccard
+ * similarity of the sorted shingle sets, then union-find clusters.
  */
 export interface NearDupOptions {
   /** Jaccard similarity at or above which two questions are near duplicates (default 0.8). */
   threshold?: number;
   /** Characters per shingle of the normalised text (default 5). */
   shingle?: number;
-  /** Number of MinHash bins (one-permutation hashing; default 128). */
+  /** Number of MinHash bins (one-permutation hashing, rounded up to a power of two; default 256). */
   numPerm?: number;
   seed?: number;
 }
@@ -29,6 +31,7 @@ export interface DupResult {
   candidates: number;
   bands: number;
   rows: number;
+  /** Sorted shingle set of each distinct text in a cluster (and of any text that reached the exact check); empty otherwise. */
   shingles: Uint32Array[];
 }
 
@@ -51,19 +54,119 @@ export function lshParams(threshold: number, numPerm: number): { bands: number; 
  * A text shorter than k characters is one shingle.
  */
 export function shingleSet(norm: string, k: number): Uint32Array {
-  const n = norm.length;
-  if (n === 0) return new Uint32Array(0);
-  const w = Math.min(k, n);
-  const out = new Uint32Array(n - w + 1);
-  for (let i = 0; i + w <= n; i++) {
-    let h = 0x811c9dc5;
-    for (let j = 0; j < w; j++) h = Math.imul(h ^ norm.charCodeAt(i + j), 0x01000193);
-    out[i] = fmix32(h);
-  }
-  out.sort();
+  const out = rawShingles(norm, k, new Uint32Array(Math.max(0, norm.length - Math.min(k, norm.length) + 1)));
+  radixSort32(out);
   let u = 0;
   for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[u - 1]) out[u++] = out[i]!;
   return out.subarray(0, u);
+}
+
+const ROLL = 0x01000193;
+
+/**
+ * The k-shingle hashes of a normalised text in text order (repeats kept), written to `buf` (grown if short):
+ * a polynomial rolling hash, O(1) per shingle, finished by fmix32. Returns the filled prefix.
+ */
+export function rawShingles(norm: string, k: number, buf: Uint32Array): Uint32Array {
+  const n = norm.length;
+  if (n === 0) return buf.subarray(0, 0);
+  const w = Math.min(k, n);
+  const count = n - w + 1;
+  const out = buf.length >= count ? buf : new Uint32Array(count);
+  let top = 1; // ROLL^(w-1)
+  for (let j = 1; j < w; j++) top = Math.imul(top, ROLL);
+  let h = 0;
+  for (let j = 0; j < w; j++) h = (Math.imul(h, ROLL) + norm.charCodeAt(j)) | 0;
+  out[0] = fmix32(h);
+  for (let i = 1; i < count; i++) {
+    h = (Math.imul((h - Math.imul(norm.charCodeAt(i - 1), top)) | 0, ROLL) + norm.charCodeAt(i + w - 1)) | 0;
+    out[i] = fmix32(h);
+  }
+  return out.subarray(0, count);
+}
+
+let scratch = new Uint32Array(1024);
+const counts = new Int32Array(256 * 4);
+
+/**
+ * Sorts unsigned 32-bit values in place: LSD radix sort, four 8-bit passes. TypedArray#sort in Node 20
+ * costs ~80 µs for 500 values (it boxes them); this is linear and allocation-free after warm-up.
+ */
+export function radixSort32(a: Uint32Array): void {
+  const n = a.length;
+  if (n < 2) return;
+  if (n < 32) {
+    for (let i = 1; i < n; i++) {
+      const x = a[i]!;
+      let j = i - 1;
+      while (j >= 0 && a[j]! > x) {
+        a[j + 1] = a[j]!;
+        j--;
+      }
+      a[j + 1] = x;
+    }
+    return;
+  }
+  if (scratch.length < n) scratch = new Uint32Array(Math.max(n, scratch.length * 2));
+  const tmp = scratch;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    counts[x & 255]!++;
+    counts[256 + ((x >>> 8) & 255)]!++;
+    counts[512 + ((x >>> 16) & 255)]!++;
+    counts[768 + (x >>> 24)]!++;
+  }
+  for (let p = 0; p < 4; p++) {
+    let sum = 0;
+    for (let b = p * 256; b < p * 256 + 256; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+  }
+  let src: Uint32Array = a;
+  let dst: Uint32Array = tmp;
+  for (let p = 0; p < 4; p++) {
+    const shift = p * 8;
+    const off = p * 256;
+    for (let i = 0; i < n; i++) {
+      const x = src[i]!;
+      dst[counts[off + ((x >>> shift) & 255)]!++] = x;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  // After an even number of passes the result is back in `a`.
+}
+
+/** Sorts `vals` by `keys` (both in place, stable): LSD radix sort of 32-bit keys with a 32-bit payload. */
+function radixSortPairs(keys: Uint32Array, vals: Int32Array, tk: Uint32Array, tv: Int32Array): void {
+  const n = keys.length;
+  const cnt = new Int32Array(256);
+  let sk: Uint32Array = keys;
+  let sv: Int32Array = vals;
+  let dk: Uint32Array = tk;
+  let dv: Int32Array = tv;
+  for (let shift = 0; shift < 32; shift += 8) {
+    cnt.fill(0);
+    for (let i = 0; i < n; i++) cnt[(sk[i]! >>> shift) & 255]!++;
+    let sum = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = cnt[b]!;
+      cnt[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const x = sk[i]!;
+      const at = cnt[(x >>> shift) & 255]!++;
+      dk[at] = x;
+      dv[at] = sv[i]!;
+    }
+    [sk, dk] = [dk, sk];
+    [sv, dv] = [dv, sv];
+  }
 }
 
 /**
@@ -132,11 +235,16 @@ function union(p: Int32Array, a: number, b: number): void {
 }
 
 const BIG_BUCKET = 64;
+/**
+ * Signature pre-filter slack: a pair whose bin agreement is this far below the threshold skips exact Jaccard.
+ * At least 4.5σ of the agreement estimate (σ ≤ 0.5/√bins): 0.15 at 256 bins, wider with fewer bins.
+ */
+const SIG_SLACK = 0.15;
 
 export function findDuplicates(texts: readonly string[], opts: NearDupOptions = {}): DupResult {
   const threshold = opts.threshold ?? 0.8;
   const k = opts.shingle ?? 5;
-  const numPerm = opts.numPerm ?? 128;
+  const numPerm = opts.numPerm ?? 256;
   const n = texts.length;
   const root = new Int32Array(n);
   for (let i = 0; i < n; i++) root[i] = i;
@@ -163,62 +271,107 @@ export function findDuplicates(texts: readonly string[], opts: NearDupOptions = 
   let bins = 1;
   while (bins < numPerm) bins *= 2;
   const seed = fmix32((opts.seed ?? 0x5eed) >>> 0);
-  const shingles: Uint32Array[] = new Array<Uint32Array>(n);
-  const sig = new Uint32Array(n * bins);
-  for (let d = 0; d < n; d++) {
-    if (!isRep[d]) {
-      shingles[d] = EMPTY;
-      continue;
+  // Sorted shingle sets are built lazily: only texts that reach the exact check (or end up in a cluster) need one.
+  const shingles: Uint32Array[] = new Array<Uint32Array>(n).fill(EMPTY);
+  const built = new Uint8Array(n);
+  const setOf = (d: number): Uint32Array => {
+    if (!built[d]) {
+      built[d] = 1;
+      shingles[d] = shingleSet(norms[d]!, k);
     }
-    const sh = shingleSet(norms[d]!, k);
-    shingles[d] = sh;
-    ophSignature(sh, bins, seed, sig, d * bins);
-  }
-  const numPermUsed = bins;
-
-  // LSH: per band, sort (band key, doc) packed in a float64 and walk runs of equal keys.
-  const { bands, rows } = lshParams(threshold, numPermUsed);
+    return shingles[d]!;
+  };
   const reps: number[] = [];
-  for (let d = 0; d < n; d++) if (isRep[d] && shingles[d]!.length) reps.push(d);
-  const packed = new Float64Array(reps.length);
-  const seen = new Set<number>();
+  for (let d = 0; d < n; d++) if (isRep[d] && norms[d]!.length) reps.push(d);
+  const m = reps.length;
+  // Signatures are indexed by position in `reps` (r), not by text index; OPH minima ignore repeated shingles.
+  const sig = new Uint32Array(m * bins);
+  let buf = new Uint32Array(1024);
+  for (let r = 0; r < m; r++) {
+    const len = norms[reps[r]!]!.length;
+    if (len > buf.length) buf = new Uint32Array(len);
+    ophSignature(rawShingles(norms[reps[r]!]!, k, buf), bins, seed, sig, r * bins);
+  }
+
+  // LSH: per band, radix-sort the texts by band key and walk runs of equal keys. Each band's key of
+  // each text is kept, so a pair that already collided in an earlier band is recognised without a pair set.
+  const { bands, rows } = lshParams(threshold, bins);
+  const keys = new Uint32Array(m * bands);
+  for (let r = 0; r < m; r++) {
+    for (let band = 0; band < bands; band++) {
+      const base = r * bins + band * rows;
+      let h = 0x811c9dc5 ^ band;
+      for (let j = 0; j < rows; j++) h = Math.imul(h ^ sig[base + j]!, 0x01000193);
+      keys[r * bands + band] = fmix32(h);
+    }
+  }
+  const bkey = new Uint32Array(m);
+  const tkey = new Uint32Array(m);
+  const brow = new Int32Array(m);
+  const trow = new Int32Array(m);
+  const big = new Uint8Array(m * bands);
+  // The most bins two texts may disagree on and still reach the exact check.
+  const slack = Math.max(SIG_SLACK, 2.25 / Math.sqrt(bins));
+  const maxMiss = Math.floor(bins * (1 - Math.max(0, threshold - slack)));
   let candidates = 0;
-  const check = (a: number, b: number) => {
-    if (a > b) [a, b] = [b, a];
-    const key = a * n + b;
-    if (seen.has(key)) return;
-    seen.add(key);
+  const check = (ra: number, rb: number, band: number) => {
+    // Seen in an earlier band already?
+    const ka = ra * bands;
+    const kb = rb * bands;
+    // (A big bucket compared neighbours only, so a collision there does not count as checked.)
+    for (let t = 0; t < band; t++) if (keys[ka + t] === keys[kb + t] && !big[ka + t]) return;
     candidates++;
-    const sim = jaccard(shingles[a]!, shingles[b]!);
+    const a = reps[ra]!;
+    const b = reps[rb]!;
+    if (find(root, a) === find(root, b)) return;
+    // Cheap estimate first: the fraction of equal signature bins.
+    let miss = 0;
+    const pa = ra * bins;
+    const pb = rb * bins;
+    for (let j = 0; j < bins; j++) if (sig[pa + j] !== sig[pb + j] && ++miss > maxMiss) return;
+    const sa = setOf(a);
+    const sb = setOf(b);
+    // |A∩B|/|A∪B| ≤ min/max: a size mismatch alone rules the pair out.
+    const la = sa.length;
+    const lb = sb.length;
+    if ((la < lb ? la : lb) < threshold * (la < lb ? lb : la)) return;
+    const sim = jaccard(sa, sb);
     if (sim >= threshold) {
       union(root, a, b);
-      pairs.push({ a, b, similarity: sim, exact: false });
+      pairs.push({ a: a < b ? a : b, b: a < b ? b : a, similarity: sim, exact: false });
     }
   };
   for (let band = 0; band < bands; band++) {
-    for (let r = 0; r < reps.length; r++) {
-      const base = reps[r]! * numPermUsed + band * rows;
-      let h = 0x811c9dc5 ^ band;
-      for (let j = 0; j < rows; j++) h = Math.imul(h ^ sig[base + j]!, 0x01000193);
-      packed[r] = (h >>> 0) * 2097152 + r;
+    for (let r = 0; r < m; r++) {
+      bkey[r] = keys[r * bands + band]!;
+      brow[r] = r;
     }
-    packed.sort();
+    radixSortPairs(bkey, brow, tkey, trow);
     let start = 0;
-    for (let i = 1; i <= packed.length; i++) {
-      if (i < packed.length && Math.floor(packed[i]! / 2097152) === Math.floor(packed[start]! / 2097152)) continue;
+    for (let i = 1; i <= m; i++) {
+      if (i < m && bkey[i] === bkey[start]) continue;
       const len = i - start;
       if (len > 1) {
         // A huge bucket means boilerplate: compare neighbours only, so the work stays linear.
+        if (len > BIG_BUCKET) for (let x = start; x < i; x++) big[brow[x]! * bands + band] = 1;
         for (let x = start; x < i; x++) {
           const stop = len > BIG_BUCKET ? Math.min(i, x + 4) : i;
-          for (let y = x + 1; y < stop; y++) check(reps[packed[x]! % 2097152]!, reps[packed[y]! % 2097152]!);
+          const rx = brow[x]!;
+          for (let y = x + 1; y < stop; y++) {
+            const ry = brow[y]!;
+            if (rx < ry) check(rx, ry, band);
+            else check(ry, rx, band);
+          }
         }
       }
       start = i;
     }
   }
-  if (reps.length >= 2097152) throw new Error('near dedup handles at most 2,097,151 distinct questions at once');
   for (let i = 0; i < n; i++) root[i] = find(root, i);
+  // Cluster members get their shingle set (dedup scores each against its representative); others stay empty.
+  const inCluster = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (root[i] !== i) inCluster[i] = inCluster[root[i]!] = 1;
+  for (let i = 0; i < n; i++) if (inCluster[i] && isRep[i]) setOf(i);
   return { root, pairs, candidates, bands, rows, shingles };
 }
 const EMPTY = new Uint32Array(0);
