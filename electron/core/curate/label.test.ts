@@ -1,14 +1,15 @@
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../jobs';
 import { createSampleProject } from '../sample';
 import type { Project } from '../store/project';
 import { saveTeacher } from '../teacher/store';
+import { LocalServers } from '../localserve/manager';
 import { LABEL_KIND, labelKind } from './label';
 import { curate } from './pipeline';
 import { s1Recipe } from './recipe';
@@ -19,17 +20,6 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const venv = path.join(root, '.venv');
 const hasVenv = fs.existsSync(path.join(venv, 'bin', 'python'));
 if (!hasVenv) console.warn(`Skipping the transformers serve labelling test and the student-tokenizer test: ${venv} does not exist (run "npm run setup:python").`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 
 function sampleWithTraces(dir: string): Project {
   const p = createSampleProject(dir);
@@ -88,7 +78,7 @@ describe('label-domains job against a scripted server (content)', () => {
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    saveTeacher(project.db, { name: 'labeller', baseUrls: [`http://127.0.0.1:${(server.address() as net.AddressInfo).port}/v1`], model: 'scripted' });
+    saveTeacher(project.db, { name: 'labeller', baseUrls: [`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`], model: 'scripted' });
   });
   afterAll(() => {
     project.close();
@@ -133,8 +123,7 @@ describe.skipIf(!hasVenv)('with the tiny Qwen2 model (student tokenizer.json, re
   let tmp: string;
   let modelDir: string;
   let project: Project;
-  let serve: ResultPromise | undefined;
-  let log = '';
+  const servers = new LocalServers();
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-label-tserve-'));
     process.env.DISTILLERY_CONFIG_DIR = path.join(tmp, 'config');
@@ -143,14 +132,7 @@ describe.skipIf(!hasVenv)('with the tiny Qwen2 model (student tokenizer.json, re
     project = sampleWithTraces(path.join(tmp, 'p'));
   }, 900_000);
   afterAll(async () => {
-    if (serve?.pid) {
-      try {
-        process.kill(-serve.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      await serve.catch(() => undefined);
-    }
+    await servers.stopAll();
     project?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -166,33 +148,16 @@ describe.skipIf(!hasVenv)('with the tiny Qwen2 model (student tokenizer.json, re
   });
 
   it('labelling completes against transformers serve and every question gets some label (format only)', async () => {
-    const port = await freePort();
-    serve = execa(path.join(venv, 'bin', 'transformers'), ['serve', modelDir, '--host', '127.0.0.1', '--port', String(port), '--device', 'cpu'], {
-      cwd: tmp,
-      env: { CUDA_VISIBLE_DEVICES: '', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
-      reject: false,
-      all: true,
-      detached: true,
-    });
-    serve.all?.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-      } catch {
-        /* not up yet */
-      }
-      if (Date.now() > deadline) throw new Error(`transformers serve did not start:\n${log.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    saveTeacher(project.db, { name: 'tiny', baseUrls: [`http://127.0.0.1:${port}/v1`], model: modelDir });
+    // Started the way the app starts a local teacher (free loopback port, own process group).
+    const info = await servers.start(modelDir, { kind: 'transformers', device: 'cpu', readyTimeoutMs: 600_000 });
+    saveTeacher(project.db, { name: 'tiny', baseUrls: [info.baseUrl], model: modelDir });
     // Format only: a handful of questions keeps the CPU time small.
     const ids = (project.db.prepare('SELECT id FROM questions ORDER BY id LIMIT 6').all() as { id: number }[]).map((r) => r.id);
     project.db.prepare(`UPDATE questions SET excluded = 1, exclude_reason = 'test' WHERE id NOT IN (${ids.join(',')})`).run();
     const runner = new JobRunner(project).register(labelKind);
     const job = await runner.wait(runner.start(LABEL_KIND, { teacher: 'tiny', maxTokens: 8, concurrency: 2 }));
     await runner.close();
-    expect(job.status, log.slice(-2000)).toBe('done');
+    expect(job.status, servers.log(info.id).slice(-20).join('\n')).toBe('done');
     const labels = labelsOf(project.db, 'msc2020');
     expect([...labels.keys()].sort((a, b) => a - b)).toEqual(ids);
     const codes = new Set(getTaxonomy(project.db).entries.map((e) => e.code));

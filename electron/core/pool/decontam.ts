@@ -43,8 +43,11 @@ function gramKey(t: Tokens, i: number, n: number): number {
   return (a >>> 11) * 4294967296 + (b >>> 0);
 }
 
-/** The keys of every n-gram of `t` (as `gramKey`), rolled: out[i] = gramKey(t, i, n). */
-function gramKeys(t: Tokens, n: number, out: Float64Array): number {
+/**
+ * The keys of every n-gram of `t` (as `gramKey`), rolled, as their two halves: gramKey(t, i, n) =
+ * hi[i] * 2^32 + lo[i]. Numbers only: no per-n-gram string, array or boxed double.
+ */
+function gramKeys(t: Tokens, n: number, hi: Uint32Array, lo: Uint32Array): number {
   const m = t.count - n + 1;
   if (m <= 0) return 0;
   let p1 = 1;
@@ -60,15 +63,63 @@ function gramKeys(t: Tokens, n: number, out: Float64Array): number {
     a = (Math.imul(a, P1) + h[j]!) | 0;
     b = (Math.imul(b, P2) + mix(h[j]!)) | 0;
   }
-  out[0] = (a >>> 11) * 4294967296 + (b >>> 0);
+  hi[0] = a >>> 11;
+  lo[0] = b;
   for (let i = 1; i < m; i++) {
     const x = h[i - 1]!;
     const y = h[i + n - 1]!;
     a = (Math.imul((a - Math.imul(x, p1)) | 0, P1) + y) | 0;
     b = (Math.imul((b - Math.imul(mix(x), p2)) | 0, P2) + mix(y)) | 0;
-    out[i] = (a >>> 11) * 4294967296 + (b >>> 0);
+    hi[i] = a >>> 11;
+    lo[i] = b;
   }
   return m;
+}
+
+const NONE = -2147483648;
+const TWO32 = 4294967296;
+
+/** An open-addressing hash table from 53-bit n-gram keys (as hi/lo halves) to int32 values, in typed arrays. */
+class KeyTable {
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
+  private readonly val: Int32Array;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  constructor(entries: Map<number, number>) {
+    let bits = 4;
+    while (1 << bits < entries.size * 2) bits++;
+    const cap = 1 << bits;
+    this.shift = 32 - bits;
+    this.mask = cap - 1;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.val = new Int32Array(cap).fill(NONE);
+    for (const [k, v] of entries) {
+      const hi = Math.floor(k / TWO32);
+      const lo = k >>> 0;
+      let s = this.slot(hi, lo);
+      while (this.val[s] !== NONE) s = (s + 1) & this.mask;
+      this.hi[s] = hi;
+      this.lo[s] = lo;
+      this.val[s] = v;
+    }
+  }
+
+  private slot(hi: number, lo: number): number {
+    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+  }
+
+  /** The value of the key, or NONE. */
+  get(hi: number, lo: number): number {
+    let s = this.slot(hi, lo);
+    for (;;) {
+      const v = this.val[s]!;
+      if (v === NONE || (this.lo[s] === lo && this.hi[s] === hi)) return v;
+      s = (s + 1) & this.mask;
+    }
+  }
 }
 
 /** An n-gram held by more than this many items, and by at least BOILERPLATE_SHARE of one evaluation set, is boilerplate. */
@@ -85,7 +136,13 @@ export class NgramIndex {
   /** Items whose content (outside boilerplate) is shorter than n words: their content run, by its length. */
   private readonly short = new Map<number, Map<number, number>>();
   private pending: { idx: number; t: Tokens }[] = [];
-  private scratch = new Float64Array(1024);
+  /** `grams` frozen into a typed hash table for matching (rebuilt when items are added). */
+  private table: KeyTable | null = null;
+  /** Low 16 bits of the first token hash of every `short` run: a text with no such token holds none of them. */
+  private readonly shortFirst = new Uint8Array(65536);
+  private hiBuf = new Uint32Array(1024);
+  private loBuf = new Uint32Array(1024);
+  private tok: Tokens | undefined;
   readonly items: EvalItem[] = [];
 
   constructor(readonly n: number) {
@@ -132,8 +189,11 @@ export class NgramIndex {
     for (const it of this.items) setSize.set(it.evalset, (setSize.get(it.evalset) ?? 0) + 1);
     const spread = new Map<number, number>();
     const keys = this.pending.map(({ t }) => {
-      const k = new Float64Array(t.count - n + 1);
-      gramKeys(t, n, k);
+      const m = t.count - n + 1;
+      const k = new Float64Array(m);
+      this.ensureScratch(m);
+      gramKeys(t, n, this.hiBuf, this.loBuf);
+      for (let i = 0; i < m; i++) k[i] = this.hiBuf[i]! * TWO32 + this.loBuf[i]!;
       for (const x of new Set(k)) spread.set(x, (spread.get(x) ?? 0) + 1);
       return k;
     });
@@ -166,29 +226,39 @@ export class NgramIndex {
         let m = this.short.get(best);
         if (!m) this.short.set(best, (m = new Map()));
         m.set(gramKey(t, bestEnd - best, best), idx);
+        this.shortFirst[t.hashes[bestEnd - best]! & 0xffff] = 1;
       }
     });
     this.pending = [];
+    this.table = new KeyTable(this.grams);
+  }
+
+  private ensureScratch(m: number): void {
+    if (this.hiBuf.length >= m) return;
+    this.hiBuf = new Uint32Array(m * 2);
+    this.loBuf = new Uint32Array(m * 2);
   }
 
   /** The evaluation item this text overlaps most (by shared n-grams), with the overlapping span. */
   match(text: string): Omit<Flag, 'index'> | null {
     this.build();
     const norm = normalizeText(text);
-    const w = this.whole.get(norm);
+    const w = this.whole.size ? this.whole.get(norm) : undefined;
     if (w !== undefined) return { evalset: this.items[w]!.evalset, item: this.items[w]!.item, overlap: norm, grams: 1 };
-    const t = tokenize(norm, true, true);
+    const t = tokenize(norm, true, true, this.tok);
+    this.tok = t;
     const n = this.n;
     if (t.count < n) return null;
-    if (this.scratch.length < t.count) this.scratch = new Float64Array(t.count * 2);
-    const keys = this.scratch;
-    const m = gramKeys(t, n, keys);
+    this.ensureScratch(t.count);
+    const hi = this.hiBuf;
+    const lo = this.loBuf;
+    const m = gramKeys(t, n, hi, lo);
     let counts: Map<number, number> | null = null;
     let firstAt: Map<number, number> | null = null;
-    const grams = this.grams;
+    const grams = (this.table ??= new KeyTable(this.grams));
     for (let i = 0; i < m; i++) {
-      const v = grams.get(keys[i]!);
-      if (v === undefined) continue;
+      const v = grams.get(hi[i]!, lo[i]!);
+      if (v === NONE) continue;
       counts ??= new Map();
       firstAt ??= new Map();
       const list = v >= 0 ? null : this.multi[-v - 1]!;
@@ -200,8 +270,16 @@ export class NgramIndex {
       }
     }
     if (!counts || !firstAt) {
+      if (!this.short.size) return null;
+      // Only the positions whose token can start a short run are tried (almost always none).
+      const first = this.shortFirst;
+      const th = t.hashes;
+      let cand: number[] | null = null;
+      for (let i = 0; i < t.count; i++) if (first[th[i]! & 0xffff]) (cand ??= []).push(i);
+      if (!cand) return null;
       for (const [len, map] of this.short) {
-        for (let i = 0; i + len <= t.count; i++) {
+        for (const i of cand) {
+          if (i + len > t.count) break;
           const idx = map.get(gramKey(t, i, len));
           if (idx !== undefined) return { evalset: this.items[idx]!.evalset, item: this.items[idx]!.item, overlap: norm.slice(t.starts[i], t.ends[i + len - 1]), grams: 1 };
         }
@@ -219,7 +297,7 @@ export class NgramIndex {
     // The overlapping text: the first run of consecutive n-grams shared with that item.
     const start = firstAt.get(best)!;
     let end = start;
-    while (end + 1 < m && grams.get(keys[end + 1]!) !== undefined) end++;
+    while (end + 1 < m && grams.get(hi[end + 1]!, lo[end + 1]!) !== NONE) end++;
     const overlap = norm.slice(t.starts[start], t.ends[end + n - 1]);
     return { evalset: this.items[best]!.evalset, item: this.items[best]!.item, overlap, grams: bestN };
   }
@@ -312,12 +390,16 @@ export function runDecontamination(project: Project, n = 8): DecontamResult {
   const sets = db.prepare('SELECT e.name AS evalset, i.item, i.question AS text FROM evalset_items i JOIN evalsets e ON e.id = i.evalset_id ORDER BY e.name, i.item').all() as EvalItem[];
   if (!sets.length) throw new UserError('No evaluation set is registered; add one first (for example: distillery evalset add PROJECT math500 math500.jsonl).', 'no_evalsets');
   const ids = new Map((db.prepare('SELECT id, name FROM evalsets').all() as { id: number; name: string }[]).map((e) => [e.name, e.id]));
-  const qs = db.prepare('SELECT id, question FROM questions ORDER BY id').all() as { id: number; question: string }[];
-  const flags = findContamination(
-    qs.map((q) => q.question),
-    sets,
-    n,
-  );
+  // One query, rows as [id, question] arrays (no object per row).
+  const index = new NgramIndex(n);
+  for (const it of sets) index.add(it);
+  const flags: (Omit<Flag, 'index'> & { qid: number })[] = [];
+  let checked = 0;
+  for (const [qid, question] of db.prepare('SELECT id, question FROM questions ORDER BY id').raw().all() as [number, string][]) {
+    checked++;
+    const m = index.match(question);
+    if (m) flags.push({ qid, ...m });
+  }
   const ts = new Date().toISOString();
   db.transaction(() => {
     db.prepare(`UPDATE questions SET excluded = 0, exclude_reason = NULL WHERE exclude_reason LIKE 'contaminated: %'`).run();
@@ -326,15 +408,14 @@ export function runDecontamination(project: Project, n = 8): DecontamResult {
     // Contamination wins over a duplicate exclusion: it is the reason that must be seen.
     const excl = db.prepare(`UPDATE questions SET excluded = 1, exclude_reason = ? WHERE id = ? AND (excluded = 0 OR exclude_reason LIKE 'duplicate of #%')`);
     for (const f of flags) {
-      const qid = qs[f.index]!.id;
-      ins.run(qid, ids.get(f.evalset)!, f.item, n, f.overlap, ts);
-      excl.run(`contaminated: ${f.evalset}#${f.item}`, qid);
+      ins.run(f.qid, ids.get(f.evalset)!, f.item, n, f.overlap, ts);
+      excl.run(`contaminated: ${f.evalset}#${f.item}`, f.qid);
     }
   })();
   return {
-    checked: qs.length,
+    checked,
     flagged: flags.length,
-    items: flags.map((f) => ({ question_id: qs[f.index]!.id, evalset: f.evalset, evalset_item: f.item, overlap: f.overlap })),
+    items: flags.map((f) => ({ question_id: f.qid, evalset: f.evalset, evalset_item: f.item, overlap: f.overlap })),
   };
 }
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalServers } from '../localserve/manager';
 import { streamChat } from './http';
 import { JobRunner } from '../jobs';
 import { createSampleProject } from '../sample';
@@ -17,23 +17,12 @@ const venv = path.join(root, '.venv');
 const hasVenv = fs.existsSync(path.join(venv, 'bin', 'python'));
 if (!hasVenv) console.warn(`Skipping the transformers serve integration test: ${venv} does not exist (run "npm run setup:python").`);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 
 let dir: string;
-let serve: ResultPromise | undefined;
+const servers = new LocalServers();
 let baseUrl: string;
 let modelDir: string;
 let project: Project;
-let log = '';
 
 describe.skipIf(!hasVenv)('generation against a real transformers serve (tiny random Qwen2)', () => {
   beforeAll(async () => {
@@ -41,48 +30,17 @@ describe.skipIf(!hasVenv)('generation against a real transformers serve (tiny ra
     process.env.DISTILLERY_CONFIG_DIR = path.join(dir, 'config');
     modelDir = path.join(dir, 'model');
     await execa(path.join(venv, 'bin', 'python'), ['-m', 'distillery_worker', 'tiny-model', '--out', modelDir], { cwd: root });
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}/v1`;
-    serve = execa(path.join(venv, 'bin', 'transformers'), ['serve', modelDir, '--host', '127.0.0.1', '--port', String(port), '--device', 'cpu'], {
-      cwd: dir,
-      env: { CUDA_VISIBLE_DEVICES: '', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
-      reject: false,
-      all: true,
-      detached: true,
-    });
-    serve.all?.on('data', (b: Buffer) => (log += b.toString()));
-    const deadline = Date.now() + 240_000;
-    for (;;) {
-      if (serve.exitCode !== null && serve.exitCode !== undefined) throw new Error(`transformers serve exited early:\n${log}`);
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/health`);
-        if (r.ok) break;
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error(`transformers serve did not become healthy in 240 s:\n${log}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // Started the way the app starts a local teacher: a free loopback port, then its own process group.
+    const info = await servers.start(modelDir, { kind: 'transformers', device: 'cpu', readyTimeoutMs: 600_000 });
+    baseUrl = info.baseUrl;
     project = createSampleProject(path.join(dir, 'p'));
-  }, 360_000);
+  }, 900_000);
 
   afterAll(async () => {
     project?.close();
-    if (serve?.pid) {
-      try {
-        process.kill(-serve.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await Promise.race([serve, new Promise((r) => setTimeout(r, 10_000))]);
-      try {
-        process.kill(-serve.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    await servers.stopAll();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  }, 60_000);
 
   it('is found by discovery and passes the teacher test', async () => {
     const port = Number(new URL(baseUrl).port);
