@@ -298,7 +298,7 @@ function compareWithPython(_file: string): string {
   for (const mod of ['datatrove', 'text_dedup']) {
     try {
       execFileSync(fs.existsSync(py) ? py : 'python3', ['-c', `import ${mod}`], { stdio: 'ignore' });
-      return `${mod} is installed, but the comparison run is not implemented yet (see electron/core/pool/README.md).`;
+      return `${mod} is installed, but this bench does not drive it yet: no comparison (see electron/core/pool/README.md).`;
     } catch {
       /* not installed */
     }

@@ -154,7 +154,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   }
   if (!fs.existsSync(datasetPath)) throw new UsageError(`train: the dataset ${datasetPath} does not exist; export one from the Review view.`);
   if (!fs.existsSync(python)) throw new UsageError(`train: no Python environment at ${python}; run "npm run setup:python" first.`);
-  if (nodes > 1) throw new UsageError('train: launching on several nodes is not implemented yet; use --dry-run to plan it, then run the printed command on each node.');
+  if (nodes > 1) throw new UsageError('train: this version launches on one node; for several, plan with --dry-run and run the printed command on each node.');
   if (!verdict.fits) io.stderr(`train: warning: the planner estimates ${verdict.per_gpu_gib} GiB per GPU, more than ${gpuMemoryGib} GiB. ${verdict.suggestion ?? ''}`);
 
   const runConfig: RunConfig = {
