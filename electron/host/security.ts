@@ -50,17 +50,4 @@ export function originAllowed(req: IncomingMessage, hosts: Set<string>): boolean
   }
 }
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Monaco and KaTeX set inline styles; no inline script is ever allowed.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY as CSP } from '../core/util/csp';

@@ -1,28 +1,15 @@
 // Pure security policy of the desktop shell. No `electron` import here, so that vitest can test every rule
 // without Electron's binary (which cannot be downloaded on every machine).
 import path from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../core/util/csp';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'distillery';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** The renderer's only sources are its own bundled files; inline styles are allowed for KaTeX/uPlot/Monaco. */
-export const CSP_DIRECTIVES: readonly (readonly [string, string])[] = [
-  ['default-src', "'self'"],
-  ['script-src', "'self'"],
-  ['style-src', "'self' 'unsafe-inline'"],
-  ['img-src', "'self' data: blob:"],
-  ['font-src', "'self' data:"],
-  ['connect-src', "'self'"],
-  ['worker-src', "'self' blob:"],
-  ['object-src', "'none'"],
-  ['base-uri', "'none'"],
-  ['form-action', "'none'"],
-  ['frame-ancestors', "'none'"],
-];
-
-export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.map(([k, v]) => `${k} ${v}`).join('; ');
+// One policy for both hosts: defined in core so browser mode serves exactly the same one.
+export { CSP_DIRECTIVES, CONTENT_SECURITY_POLICY } from '../core/util/csp';
 
 function parse(url: string): URL | null {
   try {

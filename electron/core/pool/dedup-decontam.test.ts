@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,19 +6,10 @@ import type { Project } from '../store/project';
 import { addEvalset, runDecontamination } from './decontam';
 import { keepQuestion, listClusters, runDedup } from './dedup';
 import { importFile } from './importer';
-import { benchmarkRows, BENCH_DIR, newProject, tmpDir, writeAs } from './fixtures.test-helpers';
+import { benchmarkRows, BENCH_DIR, trackedProjects, tmpDir, writeAs } from './fixtures.test-helpers';
 import { lshParams } from './minhash';
 
-let open: Project[] = [];
-const project = () => {
-  const p = newProject();
-  open.push(p);
-  return p;
-};
-afterEach(() => {
-  open.forEach((p) => p.close());
-  open = [];
-});
+const project = trackedProjects();
 const reason = (p: Project, id: number) => (p.db.prepare('SELECT exclude_reason AS r FROM questions WHERE id = ?').get(id) as { r: string | null }).r;
 
 describe('dedup', () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import Papa from 'papaparse';
+import { afterEach } from 'vitest';
 import { createProject, type Project } from '../store/project';
 import { appRoot } from '../util/root';
 
@@ -85,4 +86,18 @@ export function writeAs(dir: string, fmt: FixtureFormat, rows: Record<string, un
   fs.writeFileSync(`${file}.gz`, zlib.gzipSync(fs.readFileSync(file)));
   fs.rmSync(file);
   return `${file}.gz`;
+}
+
+/** Projects opened by a test file, closed after each test: `const project = trackedProjects();`. */
+export function trackedProjects(): () => Project {
+  let open: Project[] = [];
+  afterEach(() => {
+    open.forEach((p) => p.close());
+    open = [];
+  });
+  return () => {
+    const p = newProject();
+    open.push(p);
+    return p;
+  };
 }

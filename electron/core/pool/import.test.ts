@@ -1,22 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../store/project';
 import { importFile, writeRejectReport } from './importer';
-import { benchmarkRows, newProject, tmpDir, writeAs, writeParquet, type BenchRow, type FixtureFormat } from './fixtures.test-helpers';
+import { benchmarkRows, trackedProjects, tmpDir, writeAs, writeParquet, type BenchRow, type FixtureFormat } from './fixtures.test-helpers';
 
 let rows: BenchRow[];
-let open: Project[] = [];
-const project = () => {
-  const p = newProject();
-  open.push(p);
-  return p;
-};
-afterEach(() => {
-  open.forEach((p) => p.close());
-  open = [];
-});
+const project = trackedProjects();
 beforeAll(() => {
   rows = benchmarkRows();
 });
