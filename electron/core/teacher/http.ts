@@ -232,7 +232,7 @@ export function requestJson(spec: RequestSpec): Promise<unknown> {
  * ended cleanly); a cut connection, a bad chunk or a missing finish rejects, and the partial text is dropped.
  * `onDeltas` is called once per network buffer with the number of deltas it carried.
  */
-export function streamChat(spec: RequestSpec, onDeltas?: (n: number) => void): Promise<ChatStream> {
+export function streamChat(spec: RequestSpec, onDeltas?: (n: number, stream: ChatStream) => void): Promise<ChatStream> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (e: Error) => {
@@ -249,7 +249,7 @@ export function streamChat(spec: RequestSpec, onDeltas?: (n: number) => void): P
           w.last = Date.now();
           try {
             const n = s.push(b);
-            if (n && onDeltas) onDeltas(n);
+            if (n && onDeltas) onDeltas(n, s);
           } catch (e) {
             fail(e instanceof StreamError ? new AttemptError(e.message, true) : (e as Error));
             req.destroy();

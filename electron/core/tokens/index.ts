@@ -7,6 +7,12 @@ export interface LoadedTokenizer {
   /** Stable key for caches: the file's path, size and modification time. */
   key: string;
   count(text: string): number;
+  /** Token ids of `text`, without special tokens added (the text is a part of a prompt, not a whole one). */
+  encode(text: string): number[];
+  /** The text of `ids`; special tokens are kept, so that a prefix decodes to the text it came from. */
+  decode(ids: readonly number[]): string;
+  /** The id of one token of the vocabulary (e.g. "</think>"), or undefined. */
+  tokenId(token: string): number | undefined;
 }
 
 const loaded = new Map<string, LoadedTokenizer>();
@@ -26,7 +32,13 @@ export function loadTokenizerFile(file: string): LoadedTokenizer {
   } catch (e) {
     throw new UserError(`Could not read the tokenizer ${file}: ${(e as Error).message}. Choose a model folder whose tokenizer.json loads in transformers.`, 'bad_tokenizer');
   }
-  const t: LoadedTokenizer = { key, count: (text) => tok.encode(text, { add_special_tokens: false }).ids.length };
+  const t: LoadedTokenizer = {
+    key,
+    count: (text) => tok.encode(text, { add_special_tokens: false }).ids.length,
+    encode: (text) => tok.encode(text, { add_special_tokens: false }).ids,
+    decode: (ids) => tok.decode([...ids], { skip_special_tokens: false }),
+    tokenId: (token) => tok.token_to_id(token),
+  };
   loaded.set(key, t);
   return t;
 }
