@@ -8,7 +8,7 @@ import { TrainPage } from '../pages/train';
 const PYTHON = path.resolve('.venv', 'bin', 'python');
 const HAS_PYTHON = fs.existsSync(PYTHON);
 // The worker's tiny random Qwen2 model, built once per machine (the vitest suite shares the cache).
-const MODEL = process.env.DISTILLERY_TINY_MODEL ?? path.join(os.tmpdir(), 'distillery-tiny-qwen2-seed0');
+const MODEL = process.env.DISTILLERY_TINY_MODEL ?? path.join(os.tmpdir(), 'distillery-tiny-qwen2-v2');
 
 function buildTinyModel(): void {
   if (fs.existsSync(path.join(MODEL, 'model.safetensors')) && fs.existsSync(path.join(MODEL, 'tokenizer.json'))) return;

@@ -12,7 +12,7 @@ export function hasPython(): boolean {
 
 /** Builds (once per machine, cached in the temp folder) the worker's tiny model; returns its folder. */
 export function tinyModel(): string {
-  const dir = process.env.DISTILLERY_TINY_MODEL ?? path.join(os.tmpdir(), 'distillery-tiny-qwen2-seed0');
+  const dir = process.env.DISTILLERY_TINY_MODEL ?? path.join(os.tmpdir(), 'distillery-tiny-qwen2-v2');
   if (fs.existsSync(path.join(dir, 'model.safetensors')) && fs.existsSync(path.join(dir, 'tokenizer.json'))) return dir;
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });

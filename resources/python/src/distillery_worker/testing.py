@@ -28,6 +28,10 @@ THINK_TOKENS = [THINK_OPEN, THINK_CLOSE]
 
 TINY_VOCAB_SIZE = 500
 
+QWEN2_SPLIT = (
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
+
 # Qwen-style ChatML template (system / user / assistant). The generation prompt opens an
 # assistant turn; the caller decides whether to prefill "<think>\n".
 CHAT_TEMPLATE = (
@@ -76,11 +80,23 @@ def math_corpus(n_lines: int = 400, seed: int = 0) -> list[str]:
 
 def build_tiny_tokenizer(vocab_size: int = TINY_VOCAB_SIZE, seed: int = 0):
     """Train a byte-level BPE tokenizer on :func:`math_corpus` and wrap it for transformers."""
-    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE(unk_token=None))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    # Qwen2's own pre-tokenizer (digits one by one, then byte-level without its regex): transformers loads a
+    # qwen2 model's tokenizer with this split whatever tokenizer.json says, so the file must say the same for
+    # other readers (the app's tokenizer, transformers.js) to count the tokens the model sees.
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(
+                Regex(QWEN2_SPLIT),
+                behavior="isolated",
+                invert=False,
+            ),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ]
+    )
     tok.decoder = decoders.ByteLevel()
     tok.post_processor = processors.ByteLevel(trim_offsets=False)
     trainer = trainers.BpeTrainer(
