@@ -34,7 +34,9 @@ def test_tokenizer_loads_and_roundtrips(tiny_model_dir: Path) -> None:
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(tiny_model_dir)
-    assert TINY_VOCAB_SIZE <= len(tok) <= TINY_VOCAB_SIZE + 10
+    # Digits are split one by one (Qwen2's pre-tokenizer), so the small corpus yields fewer merges than the cap.
+    assert 400 <= len(tok) <= TINY_VOCAB_SIZE + 10
+    assert json.loads((tiny_model_dir / "config.json").read_text())["vocab_size"] >= len(tok)
     for special in (IM_START, IM_END, THINK_OPEN, THINK_CLOSE, "<|endoftext|>"):
         ids = tok.encode(special, add_special_tokens=False)
         assert len(ids) == 1, (special, ids)
