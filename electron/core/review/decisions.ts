@@ -56,8 +56,14 @@ export function setStatus(db: DB, traceIds: readonly number[], status: ReviewSta
      ON CONFLICT(trace_id) DO UPDATE SET status = excluded.status, reviewer = excluded.reviewer,
        comment = COALESCE(excluded.comment, reviews.comment), updated_at = excluded.updated_at`,
   );
+  const log = db.prepare(
+    'INSERT INTO review_decision_log (trace_id, at, status, reviewer, comment) SELECT trace_id, updated_at, status, reviewer, comment FROM reviews WHERE trace_id = ?',
+  );
   withFullSync(db, () => {
-    for (const id of ids) put.run(id, status, reviewer ?? null, comment ?? null, at);
+    for (const id of ids) {
+      put.run(id, status, reviewer ?? null, comment ?? null, at);
+      log.run(id);
+    }
   });
   return { updated: ids.length, status, traceIds: ids };
 }
