@@ -1,6 +1,7 @@
 import type { DB } from '../store/project';
 import { DEFAULT_PROMPT } from '../teacher/params';
 import type { ExportSample } from './samples';
+import type { ExportTokenizer } from './tokens';
 
 export interface Stat {
   mean: number;
@@ -13,6 +14,13 @@ export interface TokenStats {
   unit: 'tokens' | 'characters';
   thinking: Stat | null;
   answer: Stat | null;
+  /** Which tokenizer counted: the student's (every sample, its current text) or the teacher's stored counts. */
+  tokenizer: ExportTokenizer;
+  /** Samples whose text was edited in review (their counts are of the edited text). */
+  edited: number;
+  /** Without a student tokenizer: edited samples recounted with the teacher model's tokenizer / estimated. */
+  recounted: number;
+  estimated: number;
 }
 
 function stat(xs: number[]): Stat | null {
@@ -23,11 +31,17 @@ function stat(xs: number[]): Stat | null {
   return { mean: Math.round((s.reduce((a, b) => a + b, 0) / s.length) * 10) / 10, median: mid, p90: q(0.9) };
 }
 
-export function tokenStats(samples: readonly ExportSample[]): TokenStats {
+export function tokenStats(samples: readonly ExportSample[], tokenizer: ExportTokenizer): TokenStats {
   const tokens = samples.length > 0 && samples.every((s) => s.thinkingTokens !== null && s.answerTokens !== null);
+  const how = {
+    tokenizer,
+    edited: samples.filter((s) => s.edited).length,
+    recounted: samples.filter((s) => s.tokenSource === 'teacher-tokenizer').length,
+    estimated: samples.filter((s) => s.tokenSource === 'estimate').length,
+  };
   return tokens
-    ? { unit: 'tokens', thinking: stat(samples.map((s) => s.thinkingTokens as number)), answer: stat(samples.map((s) => s.answerTokens as number)) }
-    : { unit: 'characters', thinking: stat(samples.map((s) => s.thinking.length)), answer: stat(samples.map((s) => s.answer.length)) };
+    ? { unit: 'tokens', thinking: stat(samples.map((s) => s.thinkingTokens as number)), answer: stat(samples.map((s) => s.answerTokens as number)), ...how }
+    : { unit: 'characters', thinking: stat(samples.map((s) => s.thinking.length)), answer: stat(samples.map((s) => s.answer.length)), ...how };
 }
 
 const tableExists = (db: DB, name: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
@@ -47,12 +61,15 @@ export interface Provenance {
   prompts: { promptTemplate: string; systemPrompt: string | null; source: string }[];
   curation: { runId: number; seed: number; createdAt: string; frozenAt: string | null; selected: number; recipe: unknown; funnel: unknown } | null;
   decontamination: { evalsets: { name: string; items: number; flagged: number }[]; flaggedInExport: number };
-  reviewers: { reviewer: string; accepted: number; rejected: number; needsWork: number; todo: number }[];
+  /** Per person: decisions (whole project) and `edited`, the traces whose text they changed (whole project). */
+  reviewers: { reviewer: string; accepted: number; rejected: number; needsWork: number; todo: number; edited: number }[];
+  /** Exported samples whose text differs from the teacher's original, and who edited them. */
+  edits: { samples: number; exported: number; byEditor: { editor: string; samples: number }[] };
   tokens: TokenStats;
 }
 
 /** Everything the dataset card says about where the samples came from, read from the project. */
-export function provenance(db: DB, samples: readonly ExportSample[]): Provenance {
+export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: ExportTokenizer): Provenance {
   const byTeacher = new Map<string, number>();
   let imported = 0;
   for (const s of samples) {
@@ -98,18 +115,47 @@ export function provenance(db: DB, samples: readonly ExportSample[]): Provenance
     ? (db.prepare('SELECT COUNT(DISTINCT question_id) FROM contamination WHERE question_id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(samples.map((s) => s.questionId))) as number)
     : 0;
 
-  const reviewers = (
-    db
-      .prepare(
-        `SELECT COALESCE(reviewer, '(unnamed)') AS reviewer,
-                SUM(status = 'accepted') AS accepted, SUM(status = 'rejected') AS rejected,
-                SUM(status = 'needs_work') AS needsWork, SUM(status = 'todo') AS todo
-         FROM reviews GROUP BY COALESCE(reviewer, '(unnamed)') ORDER BY reviewer`,
-      )
-      .all() as Provenance['reviewers']
-  ).map((r) => ({ ...r }));
+  // A person's edits count on traces whose current text differs from the teacher's original (revision 0).
+  const reviewers = db
+    .prepare(
+      `WITH changed AS (
+         SELECT o.trace_id FROM review_revisions o
+         WHERE o.n = 0 AND o.digest != (SELECT h.digest FROM review_revisions h WHERE h.trace_id = o.trace_id ORDER BY h.n DESC LIMIT 1)),
+       d AS (
+         SELECT COALESCE(reviewer, '(unnamed)') AS who, status, NULL AS trace_id FROM reviews
+         UNION ALL
+         SELECT DISTINCT COALESCE(author, '(unnamed)'), NULL, trace_id FROM review_revisions WHERE n > 0 AND trace_id IN (SELECT trace_id FROM changed))
+       SELECT who AS reviewer,
+              COALESCE(SUM(status = 'accepted'), 0) AS accepted, COALESCE(SUM(status = 'rejected'), 0) AS rejected,
+              COALESCE(SUM(status = 'needs_work'), 0) AS needsWork, COALESCE(SUM(status = 'todo'), 0) AS todo,
+              COUNT(DISTINCT trace_id) AS edited
+       FROM d GROUP BY who ORDER BY who`,
+    )
+    .all() as Provenance['reviewers'];
+  const byEditor = new Map<string, number>();
+  for (const s of samples) for (const e of s.editors) byEditor.set(e, (byEditor.get(e) ?? 0) + 1);
+  const edits = {
+    samples: samples.filter((s) => s.edited).length,
+    exported: samples.length,
+    byEditor: [...byEditor].map(([editor, n]) => ({ editor, samples: n })).sort((a, b) => b.samples - a.samples || a.editor.localeCompare(b.editor)),
+  };
 
-  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, tokens: tokenStats(samples) };
+  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, edits, tokens: tokenStats(samples, tokenizer) };
+}
+
+/** One sentence on which tokenizer counted the lengths. */
+export function tokenNote(t: TokenStats): string {
+  if (t.unit === 'characters') return 'Some traces have no token counts, so lengths are given in characters.';
+  if (t.tokenizer.source === 'student') {
+    return `Counted by the student's tokenizer (\`${t.tokenizer.dir}/tokenizer.json\`) on the exported text of every sample${t.edited ? `, ${t.edited} of them edited in review` : ''}.`;
+  }
+  const parts: string[] = [];
+  if (t.recounted) parts.push(`${t.recounted} recounted with the teacher model's tokenizer`);
+  if (t.estimated) parts.push(`${t.estimated} estimated at the original's tokens per character (set a student tokenizer in the Review step to count exactly)`);
+  return (
+    "Counted in the teacher's tokens, as stored at generation (the server's usage report, or a local teacher model's tokenizer)." +
+    (t.edited ? ` ${t.edited === 1 ? 'The sample' : `The ${t.edited} samples`} edited in review ${t.edited === 1 ? 'was' : 'were'} counted again on the edited text: ${parts.join('; ')}.` : '')
+  );
 }
 
 const fence = (s: string) => `\`\`\`\n${s.replace(/```/g, '`\u200b``')}\n\`\`\``;
@@ -191,15 +237,28 @@ export function datasetCard(c: CardInput): string {
     L.push('', `Flagged questions are excluded from the pool; flagged questions in this export: ${p.decontamination.flaggedInExport}.`);
   }
   L.push('', '## Review', '');
-  if (p.reviewers.length === 0) L.push('No review decisions were recorded.');
+  if (p.reviewers.length === 0) L.push('No review decisions or edits were recorded.');
   else {
-    L.push('| Reviewer | Accepted | Rejected | Needs work | To do |', '|---|---|---|---|---|');
-    for (const r of p.reviewers) L.push(`| ${cell(r.reviewer)} | ${r.accepted} | ${r.rejected} | ${r.needsWork} | ${r.todo} |`);
+    L.push(
+      'Decisions and edits per person across the project (edited: traces whose text they changed and that still differ from the teacher\'s original).',
+      '',
+      '| Reviewer | Accepted | Rejected | Needs work | To do | Edited |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const r of p.reviewers) L.push(`| ${cell(r.reviewer)} | ${r.accepted} | ${r.rejected} | ${r.needsWork} | ${r.todo} | ${r.edited} |`);
   }
+  const e = p.edits;
+  L.push(
+    '',
+    e.samples === 0
+      ? `None of the ${e.exported} exported samples was edited in review: every text is the teacher's original.`
+      : `Edited in review: ${e.samples} of the ${e.exported} exported samples ${e.samples === 1 ? 'carries' : 'carry'} the reviewers' text instead of the teacher's original` +
+          ` (by ${e.byEditor.map((b) => `${b.editor}: ${b.samples}`).join(', ')}).`,
+  );
   L.push('', `## Length (${p.tokens.unit})`, '');
   L.push('| Part | Mean | Median | p90 |', '|---|---|---|---|');
   for (const [k, s] of [['thinking', p.tokens.thinking], ['answer', p.tokens.answer]] as const) L.push(`| ${k} | ${s?.mean ?? '—'} | ${s?.median ?? '—'} | ${s?.p90 ?? '—'} |`);
-  if (p.tokens.unit === 'characters') L.push('', 'Some traces have no token counts, so lengths are given in characters.');
+  L.push('', tokenNote(p.tokens));
   L.push('');
   return L.join('\n');
 }

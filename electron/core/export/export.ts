@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { appVersion } from '../util/root';
-import { datasetCard, provenance } from './card';
+import { datasetCard, provenance, tokenStats } from './card';
 import { llamaFactoryInfo, writeSplit, type ExportFormat } from './formats';
 import { selectSamples, type Include } from './samples';
 import { seededSplit } from './split';
@@ -41,7 +41,7 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
   const val = o.val ?? DEFAULT_VAL;
   const seed = o.seed ?? DEFAULT_SEED;
   if (!(val >= 0 && val < 1)) throw new UserError(`The validation fraction must be at least 0 and below 1 (for example 0.05), not ${val}.`, 'bad_val');
-  const { scope, samples } = selectSamples(project.db, include, o.scope);
+  const { scope, samples, tokenizer } = selectSamples(project.db, include, o.scope);
   if (samples.length === 0) {
     throw new UserError(
       include === 'accepted'
@@ -74,7 +74,7 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
     fs.writeFileSync(path.join(dir, 'dataset_info.json'), `${JSON.stringify(llamaFactoryInfo(written, fo), null, 2)}\n`);
     extra.push('dataset_info.json');
   }
-  const prov = provenance(project.db, samples);
+  const prov = provenance(project.db, samples, tokenizer);
   const version = appVersion();
   fs.writeFileSync(
     path.join(dir, 'README.md'),
@@ -118,7 +118,7 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
 
 /** How many samples an export would hold, without writing anything. */
 export function exportPreview(project: Project, include: Include, scope?: 'selection' | 'pool', val = DEFAULT_VAL, seed = DEFAULT_SEED) {
-  const { scope: s, samples } = selectSamples(project.db, include, scope);
+  const { scope: s, samples, tokenizer } = selectSamples(project.db, include, scope);
   const split = seededSplit(samples, (x) => x.questionId, val, seed);
-  return { scope: s, samples: samples.length, train: split.train.length, validation: split.validation.length, tokens: provenance(project.db, samples).tokens };
+  return { scope: s, samples: samples.length, train: split.train.length, validation: split.validation.length, tokens: tokenStats(samples, tokenizer) };
 }

@@ -35,6 +35,9 @@ export function sampleMetadata(s: ExportSample): Record<string, unknown> {
     verified: s.verdict,
     thinking_tokens: s.thinkingTokens,
     answer_tokens: s.answerTokens,
+    tokens_counted_by: s.tokenSource,
+    edited: s.edited,
+    ...(s.edited ? { editors: s.editors } : {}),
     ...(s.questionMetadata ? { source_metadata: s.questionMetadata } : {}),
   };
 }

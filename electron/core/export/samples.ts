@@ -1,8 +1,10 @@
 import type { DB } from '../store/project';
 import { representativeTraces } from '../review/decisions';
 import { resolveScope, scopeSql } from '../review/queue';
+import { countSampleTokens, type Counted, type ExportTokenizer, type TokenSource } from './tokens';
 
 export type Include = 'accepted' | 'all';
+type Texts = { thinking: string; answer: string };
 
 export interface ExportSample {
   questionId: number;
@@ -19,8 +21,14 @@ export interface ExportSample {
   jobId: number | null;
   thinking: string;
   answer: string;
+  /** Tokens of the exported thinking / answer, counted as tokenSource says (null: no count known). */
   thinkingTokens: number | null;
   answerTokens: number | null;
+  tokenSource: TokenSource | null;
+  /** The text differs from the teacher's original (edited in review: edit, regenerate, bundle import, merge). */
+  edited: boolean;
+  /** Authors of the revisions after the original, in the order they first wrote one ('(unnamed)' when none given). */
+  editors: string[];
   reviewStatus: string;
   reviewer: string | null;
   verdict: boolean | null;
@@ -46,6 +54,8 @@ interface Row {
   status: string;
   reviewer: string | null;
   equivalent: number | null;
+  teacher_model: string | null;
+  edited: number;
 }
 
 function parseMeta(s: string | null): Record<string, unknown> | null {
@@ -62,9 +72,13 @@ function parseMeta(s: string | null): Record<string, unknown> | null {
  * The samples to export, one per question, in question order. 'accepted': questions whose trace a reviewer
  * accepted. 'all': every question of the scope (the frozen selection, else the pool) with its accepted trace,
  * else its best finished trace; a question whose traces were all rejected is left out. Excluded questions
- * (duplicates, contaminated) never leave.
+ * (duplicates, contaminated) never leave. Token counts are of the exported (current) text: see tokens.ts.
  */
-export function selectSamples(db: DB, include: Include, scope?: 'selection' | 'pool'): { scope: 'selection' | 'pool'; samples: ExportSample[] } {
+export function selectSamples(
+  db: DB,
+  include: Include,
+  scope?: 'selection' | 'pool',
+): { scope: 'selection' | 'pool'; samples: ExportSample[]; tokenizer: ExportTokenizer } {
   const s = resolveScope(db, scope);
   const statusCond = include === 'accepted' ? "r.status = 'accepted'" : "COALESCE(r.status, 'todo') != 'rejected'";
   const rows = db
@@ -72,16 +86,36 @@ export function selectSamples(db: DB, include: Include, scope?: 'selection' | 'p
       /* sql */ `WITH rep AS (${representativeTraces(scopeSql(s))})
       SELECT q.id AS question_id, q.ext_id, q.question, q.answer AS ref, q.solution, q.domain, q.source AS qsource, q.metadata AS qmeta,
              t.id AS trace_id, t.teacher, t.source AS tsource, t.job_id, t.thinking, t.answer, t.thinking_tokens, t.answer_tokens,
-             COALESCE(r.status, 'todo') AS status, r.reviewer, v.equivalent
+             COALESCE(r.status, 'todo') AS status, r.reviewer, v.equivalent, tm.model AS teacher_model,
+             COALESCE(o.digest != (SELECT h.digest FROM review_revisions h WHERE h.trace_id = t.id ORDER BY h.n DESC LIMIT 1), 0) AS edited
       FROM rep JOIN questions q ON q.id = rep.question_id JOIN traces t ON t.id = rep.trace_id
       LEFT JOIN reviews r ON r.trace_id = t.id LEFT JOIN verdicts v ON v.trace_id = t.id
+      LEFT JOIN teachers tm ON tm.name = t.teacher
+      LEFT JOIN review_revisions o ON o.trace_id = t.id AND o.n = 0
       WHERE ${statusCond} AND (COALESCE(t.thinking, '') != '' OR COALESCE(t.answer, '') != '')
       ORDER BY q.id`,
     )
     .all() as Row[];
+  const texts = rows.map((r) => ({ thinking: (r.thinking ?? '').trim(), answer: (r.answer ?? '').trim() }));
+  const { tokenizer, counts } = countSampleTokens(
+    db,
+    rows.map((r, i) => ({
+      traceId: r.trace_id,
+      ...(texts[i] as Texts),
+      rawThinking: r.thinking ?? '',
+      storedThinking: r.thinking_tokens,
+      storedAnswer: r.answer_tokens,
+      edited: r.edited === 1,
+      teacherModel: r.teacher_model,
+    })),
+  );
+  const editorsOf = db
+    .prepare("SELECT COALESCE(author, '(unnamed)') FROM review_revisions WHERE trace_id = ? AND n > 0 GROUP BY COALESCE(author, '(unnamed)') ORDER BY MIN(n)")
+    .pluck();
   return {
     scope: s,
-    samples: rows.map((r) => ({
+    tokenizer,
+    samples: rows.map((r, i) => ({
       questionId: r.question_id,
       extId: r.ext_id,
       question: r.question,
@@ -94,10 +128,10 @@ export function selectSamples(db: DB, include: Include, scope?: 'selection' | 'p
       teacher: r.teacher,
       traceSource: r.tsource,
       jobId: r.job_id,
-      thinking: (r.thinking ?? '').trim(),
-      answer: (r.answer ?? '').trim(),
-      thinkingTokens: r.thinking_tokens,
-      answerTokens: r.answer_tokens,
+      ...(texts[i] as Texts),
+      ...(counts[i] as Counted),
+      edited: r.edited === 1,
+      editors: r.edited === 1 ? (editorsOf.all(r.trace_id) as string[]) : [],
       reviewStatus: r.status,
       reviewer: r.reviewer,
       verdict: r.equivalent === null ? null : r.equivalent === 1,
