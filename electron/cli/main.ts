@@ -15,6 +15,8 @@ import { runCurate } from './commands/curate';
 import { runTrain } from './commands/train';
 import { runExport } from './commands/export';
 import { runReview } from './commands/review';
+import { runEval } from './commands/eval';
+import { runBundle } from './commands/bundle';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -59,6 +61,11 @@ Commands:
   review PROJECT [--set accepted|rejected|todo|needs_work --ids ID,ID... [--reviewer NAME] [--comment TEXT]] [--json]
         Scripted review decisions on questions (their current trace), saved with synchronous=FULL;
         without --set, prints "N / M reviewed" and the counts.
+  bundle export PROJECT --out FILE [--ids ID,ID...] [--scope selection|pool] [--json]
+  bundle import PROJECT FILE [--json]
+        Review bundles for air-gapped reviewers: export samples (question ids; default the whole queue) to one
+        file; import another copy's edits and decisions ({"applied","unchanged","conflicts":[...]}); samples
+        changed on both sides are reported with a merge proposal and not applied.
   export PROJECT --format trl|s1k|llamafactory|alpaca [--out DIR] [--include accepted|all] [--scope selection|pool]
          [--val 0.05] [--seed 42] [--reasoning-field] [--system TEXT] [--json]
         Export the reviewed set (accepted only by default) with a seeded train/validation split, a dataset card
@@ -68,6 +75,13 @@ Commands:
          [--dry-run] [--json]
         Fine-tune a student with the Python worker (TRL). --dry-run needs only the base folder's config.json:
         it prints the memory plan (fits, per-GPU GiB, breakdown, cheapest change) and the command, and starts nothing.
+  eval PROJECT --model NAME|DIR --bench FILE|NAME [--max-thinking N[,N...]] [--min-thinking N] [--wait K]
+       [--samples K] [--limit N] [--temperature T] [--seed S] [--max-answer-tokens N] [--template DIR]
+       [--server transformers|vllm] [--judge TEACHER] [--concurrency N] [--name TEXT] [--json]
+        Evaluate with budget forcing (a durable job; the same command resumes it). NAME is a registered teacher
+        (--template DIR: its tokenizer and chat template), DIR a model folder (served on loopback, or in-app when
+        it holds onnx/). --model and --bench repeat; several --max-thinking values make a scaling run. Prints
+        accuracy and average thinking tokens per benchmark, the latency, and the path of the HTML report.
   check ANSWER REFERENCE [--json]
         Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
   check --batch FILE [--json]
@@ -126,6 +140,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runExport(rest, io);
       case 'review':
         return await runReview(rest, io);
+      case 'eval':
+        return await runEval(rest, io);
+      case 'bundle':
+        return await runBundle(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;

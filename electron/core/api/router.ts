@@ -15,6 +15,7 @@ import { curateRouter } from '../curate/api';
 import { exportRouter } from '../export/api';
 import { reviewRouter } from '../review/api';
 import { trainRouter } from '../train/api';
+import { evaluateRouter } from '../eval/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });
@@ -85,6 +86,7 @@ export const appRouter = router({
   export: exportRouter,
   review: reviewRouter,
   train: trainRouter,
+  evaluate: evaluateRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -36,7 +36,7 @@ export function loadTokenizerFile(file: string): LoadedTokenizer {
     key,
     count: (text) => tok.encode(text, { add_special_tokens: false }).ids.length,
     encode: (text) => tok.encode(text, { add_special_tokens: false }).ids,
-    decode: (ids) => tok.decode([...ids], { skip_special_tokens: false }),
+    decode: (ids) => (ids.length === 0 ? '' : tok.decode([...ids], { skip_special_tokens: false })),
     tokenId: (token) => tok.token_to_id(token),
   };
   loaded.set(key, t);

@@ -4,6 +4,9 @@ import { sql as m003 } from './003_generation';
 import { sql as m004 } from './004_verification';
 import { sql as m005 } from './005_curation';
 import { sql as m006 } from './006_training';
+import { sql as m007 } from './007_review';
+import { sql as m008 } from './008_eval';
+import { sql as m009 } from './009_embeddings';
 
 export interface Migration {
   version: number;
@@ -22,6 +25,9 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'verification', sql: m004 },
   { version: 5, name: 'curation', sql: m005 },
   { version: 6, name: 'training', sql: m006 },
+  { version: 7, name: 'review', sql: m007 },
+  { version: 8, name: 'eval', sql: m008 },
+  { version: 9, name: 'embeddings', sql: m009 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -1,0 +1,227 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { JobRunner, type JobProgress } from '../../core/jobs';
+import { LocalServers } from '../../core/localserve/manager';
+import { openProject, type Project } from '../../core/store/project';
+import { findTeacher } from '../../core/teacher/store';
+import { resolveBenchmark } from '../../core/eval/benchmarks';
+import { evalKind, EVAL_KIND } from '../../core/eval/job';
+import { hasOnnx } from '../../core/eval/models';
+import { exportReport } from '../../core/eval/report';
+import { createRun, normaliseConfig, runDetail } from '../../core/eval/runs';
+import { listEvalRuns, parseConfig, updateEvalRun } from '../../core/eval/store';
+import type { ModelSpec, RunInput } from '../../core/eval/types';
+import { UserError } from '../../core/util/errors';
+import { intFlag, parse } from '../args';
+import { UsageError, type CliIO } from '../io';
+
+const cmd = 'eval';
+
+function ownerAlive(pid: number | null, beat: string | null): boolean {
+  if (!pid || !beat || Date.now() - Date.parse(beat) > 30_000) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function modelSpec(project: Project, arg: string, opts: { template?: string; server?: 'transformers' | 'vllm' }, taken: Set<string>): ModelSpec {
+  const unique = (base: string) => {
+    let l = base.slice(0, 80);
+    for (let i = 2; taken.has(l); i++) l = `${base.slice(0, 76)}-${i}`;
+    taken.add(l);
+    return l;
+  };
+  const t = findTeacher(project.db, arg);
+  if (t) return { label: unique(t.name), kind: 'endpoint', teacher: t.name, templateDir: opts.template ? path.resolve(opts.template) : null };
+  const dir = path.resolve(arg);
+  if (fs.existsSync(dir) && fs.statSync(dir).isDirectory()) {
+    const label = unique(path.basename(dir));
+    if (hasOnnx(dir) && !opts.server) return { label, kind: 'onnx', dir };
+    return { label, kind: 'local', dir, server: opts.server ?? 'transformers' };
+  }
+  throw new UsageError(`eval: --model "${arg}" is neither a registered teacher nor a model folder (add a teacher with "distillery teacher add" or pass the folder that holds config.json).`);
+}
+
+function list(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+
+function bar(p: JobProgress): string {
+  const total = p.total ?? 0;
+  const finished = p.done + p.failed;
+  const width = 24;
+  const filled = total ? Math.round((finished / total) * width) : 0;
+  const eta = p.etaSec === null ? '-' : `${Math.round(p.etaSec)} s`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${finished}/${total}  failed ${p.failed}  ${p.extra.tokens_per_s ?? 0} tok/s  ${p.extra.current_model ?? ''}  ETA ${eta}`;
+}
+
+/**
+ * `eval PROJECT --model NAME|DIR --bench FILE|NAME [...]`: a budget-forced evaluation as a durable job. The
+ * same command again resumes an unfinished run with the same settings; Ctrl-C pauses it.
+ */
+export async function runEval(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(
+    cmd,
+    args,
+    {
+      model: { type: 'string', multiple: true },
+      bench: { type: 'string', multiple: true },
+      'max-thinking': { type: 'string', multiple: true },
+      'min-thinking': { type: 'string' },
+      wait: { type: 'string' },
+      samples: { type: 'string' },
+      limit: { type: 'string' },
+      temperature: { type: 'string' },
+      seed: { type: 'string' },
+      'max-answer-tokens': { type: 'string' },
+      template: { type: 'string' },
+      server: { type: 'string' },
+      judge: { type: 'string' },
+      concurrency: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    ['PROJECT'],
+  );
+  const models = list(values.model);
+  const benches = list(values.bench);
+  if (!models.length) throw new UsageError('eval: --model NAME|DIR is required (a registered teacher or a model folder).');
+  if (!benches.length) throw new UsageError('eval: --bench FILE|NAME is required (e.g. --bench math500 or --bench ./my-eval.jsonl).');
+  const maxes = list(values['max-thinking']).map((v) => intFlag(cmd, 'max-thinking', v, 0, 131_072) as number);
+  const minThinking = intFlag(cmd, 'min-thinking', values['min-thinking'] as string | undefined, 0, 131_072);
+  const waits = intFlag(cmd, 'wait', values.wait as string | undefined, 0, 16);
+  const samples = intFlag(cmd, 'samples', values.samples as string | undefined, 1, 64);
+  const limit = intFlag(cmd, 'limit', values.limit as string | undefined, 1, 100_000);
+  const seed = intFlag(cmd, 'seed', values.seed as string | undefined, 0, 2 ** 31 - 1);
+  const maxAnswerTokens = intFlag(cmd, 'max-answer-tokens', values['max-answer-tokens'] as string | undefined, 1, 32_768);
+  const concurrency = intFlag(cmd, 'concurrency', values.concurrency as string | undefined, 1, 64);
+  let temperature: number | undefined;
+  if (values.temperature !== undefined) {
+    temperature = Number(values.temperature);
+    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) throw new UsageError(`eval: --temperature must be a number from 0 to 2, not "${values.temperature as string}".`);
+  }
+  const server = values.server as string | undefined;
+  if (server !== undefined && server !== 'transformers' && server !== 'vllm') throw new UsageError(`eval: --server must be transformers or vllm, not "${server}".`);
+  for (const m of maxes) if (minThinking !== undefined && minThinking > m) throw new UsageError(`eval: --min-thinking ${minThinking} is above --max-thinking ${m}.`);
+  const json = Boolean(values.json);
+
+  const project = openProject(positionals[0] as string);
+  const servers = new LocalServers();
+  const runner = new JobRunner(project).register(evalKind(servers));
+  let jobId = 0;
+  let stopRequested = false;
+  const onSignal = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    io.stderr('Pausing: generations in flight are dropped and made again on resume. Press Ctrl-C again to quit at once.');
+    if (jobId) runner.pause(jobId);
+  };
+  const tty = !json && process.stderr.isTTY;
+  try {
+    const taken = new Set<string>();
+    const specs = models.map((m) => modelSpec(project, m, { template: values.template as string | undefined, server: server as 'transformers' | 'vllm' | undefined }, taken));
+    const benchIds: string[] = [];
+    for (const b of benches) benchIds.push(await resolveBenchmark(project, b));
+    const input: RunInput = {
+      name: values.name as string | undefined,
+      models: specs,
+      benchmarks: benchIds,
+      budgets: (maxes.length ? maxes : [2048]).map((maxThinking) => ({ maxThinking, minThinking, waits })),
+      samples,
+      limit,
+      temperature,
+      seed,
+      maxAnswerTokens,
+      judge: (values.judge as string | undefined) ?? null,
+      concurrency,
+    };
+    const wanted = JSON.stringify(normaliseConfig(input));
+    // The same settings with an unfinished job: resume it rather than start over.
+    const previous = listEvalRuns(project.db).find((r) => JSON.stringify(parseConfig(r)) === wanted && r.job_id !== null && runner.get(r.job_id)?.status !== 'done');
+    let runId: string;
+    if (previous) {
+      runId = previous.id;
+      const job = runner.get(previous.job_id as number);
+      if (job?.status === 'running' && job.owner_pid !== process.pid && ownerAlive(job.owner_pid, job.heartbeat_at)) {
+        throw new UserError(`This evaluation is already running (run ${runId}, job ${job.id}, process ${job.owner_pid}). Wait for it, or stop that process first.`, 'job_running');
+      }
+      if (job && job.status !== 'cancelled' && job.status !== 'failed') {
+        jobId = job.id;
+        runner.resume(jobId);
+      } else {
+        jobId = runner.start(EVAL_KIND, { runId });
+        updateEvalRun(project.db, runId, { job_id: jobId });
+      }
+      if (!json) io.stderr(`Resuming evaluation run ${runId} (job ${jobId}).`);
+    } else {
+      const created = await createRun(project, input);
+      runId = created.runId;
+      jobId = runner.start(EVAL_KIND, { runId });
+      updateEvalRun(project.db, runId, { job_id: jobId });
+      if (!json) io.stderr(`Started evaluation run ${runId} (job ${jobId}): ${created.total} generations.`);
+    }
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let last = 0;
+    const off = runner.onProgress((p) => {
+      if (p.jobId !== jobId || json) return;
+      const now = Date.now();
+      if (tty) {
+        if (now - last < 200 && p.status === 'running') return;
+        last = now;
+        process.stderr.write(`\r${bar(p)}\x1b[K`);
+      } else if (now - last >= 5_000) {
+        last = now;
+        io.stderr(bar(p));
+      }
+    });
+    const job = await runner.wait(jobId);
+    off();
+    if (tty) process.stderr.write('\n');
+    const html = exportReport(project, runner, runId, 'html', false);
+    const jsonReport = exportReport(project, runner, runId, 'json', false);
+    const d = runDetail(project, runner, runId);
+    if (json) {
+      io.stdout(
+        JSON.stringify({
+          run: runId,
+          job: jobId,
+          status: job.status,
+          done: d.run.done,
+          failed: d.run.failed,
+          total: d.run.total,
+          cells: d.cells,
+          latency: d.latency,
+          report: { html: html.path, json: jsonReport.path },
+        }),
+      );
+    } else {
+      for (const b of d.config.benchmarks) {
+        io.stdout(`${b}`);
+        for (const c of d.cells.filter((x) => x.benchmark === b)) {
+          const budget = `max ${c.maxThinking}${c.waits ? `, ${c.waits} Wait` : ''}${c.minThinking ? `, min ${c.minThinking}` : ''}`;
+          io.stdout(`  ${c.model}  [${budget}]  accuracy ${pct(c.accuracy)}  majority ${pct(c.majority)}  avg thinking ${c.avgThinkingTokens === null ? '-' : Math.round(c.avgThinkingTokens)} tokens  (n=${c.n}, samples=${c.samples}${c.failed ? `, failed=${c.failed}` : ''})`);
+        }
+      }
+      for (const l of d.latency) {
+        io.stdout(`latency ${l.model}: TTFT p50 ${l.ttftP50Ms === null ? '-' : Math.round(l.ttftP50Ms)} ms, p95 ${l.ttftP95Ms === null ? '-' : Math.round(l.ttftP95Ms)} ms, ${l.tokensPerSecond === null ? '-' : l.tokensPerSecond.toFixed(1)} tokens/s`);
+      }
+      io.stdout(`Job ${jobId} ${job.status}: ${d.run.done - d.run.failed} scored, ${d.run.failed} failed of ${d.run.total}.${job.error ? ` ${job.error}` : ''}`);
+      io.stdout(`Report: ${html.path}`);
+    }
+    if (job.status === 'failed') return 1;
+    return job.status === 'done' ? (job.failed > 0 ? 1 : 0) : 130;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await runner.close();
+    await servers.stopAll();
+    project.close();
+  }
+}
