@@ -8,6 +8,11 @@ const ROWS: { keys: string[]; label: string }[] = [
   { keys: ['Home', 'End'], label: 'help.firstLast' },
   { keys: ['?'], label: 'help.open' },
   { keys: ['Esc'], label: 'help.dismiss' },
+  { keys: ['Ctrl', 'Enter'], label: 'evaluate.keys.start' },
+  { keys: ['j', 'k'], label: 'evaluate.keys.move' },
+  { keys: ['o'], label: 'evaluate.keys.open' },
+  { keys: ['e'], label: 'evaluate.keys.export' },
+  { keys: ['Esc'], label: 'evaluate.keys.stop' },
 ];
 
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
