@@ -3,7 +3,9 @@ import { registerPoolJobKinds } from './pool/kinds';
 import { registerTeacherJobKinds } from './teacher/kinds';
 import { registerVerificationJobKinds } from './verification/kinds';
 import { registerCurateJobKinds } from './curate/kinds';
+import { registerEmbedJobKinds } from './embed/kinds';
 import { registerTrainJobKinds } from './train/kinds';
+import { registerEvalJobKinds } from './eval/kinds';
 
 /**
  * Every durable job kind the engine knows. Each domain registers its own, so that all hosts — desktop,
@@ -14,5 +16,7 @@ export function registerJobKinds(engine: Engine): void {
   registerTeacherJobKinds(engine);
   registerVerificationJobKinds(engine);
   registerCurateJobKinds(engine);
+  registerEmbedJobKinds(engine);
   registerTrainJobKinds(engine);
+  registerEvalJobKinds(engine);
 }

@@ -5,6 +5,13 @@ import { curate } from './pipeline';
 import { parseRecipe, recipeSchema } from './recipe';
 import { compareRuns, explain, freezeRun, listOverrides, listRuns, runAndStore, runDecisions, runDetail, setOverride } from './runs';
 import { getTaxonomy, listTaxonomies, parseTaxonomyText, setTaxonomy } from './taxonomy';
+import { embedModelKey, embedParams, startEmbed } from '../embed/job';
+import { ensureClusters } from '../embed/clusters';
+import { listModels, missingCount } from '../embed/store';
+import { isUserError } from '../util/errors';
+import type { Project } from '../store/project';
+import { difficultyFilterStatus, filterParams, startDifficultyFilter } from './filter';
+import type { Recipe } from './recipe';
 
 const runId = z.number().int().positive();
 const qid = z.number().int().positive();
@@ -17,14 +24,35 @@ function previewOf(r: ReturnType<typeof curate>, sample: number) {
   return { ...rest, selection: r.selection.slice(0, sample), dropped: rules };
 }
 
+/**
+ * Embedding clusters are computed here, off the request's critical path (k-means yields between iterations),
+ * so that `curate()` finds them stored. No vectors yet: curate() says so in a note.
+ */
+async function prepareClusters(project: Project, r: Recipe): Promise<void> {
+  const c = r.diversity.clusters;
+  if (!r.diversity.enabled || r.diversity.domains !== 'clusters' || !c.modelDir) return;
+  try {
+    await ensureClusters(project, { model: embedModelKey(project, c.modelDir, c.dtype, c.maxLength), k: c.k, seed: c.seed });
+  } catch (e) {
+    if (!isUserError(e) || e.code !== 'clusters_no_vectors') throw e;
+  }
+}
+
+const embedTarget = z.object({ modelDir: z.string().trim().min(1), dtype: z.enum(['fp32', 'q8']).default('fp32'), maxLength: z.number().int().min(8).max(8192).default(128) });
+
 export const curateRouter = router({
   /** The funnel, distributions and selection of a recipe, computed live and not stored. */
   preview: projectProcedure
     .input(z.object({ recipe: recipeSchema.optional(), sample: z.number().int().min(0).max(100_000).default(200) }))
-    .query(({ ctx, input }) => previewOf(curate(ctx.project, parseRecipe(input.recipe ?? {})), input.sample)),
+    .query(async ({ ctx, input }) => {
+      const recipe = parseRecipe(input.recipe ?? {});
+      await prepareClusters(ctx.project, recipe);
+      return previewOf(curate(ctx.project, recipe), input.sample);
+    }),
   defaults: projectProcedure.query(() => parseRecipe({})),
   /** Runs a recipe and stores it (recipe, funnel, distributions, every decision). */
-  run: projectProcedure.input(z.object({ recipe: recipeSchema.optional() })).mutation(({ ctx, input }) => {
+  run: projectProcedure.input(z.object({ recipe: recipeSchema.optional() })).mutation(async ({ ctx, input }) => {
+    await prepareClusters(ctx.project, parseRecipe(input.recipe ?? {}));
     const { runId: id, result } = runAndStore(ctx.project, input.recipe ?? {});
     return { runId: id, ...previewOf(result, 0) };
   }),
@@ -67,4 +95,23 @@ export const curateRouter = router({
   labelsFromColumn: projectProcedure.input(z.object({ taxonomy: z.string().min(1) })).mutation(({ ctx, input }) => ({ labelled: labelsFromColumn(ctx.project.db, input.taxonomy) })),
   /** Starts the durable labelling job (a teacher picks one class per question). */
   label: projectProcedure.input(labelParams).mutation(({ ctx, input }) => ({ jobId: ctx.runner.start(LABEL_KIND, input) })),
+
+  /** Embedding models used in this project, with how many pool questions each has embedded. */
+  embedModels: projectProcedure.query(({ ctx }) => listModels(ctx.project.db)),
+  /** How far a model folder is: a sentence when the folder is not an embedding model. */
+  embedStatus: projectProcedure.input(embedTarget).query(({ ctx, input }) => {
+    const model = embedModelKey(ctx.project, input.modelDir, input.dtype, input.maxLength);
+    const pool = ctx.project.db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;
+    const missing = missingCount(ctx.project.db, model);
+    return { model, pool, embedded: pool - missing, missing };
+  }),
+  /** Starts the durable embedding job (or resumes the unfinished one with the same settings). */
+  embed: projectProcedure.input(embedParams).mutation(({ ctx, input }) => startEmbed(ctx.runner, input)),
+  /** Runs k-means now (k, seed) over a model's vectors and stores the labels; later previews read them. */
+  cluster: projectProcedure
+    .input(embedTarget.extend({ k: z.number().int().min(2).max(10_000), seed: z.number().int().min(0).max(2 ** 32 - 1).default(0) }))
+    .mutation(({ ctx, input }) => ensureClusters(ctx.project, { model: embedModelKey(ctx.project, input.modelDir, input.dtype, input.maxLength), k: input.k, seed: input.seed })),
+  /** s1's difficulty filter in one click: generate with each filter model (k samples), then check the answers. */
+  difficultyFilter: projectProcedure.input(filterParams).mutation(({ ctx, input }) => startDifficultyFilter(ctx.runner, input)),
+  difficultyFilterStatus: projectProcedure.query(({ ctx }) => difficultyFilterStatus(ctx.runner)),
 });

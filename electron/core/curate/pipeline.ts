@@ -6,6 +6,7 @@ import { sampleDiverse, type Candidate } from './sampler';
 import { ensureCurationSchema } from './schema';
 import { labelsOf } from './taxonomy';
 import { loadStudentTokenizer, studentTokenCounts } from './tokens';
+import { clusterDomains, NOT_EMBEDDED, type ClusterSummary } from './clusters';
 
 export type Stage = 'pool' | 'override' | 'pin' | 'quality' | 'difficulty' | 'diversity';
 
@@ -42,6 +43,8 @@ export interface CurationResult {
   histogram: Histogram;
   lengthUnit: 'tokens' | 'chars/4';
   notes: string[];
+  /** The embedding clusters used as domains (domains = 'clusters'). */
+  clusters: ClusterSummary | null;
   decisions: Decision[];
   timings: { featuresMs: number; filterMs: number; cachedFeatures: boolean };
 }
@@ -149,11 +152,14 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
     dec.set(d.questionId, d);
   };
 
-  const labels = recipe.diversity.domains === 'column' ? null : labelsOf(project.db, recipe.diversity.taxonomy);
-  if (labels && labels.size === 0 && recipe.diversity.domains === 'labels') notes.push(`No question has a "${recipe.diversity.taxonomy}" label yet: run the labelling job, or take domains from the imported column.`);
+  const src = recipe.diversity.domains;
+  const clusters = src === 'clusters' && recipe.diversity.enabled ? clusterDomains(project, recipe.diversity.clusters, notes) : null;
+  const labels = src === 'column' ? null : src === 'clusters' ? (clusters?.labels ?? new Map<number, string>()) : labelsOf(project.db, recipe.diversity.taxonomy);
+  if (labels && labels.size === 0 && src === 'labels') notes.push(`No question has a "${recipe.diversity.taxonomy}" label yet: run the labelling job, or take domains from the imported column.`);
   const domainOf = (f: QuestionFeatures): string => {
     const l = labels?.get(f.id);
-    if (recipe.diversity.domains === 'labels') return l ?? 'unlabelled';
+    if (src === 'clusters') return l ?? NOT_EMBEDDED;
+    if (src === 'labels') return l ?? 'unlabelled';
     if (recipe.diversity.domains === 'column') return f.domainColumn ?? 'unknown';
     return l ?? f.domainColumn ?? 'unknown';
   };
@@ -239,6 +245,7 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
     histogram: histogram(withTrace(before), withTrace(after), lengthUnit),
     lengthUnit,
     notes,
+    clusters: clusters?.summary ?? null,
     decisions,
     timings: { featuresMs: Math.round(t1 - t0), filterMs: Math.round(performance.now() - t1), cachedFeatures },
   };

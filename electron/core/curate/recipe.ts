@@ -66,13 +66,26 @@ export const recipeSchema = z.object({
   diversity: z
     .object({
       enabled: z.boolean().default(true),
-      /** Where domains come from: the imported column, a taxonomy's labels, or labels with the column as fallback. */
-      domains: z.enum(['column', 'labels', 'auto']).default('auto'),
+      /**
+       * Where domains come from: the imported column, a taxonomy's labels, labels with the column as fallback,
+       * or k-means clusters of question embeddings ("cluster 7 of 20").
+       */
+      domains: z.enum(['column', 'labels', 'auto', 'clusters']).default('auto'),
       taxonomy: z.string().min(1).default('msc2020'),
       /** s1 picks a domain uniformly; 'size' weights domains by how many candidates they hold. */
       weighting: z.enum(['uniform', 'size']).default('uniform'),
       /** Rank within a domain by thinking length, longest first: p ∝ 2^(−rank). */
       rankBy: z.enum(['thinking_length', 'random']).default('thinking_length'),
+      /** Embedding clusters (domains = 'clusters'): the local model folder, its precision and token limit, k and the k-means seed. */
+      clusters: z
+        .object({
+          modelDir: z.string().trim().min(1).nullable().default(null),
+          dtype: z.enum(['fp32', 'q8']).default('fp32'),
+          maxLength: z.number().int().min(8).max(8192).default(128),
+          k: z.number().int().min(2).max(10_000).default(20),
+          seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { stageName, type Funnel, type Histogram } from './types';
+import { domainName } from './Embedding';
 
 const fmt = (n: number, lang: string) => n.toLocaleString(lang);
 
@@ -70,8 +71,8 @@ export function DomainBars({ before, after, limit = 12 }: { before: Record<strin
       <ul className="space-y-1">
         {shown.map((d) => (
           <li key={d} className="grid grid-cols-[8rem_1fr_5.5rem] items-center gap-2 text-xs">
-            <span className="truncate text-slate-700 dark:text-slate-200" title={d}>
-              {d}
+            <span className="truncate text-slate-700 dark:text-slate-200" title={domainName(t, d)}>
+              {domainName(t, d)}
             </span>
             <span className="space-y-0.5">
               <span className="block h-1.5 rounded-sm bg-slate-300 dark:bg-slate-600" style={{ width: `${(100 * (before[d] ?? 0)) / maxB}%` }} />

@@ -61,7 +61,9 @@ function Curation({ projectPath, defaults }: { projectPath: string; defaults: Re
   const live = useDebounced(recipe, 250);
   const { jobs } = useJobs(projectPath);
   const labelJob = jobs.find((j) => j.kind === 'label-domains');
-  const labelKey = labelJob ? `${labelJob.jobId}:${labelJob.status}` : '';
+  const embedJob = jobs.find((j) => j.kind === 'embed');
+  const verifyJob = jobs.find((j) => j.kind === 'verify');
+  const labelKey = [labelJob, embedJob, verifyJob].map((j) => (j ? `${j.jobId}:${j.status}` : '')).join('|');
 
   const preview = useApiQuery(() => api.curate.preview.query({ recipe: live, sample: 0 }), [projectPath, live, overrideSeq, labelKey]);
   const runs = useApiQuery(() => api.curate.runs.query(), [projectPath]);
@@ -83,7 +85,7 @@ function Curation({ projectPath, defaults }: { projectPath: string; defaults: Re
   return (
     <div className="grid gap-5 lg:grid-cols-[22rem_minmax(0,1fr)]">
       <Card title={t('curate.knobs.title')} labelId="cur-knobs-title" className="self-start lg:sticky lg:top-0">
-        <Knobs recipe={recipe} onChange={setRecipe} onReset={() => setRecipe(defaults)} projectPath={projectPath} labelJob={labelJob} />
+        <Knobs recipe={recipe} onChange={setRecipe} onReset={() => setRecipe(defaults)} projectPath={projectPath} labelJob={labelJob} jobs={jobs} clusters={preview.data?.clusters} />
       </Card>
       <div className="min-w-0 space-y-5">
         <PreviewPanel

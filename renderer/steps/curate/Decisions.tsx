@@ -5,6 +5,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote, inputClass } from '../../app/ui';
 import { Explain } from './Explain';
 import { reasonText, stageName, STAGES, type DecisionRow } from './types';
+import { domainName } from './Embedding';
 
 const PAGE = 50;
 type Kept = 'all' | 'kept' | 'dropped';
@@ -124,7 +125,7 @@ export function Decisions({ runId, overrides, onOverride }: { runId: number; ove
                     <span className="line-clamp-2 text-slate-800 dark:text-slate-200" title={r.question}>
                       {r.question}
                     </span>
-                    {r.domain && <span className="text-xs text-slate-500">{r.domain}</span>}
+                    {r.domain && <span className="text-xs text-slate-500">{domainName(t, r.domain)}</span>}
                   </td>
                   <td className="py-1.5">
                     <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${r.kept ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100' : 'bg-rose-100 text-rose-800 dark:bg-rose-900 dark:text-rose-100'}`} data-testid="decision">

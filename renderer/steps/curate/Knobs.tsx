@@ -6,13 +6,33 @@ import { Button, ErrorNote, Field, inputClass } from '../../app/ui';
 import { FolderInput } from '../project/FolderInput';
 import { Check, Group, NumberInput } from './fields';
 import type { FormatRule, Recipe } from './types';
+import type { JobProgress } from '../../../electron/core/jobs/types';
+import { DifficultyFilter } from './DifficultyFilter';
+import { EmbeddingClusters } from './Embedding';
+import './i18n-embed';
 
 type Q = Recipe['quality'];
 type D = Recipe['difficulty'];
 type V = Recipe['diversity'];
 
 /** Every knob of the recipe; each change goes straight to the live preview. */
-export function Knobs({ recipe, onChange, onReset, projectPath, labelJob }: { recipe: Recipe; onChange: (r: Recipe) => void; onReset: () => void; projectPath: string; labelJob: { done: number; total: number | null; status: string } | undefined }) {
+export function Knobs({
+  recipe,
+  onChange,
+  onReset,
+  projectPath,
+  labelJob,
+  jobs,
+  clusters,
+}: {
+  recipe: Recipe;
+  onChange: (r: Recipe) => void;
+  onReset: () => void;
+  projectPath: string;
+  labelJob: { done: number; total: number | null; status: string } | undefined;
+  jobs: JobProgress[];
+  clusters: { k: number; points: number; sizes: number[] } | null | undefined;
+}) {
   const { t } = useTranslation();
   const teachers = useApiQuery(() => api.teacher.list.query(), [projectPath]);
   const taxonomies = useApiQuery(() => api.curate.taxonomies.query(), [projectPath]);
@@ -139,6 +159,7 @@ export function Knobs({ recipe, onChange, onReset, projectPath, labelJob }: { re
             <NumberInput id="cur-min-tokens" value={d.minThinkingTokens} min={0} empty={null} placeholder={t('curate.knobs.noMax')} onChange={(minThinkingTokens) => setD({ minThinkingTokens })} />
           </Field>
         </div>
+        {teacherNames.length > 0 && <DifficultyFilter recipe={recipe} jobs={jobs} />}
         <Field label={t('curate.knobs.studentDir')} htmlFor="cur-student">
           <FolderInput id="cur-student" value={recipe.studentDir ?? ''} nativePicker={false} onChange={(p) => onChange({ ...recipe, studentDir: p.trim() || null })} />
         </Field>
@@ -151,9 +172,11 @@ export function Knobs({ recipe, onChange, onReset, projectPath, labelJob }: { re
             <option value="auto">{t('curate.knobs.srcAuto')}</option>
             <option value="column">{t('curate.knobs.srcColumn')}</option>
             <option value="labels">{t('curate.knobs.srcLabels')}</option>
+            <option value="clusters">{t('curateEmbed.srcClusters')}</option>
           </select>
         </Field>
-        {v.domains !== 'column' && (
+        {v.domains === 'clusters' && <EmbeddingClusters value={v.clusters} onChange={(c) => setV({ clusters: c })} job={jobs.find((j) => j.kind === 'embed')} clusters={clusters} />}
+        {(v.domains === 'labels' || v.domains === 'auto') && (
           <Field label={t('curate.knobs.taxonomy')} htmlFor="cur-taxonomy">
             <select id="cur-taxonomy" className={inputClass} value={v.taxonomy} onChange={(e) => setV({ taxonomy: e.target.value })}>
               {(taxonomies.data ?? [{ name: v.taxonomy, builtin: true, size: 0 }]).map((x) => (
@@ -178,7 +201,7 @@ export function Knobs({ recipe, onChange, onReset, projectPath, labelJob }: { re
             </select>
           </Field>
         </div>
-        {v.domains !== 'column' && <Labelling taxonomy={v.taxonomy} teachers={teacherNames} job={labelJob} />}
+        {(v.domains === 'labels' || v.domains === 'auto') && <Labelling taxonomy={v.taxonomy} teachers={teacherNames} job={labelJob} />}
       </Group>
 
       <Button variant="ghost" onClick={onReset}>

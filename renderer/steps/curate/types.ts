@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { api } from '../../api/client';
+import { domainName } from './Embedding';
 
 export type Recipe = Awaited<ReturnType<typeof api.curate.defaults.query>>;
 export type FormatRule = Recipe['quality']['formatRules'][number];
@@ -43,11 +44,11 @@ export function reasonText(t: TFunction, d: { rule: string; detail: Record<strin
     case 'short_thinking':
       return t('curate.reason.short_thinking', { value: str(x.value), unit: str(x.unit), min: str(x.min) });
     case 'sampled':
-      return t('curate.reason.sampled', { domain: str(x.domain), rank: Number(x.rank ?? 0) + 1, size: str(x.domainCandidates), order: str(x.order), length: str(x.length), unit: str(x.unit) });
+      return t('curate.reason.sampled', { domain: domainName(t, str(x.domain)), rank: Number(x.rank ?? 0) + 1, size: str(x.domainCandidates), order: str(x.order), length: str(x.length), unit: str(x.unit) });
     case 'longest':
       return t('curate.reason.longest', { order: str(x.order), length: str(x.length), unit: str(x.unit) });
     case 'not_sampled':
-      return t('curate.reason.not_sampled', { target: str(x.target), domain: str(x.domain), length: str(x.length), unit: str(x.unit) });
+      return t('curate.reason.not_sampled', { target: str(x.target), domain: domainName(t, str(x.domain)), length: str(x.length), unit: str(x.unit) });
     case 'excluded_from_pool':
       return t('curate.reason.excluded_from_pool', { reason: str(x.reason) });
     case 'no_trace':

@@ -1,0 +1,40 @@
+import { ensureClustersSync, type ClusterInfo } from '../embed/clusters';
+import { embedModelKey } from '../embed/job';
+import { missingCount } from '../embed/store';
+import type { Project } from '../store/project';
+import type { Recipe } from './recipe';
+import { labelsOf } from './taxonomy';
+import { isUserError } from '../util/errors';
+
+/** The domain of a question without a vector of the chosen model. */
+export const NOT_EMBEDDED = 'not embedded';
+
+export interface ClusterSummary extends ClusterInfo {
+  model: string;
+  modelDir: string;
+  /** Pool questions still without a vector of this model. */
+  missing: number;
+}
+
+/**
+ * Domains from embedding clusters: each question's k-means cluster ("cluster 7 of 20") over the vectors of
+ * the chosen model. Stored clusters are reused while the vectors are unchanged; otherwise k-means runs now.
+ */
+export function clusterDomains(project: Project, c: Recipe['diversity']['clusters'], notes: string[]): { labels: Map<number, string>; summary: ClusterSummary | null } {
+  if (!c.modelDir) {
+    notes.push('Domains come from embedding clusters, but no embedding model folder is chosen: choose one and run the embedding job; until then every question is in the domain "not embedded".');
+    return { labels: new Map(), summary: null };
+  }
+  const model = embedModelKey(project, c.modelDir, c.dtype, c.maxLength);
+  const missing = missingCount(project.db, model);
+  let info: ClusterInfo;
+  try {
+    info = ensureClustersSync(project, { model, k: c.k, seed: c.seed });
+  } catch (e) {
+    if (!isUserError(e) || e.code !== 'clusters_no_vectors') throw e;
+    notes.push(e.message);
+    return { labels: new Map(), summary: null };
+  }
+  if (missing > 0) notes.push(`${missing} questions have no embedding of this model yet; they are in the domain "${NOT_EMBEDDED}" (run the embedding job to include them).`);
+  return { labels: labelsOf(project.db, info.taxonomy), summary: { ...info, model, modelDir: c.modelDir, missing } };
+}

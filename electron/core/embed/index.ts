@@ -1,0 +1,6 @@
+export { Embedder, type EmbedBatch } from './embedder';
+export { resolveEmbedModel, ONNX_FILE, type EmbedModel, type EmbedDtype } from './model';
+export { kmeans, kmeansAsync, type KMeansResult } from './kmeans';
+export { EMBED_KIND, embedKind, embedParams, startEmbed, embedModelKey, type EmbedParams, type EmbedInput } from './job';
+export { ensureClusters, ensureClustersSync, clustersUpToDate, clusterLabel, clusterTaxonomy, parseClusterLabel, type ClusterInfo, type ClusterSpec } from './clusters';
+export { ensureEmbedSchema, listModels, loadVectors, missingCount, type ModelStatus } from './store';

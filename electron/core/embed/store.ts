@@ -1,0 +1,91 @@
+import type { DB } from '../store/project';
+import { sql } from '../store/migrations/009_embeddings';
+import type { EmbedModel } from './model';
+
+const ready = new WeakSet<DB>();
+
+/** Makes sure the embedding tables exist (migration 9 creates them; its statements are idempotent). */
+export function ensureEmbedSchema(db: DB): void {
+  if (ready.has(db)) return;
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'question_embeddings'").get();
+  if (!has) db.exec(sql);
+  ready.add(db);
+}
+
+/** Records (or touches) a model identity. */
+export function upsertModel(db: DB, m: EmbedModel, dims: number | null = null): void {
+  ensureEmbedSchema(db);
+  const now = new Date().toISOString();
+  db.prepare(
+    `INSERT INTO embedding_models (key, dir, dtype, max_length, dims, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(key) DO UPDATE SET dir = excluded.dir, last_used_at = excluded.last_used_at, dims = COALESCE(excluded.dims, embedding_models.dims)`,
+  ).run(m.key, m.dir, m.dtype, m.maxLength, dims, now, now);
+}
+
+export function saveVectors(db: DB, model: string, rows: readonly { questionId: number; vector: Float32Array }[]): void {
+  const put = db.prepare('INSERT OR REPLACE INTO question_embeddings (model, question_id, vector) VALUES (?, ?, ?)');
+  for (const r of rows) put.run(model, r.questionId, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength));
+  if (rows[0]) db.prepare('UPDATE embedding_models SET dims = ? WHERE key = ? AND dims IS NULL').run(rows[0].vector.length, model);
+}
+
+export interface VectorSet {
+  ids: number[];
+  dims: number;
+  /** ids.length × dims, row-major. */
+  data: Float32Array;
+}
+
+/** Every stored vector of a model for questions still in the pool (excluded questions left out), by question id. */
+export function loadVectors(db: DB, model: string): VectorSet {
+  ensureEmbedSchema(db);
+  const rows = db
+    .prepare('SELECT e.question_id AS id, e.vector AS v FROM question_embeddings e JOIN questions q ON q.id = e.question_id WHERE e.model = ? AND q.excluded = 0 ORDER BY e.question_id')
+    .all(model) as { id: number; v: Buffer }[];
+  const dims = rows[0] ? rows[0].v.byteLength / 4 : 0;
+  const data = new Float32Array(rows.length * dims);
+  const ids: number[] = new Array<number>(rows.length);
+  rows.forEach((r, i) => {
+    ids[i] = r.id;
+    data.set(new Float32Array(r.v.buffer, r.v.byteOffset, dims), i * dims);
+  });
+  return { ids, dims, data };
+}
+
+/** What the vectors of a model were computed over: count and id range (clusters are recomputed when it changes). */
+export function vectorSignature(db: DB, model: string): string {
+  ensureEmbedSchema(db);
+  const r = db
+    .prepare('SELECT COUNT(*) AS n, IFNULL(MIN(e.question_id), 0) AS lo, IFNULL(MAX(e.question_id), 0) AS hi, IFNULL(SUM(e.question_id), 0) AS s FROM question_embeddings e JOIN questions q ON q.id = e.question_id WHERE e.model = ? AND q.excluded = 0')
+    .get(model) as { n: number; lo: number; hi: number; s: number };
+  return `${r.n}/${r.lo}/${r.hi}/${r.s}`;
+}
+
+export interface ModelStatus {
+  key: string;
+  dir: string;
+  dtype: string;
+  maxLength: number;
+  dims: number | null;
+  embedded: number;
+  lastUsedAt: string;
+}
+
+/** Embedding models known to the project, newest first, with how many pool questions each has embedded. */
+export function listModels(db: DB): ModelStatus[] {
+  ensureEmbedSchema(db);
+  return (
+    db
+      .prepare(
+        `SELECT m.key, m.dir, m.dtype, m.max_length AS maxLength, m.dims, m.last_used_at AS lastUsedAt,
+                (SELECT COUNT(*) FROM question_embeddings e JOIN questions q ON q.id = e.question_id WHERE e.model = m.key AND q.excluded = 0) AS embedded
+         FROM embedding_models m ORDER BY m.last_used_at DESC`,
+      )
+      .all() as ModelStatus[]
+  );
+}
+
+/** Pool questions (not excluded) without a vector of this model. */
+export function missingCount(db: DB, model: string): number {
+  ensureEmbedSchema(db);
+  return db.prepare('SELECT COUNT(*) FROM questions q WHERE q.excluded = 0 AND NOT EXISTS (SELECT 1 FROM question_embeddings e WHERE e.model = ? AND e.question_id = q.id)').pluck().get(model) as number;
+}
