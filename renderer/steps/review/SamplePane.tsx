@@ -1,0 +1,255 @@
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { useApiMutation } from '../../api/hooks';
+import { Markdown } from '../../app/markdown';
+import { Button, ErrorNote } from '../../app/ui';
+import { StatusPill, VerdictMark } from './badges';
+import { ComparePanel } from './ComparePanel';
+import { ConflictPanel } from './ConflictPanel';
+import { Editors } from './Editors';
+import { History } from './History';
+import type { ReviewAction } from './keys';
+import type { MonacoApi } from './monaco/load';
+import type { EditorCommand } from './monaco/TraceEditor';
+import { Preview } from './Preview';
+import { ProposalPanel, RegeneratePanel, type RegenerateOptions } from './Regenerate';
+import { SaveIndicator } from './SaveIndicator';
+import { CLIENT_ID, muted, type Proposal, type Texts } from './types';
+import type { useSession } from './useSession';
+import { useTokens } from './useTokens';
+
+export type SideTab = 'preview' | 'history' | 'regenerate';
+const TABS: SideTab[] = ['preview', 'history', 'regenerate'];
+
+/** The open sample: question, decision bar, the editors (or a diff, a proposal, a conflict) and the side panel. */
+export const SamplePane = memo(function SamplePane(props: {
+  monaco: MonacoApi;
+  session: ReturnType<typeof useSession>;
+  author: string;
+  projectPath: string;
+  tab: SideTab;
+  onTab: (t: SideTab) => void;
+  onAction: (a: ReviewAction) => void;
+  decisionPending: boolean;
+}) {
+  const { t } = useTranslation();
+  const { monaco, session, tab } = props;
+  const { autosave } = session;
+  const cur = session.current!;
+  const s = cur.sample;
+  const [compare, setCompare] = useState<{ n: number; texts: Texts } | null>(null);
+  const [proposal, setProposal] = useState<Proposal | null>(null);
+  const [preview, setPreview] = useState<Texts>({ thinking: s.thinking, answer: s.answer });
+  const [cursor, setCursor] = useState<{ line: number; column: number } | null>(null);
+  const [commitPending, setCommitPending] = useState(false);
+  const previewTimer = useRef<number | null>(null);
+  const regen = useApiMutation((offset: number, o: RegenerateOptions) => api.review.regenerate.mutate({ traceId: s.traceId, offset, ...o }));
+  const undo = useApiMutation(() => api.review.undo.mutate({ traceId: s.traceId, author: props.author, clientId: CLIENT_ID }));
+  const readField = useCallback((f: 'thinking' | 'answer') => session.editors.current[f]?.getValue() ?? null, [session.editors]);
+  const { tokens, edited } = useTokens(s, cur.seq, readField);
+
+  // A new text in the editors (another sample, undo, a resolution): everything shown follows it.
+  useEffect(() => {
+    setPreview({ thinking: s.thinking, answer: s.answer });
+    setCompare(null);
+    setProposal(null);
+    regen.reset();
+    // Only on a new text; `s` is read as it is then.
+  }, [s.traceId, cur.seq]);
+
+  const onEdit = useCallback(
+    (f: 'thinking' | 'answer') => {
+      autosave.edit();
+      edited(f);
+      if (previewTimer.current !== null) window.clearTimeout(previewTimer.current);
+      previewTimer.current = window.setTimeout(() => {
+        const texts = session.read();
+        if (texts) setPreview(texts);
+      }, 600);
+    },
+    [autosave, edited, session],
+  );
+
+  // The cursor in the thinking is followed only while the Regenerate tab shows it (no work per keystroke otherwise).
+  useEffect(() => {
+    const ed = session.editors.current.thinking;
+    if (tab !== 'regenerate' || !ed) return;
+    const at = () => {
+      const p = ed.getPosition();
+      setCursor(p ? { line: p.lineNumber, column: p.column } : null);
+    };
+    at();
+    const sub = ed.onDidChangeCursorPosition(at);
+    return () => sub.dispose();
+  }, [tab, session.editors, cur.seq]);
+
+  const runRegenerate = async (o: RegenerateOptions) => {
+    const ed = session.editors.current.thinking;
+    const model = ed?.getModel();
+    const pos = ed?.getPosition();
+    if (!ed || !model || !pos) return;
+    const offset = model.getOffsetAt(pos);
+    if (!(await autosave.flush())) return;
+    const p = await regen.run(offset, o);
+    if (p) setProposal(p);
+  };
+
+  const commit = async (texts: Texts, how: 'regenerate' | 'resolve', base?: number) => {
+    setCommitPending(true);
+    try {
+      if (await autosave.commit(texts, how, base)) {
+        session.show({ ...session.current!.sample, ...texts, head: autosave.head() });
+        return true;
+      }
+      return false;
+    } finally {
+      setCommitPending(false);
+    }
+  };
+
+  const doUndo = async () => {
+    if (!(await autosave.flush())) return;
+    if (await undo.run()) await session.reload();
+  };
+
+  const commands: EditorCommand[] = [
+    { id: 'accept', key: 'a', label: t('review.actions.accept'), run: () => props.onAction('accept') },
+    { id: 'reject', key: 'r', label: t('review.actions.reject'), run: () => props.onAction('reject') },
+    { id: 'needsWork', key: 'n', label: t('review.actions.needsWork'), run: () => props.onAction('needsWork') },
+    { id: 'comment', key: 'c', label: t('review.actions.comment'), run: () => props.onAction('comment') },
+    { id: 'next', key: 'j', label: t('review.actions.next'), run: () => props.onAction('next') },
+    { id: 'previous', key: 'k', label: t('review.actions.previous'), run: () => props.onAction('previous') },
+    { id: 'regenerate', key: 'g', label: t('review.actions.regenerateHere'), run: () => props.onAction('regenerate'), menu: true },
+  ];
+
+  const conflict = autosave.conflict;
+  const mode = conflict ? 'conflict' : proposal ? 'proposal' : compare ? 'compare' : 'edit';
+  const tool = '!px-2 !py-1 text-xs';
+  const key = (k: string) => <kbd className="ml-1 rounded border border-current/30 px-1 font-mono text-[10px] opacity-70">{k}</kbd>;
+
+  return (
+    <div className="grid min-h-0 flex-1 gap-4 xl:grid-cols-[minmax(0,1fr)_19rem]" data-testid="sample" data-trace={s.traceId} data-doc={`${s.traceId}:${cur.seq}`}>
+      <div className="flex min-h-0 min-w-0 flex-col gap-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <StatusPill status={s.status} />
+          <VerdictMark verdict={s.verdict?.equivalent ?? null} full={s.verdict} />
+          <span className={`${muted} font-mono`}>#{s.questionId}</span>
+          <span className={muted}>{s.domain ?? '—'}</span>
+          <span className={muted}>{s.teacher ?? s.source}</span>
+          {s.reviewer && <span className={muted}>· {s.reviewer}</span>}
+          <span className="ml-auto">
+            <SaveIndicator state={autosave.state} savedAt={autosave.savedAt} error={autosave.error?.message ?? null} />
+          </span>
+        </div>
+        {s.comment && (
+          <p className="truncate text-xs text-slate-600 dark:text-slate-300" data-testid="sample-comment" title={s.comment}>
+            💬 {s.comment}
+          </p>
+        )}
+        <div className="flex flex-wrap gap-1.5" role="toolbar" aria-label={t('review.decide')}>
+          <Button variant="primary" className={tool} disabled={props.decisionPending} onClick={() => props.onAction('accept')}>
+            {t('review.actions.accept')}
+            {key('A')}
+          </Button>
+          <Button variant="danger" className={tool} disabled={props.decisionPending} onClick={() => props.onAction('reject')}>
+            {t('review.actions.reject')}
+            {key('R')}
+          </Button>
+          <Button className={tool} disabled={props.decisionPending} onClick={() => props.onAction('needsWork')}>
+            {t('review.actions.needsWork')}
+            {key('N')}
+          </Button>
+          <Button className={tool} onClick={() => props.onAction('comment')}>
+            {t('review.actions.comment')}
+            {key('C')}
+          </Button>
+          <Button variant="ghost" className={tool} onClick={() => props.onAction('previous')}>
+            {t('review.actions.previous')}
+            {key('K')}
+          </Button>
+          <Button variant="ghost" className={tool} onClick={() => props.onAction('next')}>
+            {t('review.actions.next')}
+            {key('J')}
+          </Button>
+          <Button variant="ghost" className={`${tool} ml-auto`} disabled={mode !== 'edit'} onClick={() => setCompare({ n: 0, texts: session.read() ?? s })}>
+            {t('review.compare.open')}
+          </Button>
+        </div>
+        <details className="rounded-md bg-slate-50 px-3 py-2 dark:bg-slate-800/60" open>
+          <summary className="cursor-pointer text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-300">{t('review.question')}</summary>
+          <div className="mt-1 max-h-32 overflow-y-auto" data-testid="question">
+            <Markdown text={s.question} />
+            {s.reference !== null && <p className={`mt-1 ${muted}`}>{t('review.reference', { answer: s.reference })}</p>}
+          </div>
+        </details>
+        {mode === 'conflict' && conflict && (
+          <ConflictPanel
+            key={conflict.theirs.n}
+            monaco={monaco}
+            view={conflict}
+            title={t('review.conflict.title', { author: conflict.theirs.author ?? '—', n: conflict.theirs.n, at: new Date(conflict.theirs.at).toLocaleString() })}
+            pending={commitPending}
+            onResolve={(texts) => void commit(texts, 'resolve', conflict.theirs.n)}
+          />
+        )}
+        {mode === 'proposal' && proposal && (
+          <ProposalPanel
+            monaco={monaco}
+            current={session.read() ?? s}
+            proposal={proposal}
+            pending={commitPending}
+            onAccept={async (texts) => {
+              if (await commit(texts, 'regenerate')) setProposal(null);
+            }}
+            onDiscard={() => setProposal(null)}
+          />
+        )}
+        {mode === 'compare' && compare && <ComparePanel key={compare.n} monaco={monaco} sample={s} current={compare.texts} initial={compare.n} onClose={() => setCompare(null)} />}
+        <div className={mode === 'edit' ? 'flex min-h-0 flex-1 flex-col' : 'hidden'}>
+          <Editors
+            monaco={monaco}
+            sample={s}
+            seq={cur.seq}
+            tokens={tokens}
+            commands={commands}
+            onEdit={onEdit}
+            onEditor={(f, ed) => {
+              session.editors.current[f] = ed;
+            }}
+          />
+        </div>
+        <ErrorNote error={autosave.state === 'error' ? null : autosave.error} />
+      </div>
+      <aside className="flex min-h-0 flex-col gap-2" aria-label={t('review.side.label')}>
+        <div role="tablist" aria-label={t('review.side.label')} className="flex gap-1">
+          {TABS.map((x) => (
+            <button
+              key={x}
+              type="button"
+              role="tab"
+              aria-selected={tab === x}
+              onClick={() => props.onTab(x)}
+              className={`rounded-md px-2.5 py-1 text-sm ${tab === x ? 'bg-indigo-600 text-white' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}
+            >
+              {t(`review.side.${x}`)}
+            </button>
+          ))}
+        </div>
+        <div role="tabpanel" className="min-h-0 flex-1 overflow-y-auto rounded-lg bg-white p-3 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+          {tab === 'preview' && <Preview texts={preview} version={`${s.traceId}:${cur.seq}`} />}
+          {tab === 'history' && (
+            <History
+              sample={s}
+              pending={undo.pending}
+              error={undo.error}
+              onUndo={() => void doUndo()}
+              onCompare={(n) => setCompare({ n, texts: session.read() ?? s })}
+            />
+          )}
+          {tab === 'regenerate' && <RegeneratePanel projectPath={props.projectPath} cursor={cursor} pending={regen.pending} error={regen.error} onRun={(o) => void runRegenerate(o)} />}
+        </div>
+      </aside>
+    </div>
+  );
+});
