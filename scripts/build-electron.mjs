@@ -45,6 +45,11 @@ await Promise.all([
   }),
 ]);
 
+// The in-app engine's worker thread is plain JavaScript loaded by path (electron/core/infer/folder.ts looks
+// for it in out/main/infer/ when packaged): copy it beside the bundle.
+fs.mkdirSync(path.join(root, 'out/main/infer'), { recursive: true });
+for (const f of ['worker.mjs', 'decode.mjs']) fs.copyFileSync(path.join(root, 'electron/core/infer', f), path.join(root, 'out/main/infer', f));
+
 // The sandboxed preload must not reach for anything but 'electron'.
 const preload = fs.readFileSync(path.join(root, 'out/preload/index.cjs'), 'utf8');
 const required = [...preload.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);

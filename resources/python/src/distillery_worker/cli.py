@@ -30,7 +30,7 @@ def _cmd_tiny_model(args: argparse.Namespace) -> int:
     from distillery_worker.testing import build_tiny_model
 
     hf_logging.disable_progress_bar()
-    out = build_tiny_model(args.out, seed=args.seed)
+    out = build_tiny_model(args.out, seed=args.seed, size=getattr(args, "size", "tiny"))
     if args.json:
         sys.stdout.write(json.dumps({"path": str(out)}) + "\n")
     else:
@@ -48,6 +48,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from distillery_worker.export import cmd_export
 
     return cmd_export(args)
+
+
+def _cmd_embed_model(args: argparse.Namespace) -> int:
+    from distillery_worker.embed_model import cmd_embed_model
+
+    return cmd_embed_model(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_tiny.add_argument("--out", required=True, help="output folder (created if missing)")
     p_tiny.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p_tiny.add_argument("--size", default="tiny", choices=["tiny", "small"], help="tiny (default, ~0.1M params) or small (~30M, for benchmarks)")
     p_tiny.add_argument("--json", action="store_true", help='print {"path": ...} as JSON')
     p_tiny.set_defaults(func=_cmd_tiny_model)
 
@@ -81,7 +88,27 @@ def build_parser() -> argparse.ArgumentParser:
     p_export.add_argument("--out", required=True, help="folder to write the exported model to")
     p_export.add_argument("--merge-lora", action="store_true", help="merge LoRA adapters into the base weights")
     p_export.add_argument("--dtype", default="auto", choices=["auto", "bf16", "fp16", "fp32"], help="weights dtype")
+    p_export.add_argument("--onnx", action="store_true", help="also write onnx/model.onnx for the in-app engine (needs merged weights)")
     p_export.set_defaults(func=_cmd_export)
+
+    from distillery_worker.onnx_export import add_subcommand as add_export_onnx  # light: no torch at import
+
+    add_export_onnx(sub)
+
+    from distillery_worker.teacher_logits import add_subcommand as add_teacher_logits  # light: no torch at import
+
+    add_teacher_logits(sub)
+
+    p_embed = sub.add_parser(
+        "embed-model",
+        help="build a MiniLM-class sentence embedding model (random weights, local WordPiece tokenizer) as ONNX",
+    )
+    p_embed.add_argument("--out", required=True, help="output folder (created if missing)")
+    p_embed.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p_embed.add_argument("--quantized", action="store_true", help="also write onnx/model_quantized.onnx (int8)")
+    p_embed.add_argument("--no-optimize", action="store_true", help="skip onnxruntime's transformer fusions")
+    p_embed.add_argument("--json", action="store_true", help='print {"path": ...} as JSON')
+    p_embed.set_defaults(func=_cmd_embed_model)
 
     return parser
 

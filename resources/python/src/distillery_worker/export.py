@@ -1,8 +1,9 @@
-"""``python -m distillery_worker export --run DIR --out DIR [--merge-lora]``.
+"""``python -m distillery_worker export --run DIR --out DIR [--merge-lora] [--onnx]``.
 
 Writes a self-contained model folder: safetensors weights, tokenizer and chat template. A LoRA
 run is merged into its base with ``--merge-lora``; without it the adapter is exported as is
 (adapter_model.safetensors + adapter_config.json + tokenizer), to be loaded on top of the base.
+``--onnx`` adds onnx/model.onnx for the in-app engine (see :mod:`distillery_worker.onnx_export`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _run_info(run: Path) -> dict[str, Any]:
 
 
 def export_run(run_dir: str | Path, out_dir: str | Path, merge_lora: bool = False, dtype: str = "auto",
-               emit: Emitter | None = None) -> Path:
+               emit: Emitter | None = None, onnx: bool = False) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -36,6 +37,8 @@ def export_run(run_dir: str | Path, out_dir: str | Path, merge_lora: bool = Fals
     is_lora = (run / "adapter_config.json").is_file()
     if not is_lora and not (run / "config.json").is_file():
         raise WorkerError("invalid_model_folder", f"{run} holds neither a model (config.json) nor a LoRA adapter (adapter_config.json); pass a finished run or one of its checkpoints.")
+    if onnx and is_lora and not merge_lora:
+        raise WorkerError("invalid_config", f"{run} is a LoRA run: the ONNX export needs merged weights, so add --merge-lora to export it with --onnx.")
     torch_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}.get(dtype, "auto")
     out.mkdir(parents=True, exist_ok=True)
 
@@ -71,8 +74,14 @@ def export_run(run_dir: str | Path, out_dir: str | Path, merge_lora: bool = Fals
         else:
             if tokenizer.chat_template:
                 (out / "chat_template.jinja").write_text(tokenizer.chat_template, encoding="utf-8")
+    onnx_file = None
+    if onnx:
+        from distillery_worker.onnx_export import export_onnx
+
+        export_onnx(out, out, emit=emit)
+        onnx_file = str(out / "onnx" / "model.onnx")
     if emit:
-        emit({"event": "exported", "path": str(out), "merged": bool(is_lora and merge_lora), "lora": is_lora})
+        emit({"event": "exported", "path": str(out), "merged": bool(is_lora and merge_lora), "lora": is_lora, "onnx": onnx_file})
     return out
 
 
@@ -85,7 +94,8 @@ def cmd_export(args) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     emit = capture_stdout()
     try:
-        export_run(args.run, args.out, merge_lora=args.merge_lora, dtype=args.dtype, emit=emit)
+        export_run(args.run, args.out, merge_lora=args.merge_lora, dtype=args.dtype, emit=emit,
+                   onnx=bool(getattr(args, "onnx", False)))
         return 0
     except Exception as e:  # noqa: BLE001
         import traceback

@@ -123,7 +123,14 @@ def build_tiny_tokenizer(vocab_size: int = TINY_VOCAB_SIZE, seed: int = 0):
     return hf_tok
 
 
-def build_tiny_model(out_dir: str | Path, seed: int = 0) -> Path:
+# Shapes by size: "tiny" for tests; "small" (~30M parameters, Qwen2 head_dim 64 and GQA) for benchmarks.
+SIZES = {
+    "tiny": {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2},
+    "small": {"hidden_size": 512, "intermediate_size": 2048, "num_hidden_layers": 8, "num_attention_heads": 8, "num_key_value_heads": 2},
+}
+
+
+def build_tiny_model(out_dir: str | Path, seed: int = 0, size: str = "tiny") -> Path:
     """Build and ``save_pretrained`` a tiny random Qwen2 causal LM + tokenizer into ``out_dir``."""
     import torch
     from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
@@ -135,13 +142,11 @@ def build_tiny_model(out_dir: str | Path, seed: int = 0) -> Path:
     eos_id = tokenizer.convert_tokens_to_ids(IM_END)
     pad_id = tokenizer.convert_tokens_to_ids(ENDOFTEXT)
 
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {', '.join(SIZES)}, not {size!r}")
     config = Qwen2Config(
         vocab_size=len(tokenizer),
-        hidden_size=64,
-        intermediate_size=128,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
+        **SIZES[size],
         max_position_embeddings=2048,
         rope_theta=10000.0,
         tie_word_embeddings=True,

@@ -1,0 +1,238 @@
+// @ts-check
+/**
+ * The in-app engine's worker thread: one causal LM exported to ONNX (onnx/model.onnx), run by transformers.js
+ * over onnxruntime-node, from a local folder only. Plain JavaScript so that it runs the same under tsx, vitest
+ * and a bundled app (engine.ts finds this file and starts it as a worker).
+ *
+ * One generation at a time. Each step feeds the new token with the KV cache (present.* -> past_key_values.*);
+ * the cache of the last sequence is kept, so a prompt that extends the previous one (budget forcing appends the
+ * thinking and a forced delimiter) only feeds its new tokens. Sampling, stop strings and the exact token limit
+ * are handled here, between two steps, so the limit is never passed and nothing runs ahead.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Detokenizer, StopMatcher, makeSampler } from './decode.mjs';
+
+if (!parentPort) throw new Error('worker.mjs must run as a worker thread');
+const port = parentPort;
+
+/** @typedef {{ dims: number[], data: any, type: string }} AnyTensor */
+
+const { dir, device, threads, transformersUrl, tokenizersUrl, abort } = workerData;
+/** @type {Int32Array} */
+const abortFlag = new Int32Array(abort);
+
+const errText = (/** @type {unknown} */ e) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 500);
+const readJson = (/** @type {string} */ f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null);
+
+/** @type {any} */ let T;
+/** @type {any} */ let model;
+/** @type {any} */ let tokenizer;
+/** @type {Set<number>} */ let eos = new Set();
+/** @type {Record<string, any>} */ let genCfg = {};
+let maxContext = Infinity;
+/** @type {string[]} */ let pastNames = [];
+let keepInput = false;
+/** The token ids whose keys and values are in `cache` (prompt and fed tokens of the last generation). */
+/** @type {{ ids: number[], past: Record<string, any> | null }} */
+let cache = { ids: [], past: null };
+
+async function load() {
+  T = await import(transformersUrl);
+  T.env.allowRemoteModels = false;
+  T.env.allowLocalModels = true;
+  T.env.localModelPath = path.dirname(dir);
+  T.env.useFSCache = false;
+  T.env.useBrowserCache = false;
+  const { Tokenizer } = await import(tokenizersUrl);
+  tokenizer = new Tokenizer(readJson(path.join(dir, 'tokenizer.json')), readJson(path.join(dir, 'tokenizer_config.json')) ?? {});
+  const sessionOptions = { interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  if (threads) Object.assign(sessionOptions, { intraOpNumThreads: threads });
+  model = await T.AutoModelForCausalLM.from_pretrained(dir, {
+    local_files_only: true,
+    dtype: 'fp32',
+    device,
+    session_options: sessionOptions,
+  });
+  const session = model.sessions.model ?? Object.values(model.sessions)[0];
+  const inputs = /** @type {string[]} */ (session.inputNames);
+  pastNames = inputs.filter((n) => n.startsWith('past_key_values.'));
+  keepInput = inputs.includes('num_logits_to_keep');
+  const cfg = readJson(path.join(dir, 'config.json')) ?? {};
+  genCfg = readJson(path.join(dir, 'generation_config.json')) ?? {};
+  const ids = [genCfg.eos_token_id, cfg.eos_token_id].flat().filter((x) => typeof x === 'number');
+  eos = new Set(ids);
+  if (typeof cfg.max_position_embeddings === 'number') maxContext = cfg.max_position_embeddings;
+  return { cache: pastNames.length > 0, logitsToKeep: keepInput, eos: [...eos], maxContext: Number.isFinite(maxContext) ? maxContext : null };
+}
+
+const i64 = (/** @type {number[]} */ xs) => BigInt64Array.from(xs, (x) => BigInt(x));
+
+/** One forward pass: `ids` after `start` positions whose keys and values are in `past`. */
+async function forward(/** @type {number[]} */ ids, /** @type {number} */ start, /** @type {Record<string, any> | null} */ past) {
+  const n = ids.length;
+  const total = start + n;
+  /** @type {Record<string, any>} */
+  const feeds = {
+    input_ids: new T.Tensor('int64', i64(ids), [1, n]),
+    attention_mask: new T.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+    position_ids: new T.Tensor('int64', i64(Array.from({ length: n }, (_, i) => start + i)), [1, n]),
+    past_key_values: past,
+  };
+  if (keepInput) feeds.num_logits_to_keep = new T.Tensor('int64', BigInt64Array.of(1n), []);
+  const out = await model.forward(feeds);
+  /** @type {Record<string, any>} */
+  const next = {};
+  for (const name of Object.keys(out)) if (name.startsWith('present')) next[name.replace('present', 'past_key_values')] = out[name];
+  const logits = out.logits;
+  const vocab = logits.dims[logits.dims.length - 1];
+  const rows = logits.data.length / vocab;
+  return { logits: /** @type {Float32Array} */ (logits.data.subarray((rows - 1) * vocab, rows * vocab)), past: next };
+}
+
+/** The first `keep` positions of a cache ([batch, heads, positions, dim] tensors). */
+function cropPast(/** @type {Record<string, any>} */ past, /** @type {number} */ keep) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const [name, t] of Object.entries(past)) {
+    const [b, h, len, d] = t.dims;
+    if (len === keep) {
+      out[name] = t;
+      continue;
+    }
+    const data = new t.data.constructor(b * h * keep * d);
+    for (let i = 0; i < b * h; i++) data.set(t.data.subarray(i * len * d, i * len * d + keep * d), i * keep * d);
+    out[name] = new T.Tensor(t.type, data, [b, h, keep, d]);
+  }
+  return out;
+}
+
+/** How many leading ids of `ids` can reuse the kept cache (at least one id is always fed). */
+function reusable(/** @type {number[]} */ ids) {
+  if (!cache.past || pastNames.length === 0) return 0;
+  const max = Math.min(cache.ids.length, ids.length - 1);
+  let c = 0;
+  while (c < max && cache.ids[c] === ids[c]) c++;
+  return c;
+}
+
+class Aborted extends Error {}
+
+/**
+ * @param {{ id: number, prompt: string, maxTokens: number, stop?: string[], temperature?: number, topP?: number, topK?: number, seed?: number, reuse?: boolean, ignoreEos?: boolean }} req
+ */
+async function generate(req) {
+  const t0 = performance.now();
+  const promptIds = /** @type {number[]} */ (tokenizer.encode(req.prompt, { add_special_tokens: false }).ids);
+  if (promptIds.length === 0) throw new Error('The prompt is empty; the in-app engine needs at least one prompt token.');
+  if (promptIds.length >= maxContext) {
+    throw new Error(`The prompt has ${promptIds.length} tokens, which fills the model's context of ${maxContext} tokens; shorten it.`);
+  }
+  const limit = Math.max(0, Math.min(Math.floor(req.maxTokens), maxContext - promptIds.length));
+  const sample = makeSampler(req, genCfg);
+  const stops = new StopMatcher(req.stop ?? []);
+  const detok = new Detokenizer(tokenizer, promptIds);
+  /** @type {number[]} */
+  const generated = [];
+  let text = '';
+  let sent = 0;
+  let finish = 'length';
+  let matched = false;
+  /** @type {number | null} */
+  let firstMs = null;
+  let reused = req.reuse === false ? 0 : reusable(promptIds);
+  let past = reused > 0 && cache.past ? cropPast(cache.past, reused) : null;
+  let fed = promptIds.slice(0, reused);
+  let feed = promptIds.slice(reused);
+  if (pastNames.length === 0) {
+    reused = 0;
+    feed = promptIds.slice();
+    fed = [];
+  }
+  cache = { ids: [], past: null };
+  try {
+    for (let step = 0; step < limit; step++) {
+      if (Atomics.load(abortFlag, 0) === req.id) throw new Aborted();
+      const out = await forward(feed, fed.length, past);
+      if (pastNames.length > 0) {
+        for (const x of feed) fed.push(x);
+        past = out.past;
+      }
+      const next = sample(out.logits);
+      generated.push(next);
+      if (firstMs === null) firstMs = performance.now() - t0;
+      if (!req.ignoreEos && eos.has(next)) {
+        finish = 'stop';
+        break;
+      }
+      text += detok.push(next);
+      const hit = stops.find(text);
+      if (hit >= 0) {
+        text = text.slice(0, hit);
+        finish = 'stop';
+        matched = true;
+        break;
+      }
+      const show = text.length - stops.held(text);
+      if (show > sent) {
+        port.postMessage({ type: 'text', id: req.id, text: text.slice(sent, show) });
+        sent = show;
+      }
+      feed = pastNames.length > 0 ? [next] : promptIds.concat(generated);
+    }
+    if (!matched) {
+      // Bytes of a character that the generation ended inside of.
+      text += detok.flush();
+      const hit = stops.find(text);
+      if (hit >= 0) {
+        text = text.slice(0, hit);
+        finish = 'stop';
+      }
+    }
+  } finally {
+    if (pastNames.length > 0 && past) cache = { ids: fed, past };
+  }
+  return {
+    text,
+    finishReason: finish,
+    completionTokens: generated.length,
+    firstTextMs: firstMs,
+    totalMs: performance.now() - t0,
+    tokenIds: generated,
+    promptTokens: promptIds.length,
+    reusedTokens: reused,
+  };
+}
+
+let chain = Promise.resolve();
+const ready = load();
+ready.then(
+  (info) => port.postMessage({ type: 'ready', ...info }),
+  (e) => port.postMessage({ type: 'failed', message: errText(e) }),
+);
+
+port.on('message', (/** @type {any} */ m) => {
+  if (m.type === 'generate') {
+    chain = chain.then(async () => {
+      try {
+        await ready;
+        const r = await generate(m.req);
+        port.postMessage({ type: 'done', id: m.req.id, result: r });
+      } catch (e) {
+        if (e instanceof Aborted) port.postMessage({ type: 'aborted', id: m.req.id });
+        else port.postMessage({ type: 'error', id: m.req.id, message: errText(e) });
+      }
+    });
+  } else if (m.type === 'close') {
+    chain = chain.then(async () => {
+      try {
+        await ready.catch(() => null);
+        await model?.dispose?.();
+      } finally {
+        port.postMessage({ type: 'closed' });
+        port.close();
+      }
+    });
+  }
+});
