@@ -61,7 +61,7 @@ export async function complete(target: CompletionTarget, req: CompletionRequest)
       onDeltas,
     );
   } catch (e) {
-    if (e instanceof AttemptError) throw new Error(`The completion request to ${target.baseUrl} failed: ${e.message}.`);
+    if (e instanceof AttemptError) throw new Error(`The completion request to ${target.baseUrl} failed: ${e.message}.`, { cause: e });
     throw e;
   }
   return {
