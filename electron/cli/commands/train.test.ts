@@ -62,6 +62,85 @@ describe('distillery train --dry-run', () => {
 const python = pythonExecutable();
 const hasVenv = fs.existsSync(python);
 
+function qwenBase(root: string): string {
+  const base = path.join(root, 'qwen7b');
+  fs.mkdirSync(base, { recursive: true });
+  fs.writeFileSync(path.join(base, 'config.json'), JSON.stringify(QWEN25_7B));
+  return base;
+}
+
+describe('distillery train: DeepSpeed and several nodes', () => {
+  it('plans DeepSpeed ZeRO-3 like FSDP and points the command at deepspeed.yaml', async () => {
+    const root = tmp();
+    const base = qwenBase(root);
+    const io = memIO();
+    await runTrain([path.join(root, 'p'), '--base', base, '--dataset', 'ds', '--recipe', 's1', '--gpus', '8', '--gpu-memory-gib', '80', '--distributed', 'deepspeed', '--dry-run', '--json'], io);
+    const ds = JSON.parse(io.out.join('')) as { fits: boolean; per_gpu_gib: number; command: string[] };
+    const io2 = memIO();
+    await runTrain([path.join(root, 'p'), '--base', base, '--dataset', 'ds', '--recipe', 's1', '--gpus', '8', '--gpu-memory-gib', '80', '--dry-run', '--json'], io2);
+    const fsdp = JSON.parse(io2.out.join('')) as { per_gpu_gib: number; command: string[] };
+    expect(ds.per_gpu_gib).toBe(fsdp.per_gpu_gib);
+    expect(path.basename(ds.command[ds.command.indexOf('--config_file') + 1] ?? '')).toBe('deepspeed.yaml');
+    expect(path.basename(fsdp.command[fsdp.command.indexOf('--config_file') + 1] ?? '')).toBe('fsdp.yaml');
+    await expect(runTrain([root, '--base', base, '--dataset', 'ds', '--distributed', 'zero2', '--dry-run', '--gpus', '2', '--gpu-memory-gib', '80'], memIO())).rejects.toThrow(/--distributed must be fsdp or deepspeed/);
+    await expect(runTrain([root, '--base', base, '--dataset', 'ds', '--recipe', 'kd', '--teacher-logits', root, '--dry-run', '--gpus', '1', '--gpu-memory-gib', '80'], memIO())).rejects.toThrow(/has no index\.json; compute the teacher logits first/);
+  }, 180_000);
+
+  it.skipIf(!hasVenv)('refuses to launch DeepSpeed when the environment check finds no deepspeed', async () => {
+    const probe = await execa(python, ['-c', 'import deepspeed'], { reject: false });
+    if (probe.exitCode === 0) return; // installed here: nothing to refuse
+    const root = tmp();
+    fs.mkdirSync(path.join(root, 'p', 'artifacts'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'ds'));
+    await expect(runTrain([path.join(root, 'p'), '--base', qwenBase(root), '--dataset', path.join(root, 'ds'), '--gpus', '2', '--gpu-memory-gib', '80', '--distributed', 'deepspeed'], memIO()))
+      .rejects.toThrow(/DeepSpeed ZeRO-3 was chosen .* no deepspeed package .* or choose FSDP/);
+    expect(fs.readdirSync(path.join(root, 'p', 'artifacts'))).toEqual([]); // nothing written
+  }, 180_000);
+
+  it.skipIf(!hasVenv)('--nodes 2 writes per-node configs and an sbatch script, submits it with sbatch (fake, on PATH), and reads its status', async () => {
+    const root = tmp();
+    const project = path.join(root, 'p');
+    fs.mkdirSync(path.join(project, 'artifacts'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'ds'));
+    const bin = path.join(root, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'sbatch'), `#!/bin/bash\necho "$1" > ${path.join(root, 'submitted')}\necho "Submitted batch job 4242"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'squeue'), '#!/bin/bash\necho RUNNING\n', { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved ?? ''}`;
+    try {
+      const args = [project, '--base', qwenBase(root), '--dataset', path.join(root, 'ds'), '--gpus', '8', '--nodes', '2', '--gpu-memory-gib', '80', '--main-ip', '10.9.8.7'];
+      const io = memIO();
+      expect(await runTrain([...args, '--json'], io)).toBe(0);
+      const r = JSON.parse(io.out.join('')) as { run: string; submitted: boolean; slurm_job_id: number; script: string; output: string };
+      expect(r).toMatchObject({ submitted: true, slurm_job_id: 4242 });
+      const runDir = path.join(project, 'artifacts', 'runs', r.run);
+      expect(fs.readFileSync(path.join(root, 'submitted'), 'utf8').trim()).toBe(path.join(runDir, 'launch.sbatch'));
+      expect(fs.readdirSync(runDir).sort()).toEqual(['config.json', 'fsdp-node0.yaml', 'fsdp-node1.yaml', 'launch.sbatch', 'plan.json', 'slurm.json']);
+      expect(fs.readFileSync(path.join(runDir, 'fsdp-node1.yaml'), 'utf8')).toMatch(/num_machines: 2\nnum_processes: 16\nmachine_rank: 1\nmain_process_ip: "10\.9\.8\.7"\nmain_process_port: 29500/);
+      const plan = JSON.parse(fs.readFileSync(path.join(runDir, 'plan.json'), 'utf8')) as { slurm: { job_id: number }; node_commands: string[][] };
+      expect(plan.slurm.job_id).toBe(4242);
+      expect(plan.node_commands).toHaveLength(2);
+      expect(JSON.parse(fs.readFileSync(path.join(runDir, 'config.json'), 'utf8'))).toMatchObject({ distributed: 'fsdp', fsdp: true });
+
+      fs.writeFileSync(r.output, `${JSON.stringify({ event: 'start', method: 'full', device: 'H100', dtype: 'bf16', train_examples: 9, output_dir: 'o' })}\n${JSON.stringify({ event: 'step', step: 3, max_steps: 10, loss: 1.5 })}\n`);
+      const st = memIO();
+      await runTrain([project, '--status', r.run], st);
+      expect(st.out[0]).toBe('Slurm job 4242: RUNNING (squeue)');
+      expect(st.out[2]).toMatch(/^step 3\/10 .* loss 1\.5000/);
+
+      process.env.PATH = path.join(root, 'nothing-here');
+      const io2 = memIO();
+      expect(await runTrain(args, io2)).toBe(0);
+      expect(io2.out[0]).toMatch(/^sbatch is not on PATH here, so the job was not submitted; on the cluster's login node run: sbatch .*launch\.sbatch$/);
+      expect(io2.out.filter((l) => l.startsWith('  node '))).toHaveLength(2);
+      expect(io2.out.join('\n')).toMatch(/node 1: .*accelerate launch --config_file .*fsdp-node1\.yaml -m distillery_worker train --config/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  }, 120_000);
+});
+
 describe.skipIf(!hasVenv)('distillery train (real tiny run; needs .venv)', () => {
   it('trains a tiny model for 2 steps through the CLI and streams JSON events', async () => {
     const root = tmp();

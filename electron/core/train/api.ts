@@ -12,8 +12,11 @@ import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { projectProcedure, publicProcedure, router } from '../api/trpc';
 import { listCheckpoints } from './job';
-import { countParams, modelConfigFrom, plan as planMemory, type Method, type Plan } from './planner';
-import { fsdpAccelerateYaml, RECIPE_DEFAULTS, RECIPES, workerCommand, type RecipeName, type RunConfig } from './recipes';
+import { inspectDataset, inspectModel, projectDatasets } from './inspect';
+import { modelConfigFrom, plan as planMemory, type Method, type Plan } from './planner';
+import { deepspeedRefusal, launchFiles, writeLaunchFiles } from './launchfiles';
+import { DISTRIBUTED, RECIPE_DEFAULTS, RECIPES, type Distributed, type RecipeName, type RunConfig } from './recipes';
+import { appRoot } from '../util/root';
 import { getRun, insertRun, listRuns, runEvents, updateRun, type RunRow } from './store';
 
 /** The form's presets (mirror distillery_worker/train.py PRESETS for the fields the form shows). */
@@ -46,155 +49,18 @@ export const recipeInput = z.object({
   saveSteps: z.number().int().min(1).max(100_000_000).optional(),
   loraRank: z.number().int().min(1).max(4096).optional(),
   teacherModel: z.string().trim().optional(),
+  /** KD from top-k teacher logits precomputed to disk (`python -m distillery_worker teacher-logits`) */
+  teacherLogits: z.string().trim().optional(),
+  /** several GPUs: FSDP (default) or DeepSpeed ZeRO-3 */
+  distributed: z.enum(DISTRIBUTED as unknown as [Distributed, ...Distributed[]]).optional(),
+  /** TRL packing / padding-free batches (used where flash attention is present; else off with a note) */
+  packing: z.boolean().optional(),
+  paddingFree: z.boolean().optional(),
   name: z.string().trim().max(200).optional(),
 });
 export type RecipeInput = z.infer<typeof recipeInput>;
 
-// ---------- inspection ----------
-
-export interface ModelInfo {
-  dir: string;
-  exists: boolean;
-  config: boolean;
-  tokenizer: boolean;
-  chatTemplate: boolean;
-  weights: boolean;
-  weightsBytes: number;
-  architecture: string | null;
-  modelType: string | null;
-  params: number | null;
-  layers: number | null;
-  hidden: number | null;
-  vocab: number | null;
-  dtype: string | null;
-  configError: string | null;
-  ok: boolean;
-}
-
-export function inspectModel(dirIn: string): ModelInfo {
-  const dir = path.resolve(dirIn);
-  const info: ModelInfo = {
-    dir, exists: false, config: false, tokenizer: false, chatTemplate: false, weights: false, weightsBytes: 0, architecture: null,
-    modelType: null, params: null, layers: null, hidden: null, vocab: null, dtype: null, configError: null, ok: false,
-  };
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return info;
-  }
-  info.exists = true;
-  const has = (n: string) => names.includes(n);
-  info.tokenizer = has('tokenizer.json') || has('tokenizer.model') || has('vocab.json');
-  info.chatTemplate = has('chat_template.jinja') || has('chat_template.json');
-  for (const n of names) {
-    if (n.endsWith('.safetensors') || (n.endsWith('.bin') && n.startsWith('pytorch_model'))) {
-      info.weights = true;
-      try {
-        info.weightsBytes += fs.statSync(path.join(dir, n)).size;
-      } catch {
-        // unreadable shard: counted as present, size unknown
-      }
-    }
-  }
-  if (has('tokenizer_config.json') && !info.chatTemplate) {
-    try {
-      info.chatTemplate = typeof (JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8')) as { chat_template?: unknown }).chat_template !== 'undefined';
-    } catch {
-      // not JSON: no template
-    }
-  }
-  if (has('config.json')) {
-    info.config = true;
-    try {
-      const raw = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-      const arch = Array.isArray(raw.architectures) ? raw.architectures[0] : null;
-      info.architecture = typeof arch === 'string' ? arch : null;
-      info.modelType = typeof raw.model_type === 'string' ? raw.model_type : null;
-      const c = modelConfigFrom(raw);
-      info.params = countParams(c).total;
-      info.layers = c.num_hidden_layers;
-      info.hidden = c.hidden_size;
-      info.vocab = c.vocab_size;
-      info.dtype = (typeof raw.torch_dtype === 'string' ? raw.torch_dtype : typeof raw.dtype === 'string' ? raw.dtype : null);
-    } catch (e) {
-      info.configError = (e as Error).message;
-    }
-  }
-  info.ok = info.config && !info.configError && info.tokenizer && info.weights;
-  return info;
-}
-
-export interface DatasetInfo {
-  dir: string;
-  name: string;
-  exists: boolean;
-  train: boolean;
-  rows: number;
-  evalRows: number;
-  bytes: number;
-  /** the first row has {"messages"} with an assistant turn */
-  messages: boolean;
-  /** the first assistant turn holds <think> */
-  thinking: boolean;
-  modified: string | null;
-}
-
-function countLines(file: string): number {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    let n = 0;
-    for (const line of text.split('\n')) if (line.trim()) n++;
-    return n;
-  } catch {
-    return 0;
-  }
-}
-
-export function inspectDataset(dirIn: string): DatasetInfo {
-  const dir = path.resolve(dirIn);
-  const info: DatasetInfo = { dir, name: path.basename(dir), exists: fs.existsSync(dir), train: false, rows: 0, evalRows: 0, bytes: 0, messages: false, thinking: false, modified: null };
-  const train = path.join(dir, 'train.jsonl');
-  if (!fs.existsSync(train)) return info;
-  info.train = true;
-  const st = fs.statSync(train);
-  info.bytes = st.size;
-  info.modified = st.mtime.toISOString();
-  info.rows = countLines(train);
-  for (const e of ['eval.jsonl', 'validation.jsonl', 'test.jsonl']) info.evalRows += countLines(path.join(dir, e));
-  try {
-    const fd = fs.openSync(train, 'r');
-    const buf = Buffer.alloc(Math.min(st.size, 1 << 20));
-    fs.readSync(fd, buf, 0, buf.length, 0);
-    fs.closeSync(fd);
-    const first = buf.toString('utf8').split('\n')[0] ?? '';
-    const row = JSON.parse(first) as { messages?: { role?: string; content?: unknown }[] };
-    const a = row.messages?.find((m) => m.role === 'assistant');
-    info.messages = Array.isArray(row.messages) && a !== undefined;
-    info.thinking = typeof a?.content === 'string' && a.content.includes('<think>');
-  } catch {
-    // first row unreadable: messages stays false
-  }
-  return info;
-}
-
-/** Export folders of the project (artifacts/exports/*) that hold a train.jsonl. */
-export function projectDatasets(project: Project): DatasetInfo[] {
-  const root = path.join(project.artifactsDir, 'exports');
-  const out: DatasetInfo[] = [];
-  if (fs.existsSync(path.join(root, 'train.jsonl'))) out.push(inspectDataset(root));
-  let names: string[];
-  try {
-    names = fs.readdirSync(root);
-  } catch {
-    return out;
-  }
-  for (const n of names.sort()) {
-    const d = path.join(root, n);
-    if (fs.existsSync(path.join(d, 'train.jsonl'))) out.push(inspectDataset(d));
-  }
-  return out;
-}
+export { inspectDataset, inspectModel, projectDatasets, type DatasetInfo, type ModelInfo } from './inspect';
 
 // ---------- planning and launching ----------
 
@@ -203,6 +69,9 @@ export interface Verdict extends Plan {
   gpus: number;
   gpuMemoryGib: number;
   method: Method;
+  distributed: Distributed | null;
+  /** a sentence when this plan cannot be launched here (DeepSpeed without the deepspeed package) */
+  blocked: string | null;
 }
 
 function readBaseConfig(base: string) {
@@ -215,16 +84,37 @@ function readBaseConfig(base: string) {
   }
 }
 
-export function verdictFor(r: RecipeInput, configPath = '<run>/config.json'): Verdict {
+function topKOf(dir: string | undefined): number | undefined {
+  if (!dir) return undefined;
+  try {
+    const k = (JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { top_k?: unknown }).top_k;
+    return typeof k === 'number' ? k : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function launchFor(r: RecipeInput, configPath: string, runId = '<run>') {
+  const runDir = path.dirname(configPath);
+  return launchFiles({
+    runId, runDir, cwd: appRoot(), python: pythonExecutable(), configPath, outputDir: path.join(runDir, 'output'), gpus: r.gpus, nodes: 1,
+    distributed: r.distributed ?? 'fsdp',
+  });
+}
+
+export async function verdictFor(r: RecipeInput, configPath = '<run>/config.json'): Promise<Verdict> {
   const method = r.method ?? PRESETS[r.preset].method;
   const config = readBaseConfig(r.base);
-  const teacherConfig = method === 'kd' && r.teacherModel && fs.existsSync(path.join(r.teacherModel, 'config.json')) ? readBaseConfig(r.teacherModel) : undefined;
+  const teacherLogits = method === 'kd' && r.teacherLogits ? r.teacherLogits : undefined;
+  const teacherConfig = method === 'kd' && !teacherLogits && r.teacherModel && fs.existsSync(path.join(r.teacherModel, 'config.json')) ? readBaseConfig(r.teacherModel) : undefined;
+  const distributed = r.gpus > 1 ? (r.distributed ?? 'fsdp') : null;
   const p = planMemory({
     config, method, seqLength: r.maxLength, microBatch: r.microBatch, gpus: r.gpus, gpuMemoryGib: r.gpuMemoryGib,
-    gradientCheckpointing: r.gradientCheckpointing, sharding: r.gpus > 1 ? 'fsdp' : 'none', loraRank: r.loraRank, teacherConfig,
+    gradientCheckpointing: r.gradientCheckpointing, sharding: distributed === 'deepspeed' ? 'zero3' : distributed ? 'fsdp' : 'none',
+    loraRank: r.loraRank, teacherConfig, teacherTopK: topKOf(teacherLogits),
   });
-  const command = workerCommand({ python: pythonExecutable(), configPath, gpus: r.gpus, nodes: 1, accelerateConfig: path.join(path.dirname(configPath), 'fsdp.yaml') });
-  return { ...p, command, gpus: r.gpus, gpuMemoryGib: r.gpuMemoryGib, method };
+  const blocked = distributed ? deepspeedRefusal(await checkPythonEnv(), distributed, r.gpus) : null;
+  return { ...p, command: launchFor(r, configPath).command, gpus: r.gpus, gpuMemoryGib: r.gpuMemoryGib, method, distributed, blocked };
 }
 
 function newRunId(): string {
@@ -234,20 +124,25 @@ function newRunId(): string {
 }
 
 /** Writes the run folder (config.json, plan.json, fsdp.yaml) and its row; the job is started by the caller. */
-export function createRun(project: Project, r: RecipeInput): { runId: string; dir: string; config: RunConfig; verdict: Verdict } {
+export async function createRun(project: Project, r: RecipeInput): Promise<{ runId: string; dir: string; config: RunConfig; verdict: Verdict }> {
   const method = r.method ?? PRESETS[r.preset].method;
   const base = path.resolve(r.base);
   const dataset = path.resolve(r.dataset);
   const model = inspectModel(base);
   if (!model.ok) throw new UserError(`The base model folder ${base} is not complete (config.json, tokenizer and safetensors weights are needed).`, 'bad_model_folder');
   if (!fs.existsSync(dataset)) throw new UserError(`The dataset ${dataset} does not exist; export one from the Review view.`, 'no_dataset');
-  if (method === 'kd' && !r.teacherModel) throw new UserError('Knowledge distillation needs a teacher model folder with the same tokenizer.', 'no_teacher');
+  if (method === 'kd' && !r.teacherModel && !r.teacherLogits) throw new UserError('Knowledge distillation needs a teacher model folder with the same tokenizer, or a folder of precomputed teacher logits.', 'no_teacher');
+  if (method === 'kd' && r.teacherLogits && !fs.existsSync(path.join(r.teacherLogits, 'index.json'))) {
+    throw new UserError(`${path.resolve(r.teacherLogits)} has no index.json; compute the teacher logits first (python -m distillery_worker teacher-logits --teacher DIR --dataset DIR --top-k 64 --out DIR).`, 'no_teacher_logits');
+  }
   if (!fs.existsSync(pythonExecutable())) throw new UserError(`No Python environment at ${pythonExecutable()}; run "npm run setup:python" first.`, 'no_python');
   const runId = newRunId();
   const rel = path.join('artifacts', 'runs', runId);
   const dir = path.join(project.dir, rel);
   const configPath = path.join(dir, 'config.json');
-  const verdict = verdictFor(r, configPath);
+  const verdict = await verdictFor(r, configPath);
+  if (verdict.blocked) throw new UserError(verdict.blocked, 'no_deepspeed');
+  const launch = launchFor(r, configPath, runId);
   const config: RunConfig = {
     preset: r.preset,
     base_model: base,
@@ -262,13 +157,17 @@ export function createRun(project: Project, r: RecipeInput): { runId: string; di
     batch_size: r.batchSize,
     max_steps: r.maxSteps ?? -1,
     ...(r.saveSteps ? { save_steps: r.saveSteps } : {}),
-    ...(r.gpus > 1 ? { fsdp: true } : {}),
+    ...(verdict.distributed ? { distributed: verdict.distributed, ...(verdict.distributed === 'fsdp' ? { fsdp: true } : {}) } : {}),
+    ...(launch.deepspeedConfig ? { deepspeed_config: launch.deepspeedConfig } : {}),
+    ...(r.packing ? { packing: true } : {}),
+    ...(r.paddingFree ? { padding_free: true } : {}),
     ...(r.loraRank && (method === 'lora' || method === 'qlora') ? { lora: { r: r.loraRank } } : {}),
-    ...(method === 'kd' && r.teacherModel ? { kd: { teacher_model: path.resolve(r.teacherModel) } } : {}),
+    ...(method === 'kd' && r.teacherLogits ? { kd: { teacher_logits: path.resolve(r.teacherLogits) } } : {}),
+    ...(method === 'kd' && !r.teacherLogits && r.teacherModel ? { kd: { teacher_model: path.resolve(r.teacherModel) } } : {}),
   };
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  if (r.gpus > 1) fs.writeFileSync(path.join(dir, 'fsdp.yaml'), fsdpAccelerateYaml(r.gpus, 1));
+  writeLaunchFiles(launch);
   const planJson = { ...verdict, name: r.name ?? null, recipe: r };
   fs.writeFileSync(path.join(dir, 'plan.json'), `${JSON.stringify(planJson, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'events.jsonl'), '');
@@ -277,8 +176,8 @@ export function createRun(project: Project, r: RecipeInput): { runId: string; di
 }
 
 /** Creates the run and starts its durable job. */
-export function startRun(project: Project, runner: JobRunner, r: RecipeInput): { runId: string; jobId: number } {
-  const { runId } = createRun(project, r);
+export async function startRun(project: Project, runner: JobRunner, r: RecipeInput): Promise<{ runId: string; jobId: number }> {
+  const { runId } = await createRun(project, r);
   const jobId = runner.start('train', { runId });
   updateRun(project.db, runId, { job_id: jobId });
   return { runId, jobId };
@@ -418,6 +317,8 @@ export const trainRouter = router({
       gpuMemoryGib: gpus > 0 ? Math.min(...env.gpus.map((g) => g.memory_gib)) : 80,
       names: env.gpus.map((g) => g.name),
       cuda: env.cuda_available,
+      /** DeepSpeed ZeRO-3 can be chosen for several GPUs only when the package is installed */
+      deepspeed: typeof (env as { deepspeed?: unknown }).deepspeed === 'string',
     };
   }),
   inspectModel: publicProcedure.input(z.object({ dir: z.string().trim().min(1) })).query(({ input }) => inspectModel(input.dir)),

@@ -59,7 +59,7 @@ describe.skipIf(!py)('the train job (needs .venv: npm run setup:python)', () => 
       preset: 'lora', base: model, dataset, learningRate: 1e-3, epochs: 100, batchSize: 1, maxLength: 128, microBatch: 1,
       gpus: 1, gpuMemoryGib: 8, gradientCheckpointing: false, maxSteps: 24, saveSteps: 1000,
     };
-    const { runId, verdict } = createRun(project, recipe);
+    const { runId, verdict } = await createRun(project, recipe);
     expect(verdict.fits).toBe(true);
     const jobId = runner.start('train', { runId });
 

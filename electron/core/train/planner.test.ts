@@ -73,6 +73,23 @@ describe('planner sanity bounds', () => {
     expect(plan(base(QWEN25_7B, { gpus: 8, sharding: 'fsdp' })).fits).toBe(true);
   });
 
+  it('DeepSpeed ZeRO-3 is planned like FSDP, and its suggestion names it', () => {
+    const f = plan(base(QWEN25_32B, { seqLength: 32768, gpus: 16, sharding: 'fsdp' }));
+    const z = plan(base(QWEN25_32B, { seqLength: 32768, gpus: 16, sharding: 'zero3' }));
+    expect(z.per_gpu_gib).toBe(f.per_gpu_gib);
+    expect(z.breakdown).toEqual(f.breakdown);
+    const small = plan(base(QWEN25_32B, { method: 'kd', teacherTopK: 64, seqLength: 4096, gpus: 2, sharding: 'zero3', gpuMemoryGib: 80 }));
+    expect(small.fits).toBe(false);
+    expect(small.suggestion).toMatch(/with DeepSpeed ZeRO-3/);
+  });
+
+  it('KD from precomputed top-k logits keeps no teacher in memory', () => {
+    const live = plan(base(QWEN25_05B, { method: 'kd', teacherConfig: QWEN25_7B }));
+    const topk = plan(base(QWEN25_05B, { method: 'kd', teacherConfig: QWEN25_7B, teacherTopK: 64 }));
+    expect(topk.breakdown.teacher).toBeCloseTo((4096 * 64 * 16) / 1024 ** 3, 2);
+    expect(live.per_gpu_gib - topk.per_gpu_gib).toBeGreaterThan(14);
+  });
+
   it('KD counts the teacher', () => {
     const p = plan(base(QWEN25_05B, { method: 'kd', teacherConfig: QWEN25_7B }));
     expect(p.breakdown.teacher).toBeGreaterThan(14);

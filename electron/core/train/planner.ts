@@ -12,7 +12,8 @@
  * - activations: per token per layer 16h + 6·kv + 8i bytes (SDPA/flash attention, no s² term);
  *   with gradient checkpointing only each layer's input (2h bytes) plus one layer being recomputed.
  *   Plus the LM head's logits (bf16, fused/chunked loss) — fp32 and teacher logits for KD.
- * - teacher (KD): the teacher's bf16 weights (replicated) and its logits.
+ * - teacher (KD): the teacher's bf16 weights (replicated) and its logits; with top-k logits precomputed to disk
+ *   only the batch's k ids and log-probabilities (8 B per token per k).
  * - overhead: CUDA context, allocator fragmentation, temporary buffers: 1 GiB + 5%.
  */
 
@@ -44,6 +45,8 @@ export interface PlanInput {
   loraRank?: number;
   /** the teacher's config for KD (defaults to the student's) */
   teacherConfig?: ModelConfig;
+  /** KD from precomputed top-k teacher logits: no teacher in memory, k ids + log-probs per token */
+  teacherTopK?: number;
 }
 
 export interface Breakdown {
@@ -130,7 +133,9 @@ export function estimate(p: PlanInput): Omit<Plan, 'suggestion'> {
   const activations = layerActs + c.vocab_size * tokens * logitBytes + (peft && !p.gradientCheckpointing ? 0 : 0);
 
   let teacher = 0;
-  if (p.method === 'kd') {
+  if (p.method === 'kd' && p.teacherTopK) {
+    teacher = tokens * p.teacherTopK * 8 * 2; // int32 ids + fp32 log-probs, and their renormalised copy
+  } else if (p.method === 'kd') {
     const t = p.teacherConfig ?? c;
     const tp = countParams(t).total;
     const tPerTokenLayer = 16 * t.hidden_size + 8 * t.intermediate_size;
@@ -181,10 +186,11 @@ function candidates(p: PlanInput): Candidate[] {
     out.push({ change: [...changes, 'use QLoRA (--recipe qlora, 4-bit base weights)'], input: { ...cur, method: 'qlora' } });
   }
   // more GPUs with sharding, keeping the method the user chose
+  const sharder = p.sharding === 'zero3' ? 'DeepSpeed ZeRO-3' : 'FSDP';
   for (const n of [2, 4, 8, 16, 32, 64, 128, 256]) {
     if (n <= p.gpus) continue;
     out.push({
-      change: [...changes, `use ${n} GPUs of ${p.gpuMemoryGib} GiB with FSDP (--gpus ${n <= 8 ? n : 8} --nodes ${Math.max(1, Math.ceil(n / 8))})`],
+      change: [...changes, `use ${n} GPUs of ${p.gpuMemoryGib} GiB with ${sharder} (--gpus ${n <= 8 ? n : 8} --nodes ${Math.max(1, Math.ceil(n / 8))})`],
       input: { ...cur, gpus: n, sharding: cur.sharding === 'none' ? 'fsdp' : cur.sharding },
     });
   }

@@ -18,8 +18,13 @@ export interface RunConfig {
   micro_batch_size: number;
   gradient_checkpointing: boolean;
   fsdp?: boolean;
+  distributed?: Distributed;
+  deepspeed_config?: string;
+  packing?: boolean;
+  padding_free?: boolean;
+  attn_implementation?: string;
   resume?: boolean;
-  kd?: { teacher_model: string; alpha?: number; temperature_start?: number; temperature_end?: number; schedule?: 'linear' | 'cosine' };
+  kd?: { teacher_model?: string; teacher_logits?: string; alpha?: number; temperature_start?: number; temperature_end?: number; schedule?: 'linear' | 'cosine' };
   lora?: { r?: number; alpha?: number; dropout?: number; target_modules?: string | string[] };
   [key: string]: unknown;
 }
@@ -32,37 +37,107 @@ export const RECIPE_DEFAULTS: Record<RecipeName, { method: Method; max_length: n
   kd: { method: 'kd', max_length: 8192, micro_batch_size: 1, gradient_checkpointing: true },
 };
 
-/** The accelerate config for FSDP (written next to the run config for multi-GPU runs). */
-export function fsdpAccelerateYaml(numProcesses: number, numMachines = 1): string {
-  return [
-    'compute_environment: LOCAL_MACHINE',
-    'distributed_type: FSDP',
-    'mixed_precision: bf16',
-    `num_machines: ${numMachines}`,
-    `num_processes: ${numProcesses}`,
-    'machine_rank: 0',
-    'main_training_function: main',
-    'rdzv_backend: static',
-    'same_network: true',
-    'use_cpu: false',
-    'fsdp_config:',
-    '  fsdp_version: 2',
-    '  fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP',
-    '  fsdp_cpu_ram_efficient_loading: true',
-    '  fsdp_offload_params: false',
-    '  fsdp_reshard_after_forward: true',
-    '  fsdp_state_dict_type: SHARDED_STATE_DICT',
-    '  fsdp_activation_checkpointing: true',
-    '',
-  ].join('\n');
+/** How several GPUs share the model: PyTorch FSDP (v2) or DeepSpeed ZeRO-3 (needs the deepspeed package). */
+export type Distributed = 'fsdp' | 'deepspeed';
+export const DISTRIBUTED: readonly Distributed[] = ['fsdp', 'deepspeed'];
+
+export interface AccelerateOptions {
+  distributed: Distributed;
+  /** processes (GPUs) across all machines */
+  numProcesses: number;
+  numMachines?: number;
+  machineRank?: number;
+  /** the rank-0 node's address and rendezvous port (several machines) */
+  mainIp?: string;
+  mainPort?: number;
+  /** absolute path of the DeepSpeed JSON (distributed: 'deepspeed') */
+  deepspeedConfig?: string;
 }
 
-/** The exact argv that runs the worker: one process, or `accelerate launch` for several GPUs. */
+const q = (s: string) => JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
+
+/** An accelerate config (YAML) for FSDP or DeepSpeed ZeRO-3, on one machine or as one node of several. */
+export function accelerateYaml(o: AccelerateOptions): string {
+  const machines = Math.max(1, o.numMachines ?? 1);
+  const lines = ['compute_environment: LOCAL_MACHINE', `distributed_type: ${o.distributed === 'deepspeed' ? 'DEEPSPEED' : 'FSDP'}`];
+  // with a DeepSpeed JSON, precision lives in the JSON ("auto" from the Trainer's bf16/fp16): accelerate refuses both
+  lines.push(o.distributed === 'deepspeed' ? 'mixed_precision: null' : 'mixed_precision: bf16');
+  lines.push(`num_machines: ${machines}`, `num_processes: ${o.numProcesses}`, `machine_rank: ${o.machineRank ?? 0}`);
+  if (machines > 1) {
+    if (!o.mainIp) throw new Error('accelerateYaml: several machines need the main node address.');
+    lines.push(`main_process_ip: ${q(o.mainIp)}`, `main_process_port: ${o.mainPort ?? 29500}`);
+  }
+  lines.push('main_training_function: main', 'rdzv_backend: static', 'same_network: true', 'use_cpu: false');
+  if (o.distributed === 'deepspeed') {
+    if (!o.deepspeedConfig) throw new Error('accelerateYaml: DeepSpeed needs the path of its JSON config.');
+    lines.push('deepspeed_config:', `  deepspeed_config_file: ${q(o.deepspeedConfig)}`, '  zero3_init_flag: true');
+  } else {
+    lines.push(
+      'fsdp_config:',
+      '  fsdp_version: 2',
+      '  fsdp_auto_wrap_policy: TRANSFORMER_BASED_WRAP',
+      '  fsdp_cpu_ram_efficient_loading: true',
+      '  fsdp_offload_params: false',
+      '  fsdp_reshard_after_forward: true',
+      '  fsdp_state_dict_type: SHARDED_STATE_DICT',
+      '  fsdp_activation_checkpointing: true',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The accelerate config for FSDP (written next to the run config for multi-GPU runs). */
+export function fsdpAccelerateYaml(numProcesses: number, numMachines = 1): string {
+  return accelerateYaml({ distributed: 'fsdp', numProcesses, numMachines, mainIp: numMachines > 1 ? '127.0.0.1' : undefined });
+}
+
+/**
+ * DeepSpeed ZeRO-3 config: parameters, gradients and optimizer states sharded across all GPUs. The batch,
+ * precision, clipping and accumulation are "auto", so the Trainer fills them from the run config.
+ */
+export function deepspeedZero3Config(): Record<string, unknown> {
+  return {
+    bf16: { enabled: 'auto' },
+    fp16: { enabled: 'auto' },
+    zero_optimization: {
+      stage: 3,
+      overlap_comm: true,
+      contiguous_gradients: true,
+      reduce_bucket_size: 'auto',
+      stage3_prefetch_bucket_size: 'auto',
+      stage3_param_persistence_threshold: 'auto',
+      sub_group_size: 1e9,
+      stage3_max_live_parameters: 1e9,
+      stage3_max_reuse_distance: 1e9,
+      stage3_gather_16bit_weights_on_model_save: true,
+    },
+    gradient_accumulation_steps: 'auto',
+    gradient_clipping: 'auto',
+    train_batch_size: 'auto',
+    train_micro_batch_size_per_gpu: 'auto',
+    steps_per_print: 1e9,
+    wall_clock_breakdown: false,
+  };
+}
+
+/** File names of a run folder's launcher configs. */
+export function accelerateConfigName(distributed: Distributed, nodeRank?: number): string {
+  const base = distributed === 'deepspeed' ? 'deepspeed' : 'fsdp';
+  return nodeRank === undefined ? `${base}.yaml` : `${base}-node${nodeRank}.yaml`;
+}
+export const DEEPSPEED_JSON = 'deepspeed.json';
+
+export function accelerateExecutable(python: string): string {
+  return path.join(path.dirname(python), process.platform === 'win32' ? 'accelerate.exe' : 'accelerate');
+}
+
+/**
+ * The exact argv that runs the worker: one process, or `accelerate launch --config_file` for several GPUs
+ * (the config file holds the launcher, FSDP or DeepSpeed, and for several nodes this node's rank).
+ */
 export function workerCommand(opts: { python: string; configPath: string; gpus: number; nodes: number; accelerateConfig: string }): string[] {
   const total = opts.gpus * opts.nodes;
   if (total <= 1) return [opts.python, '-m', 'distillery_worker', 'train', '--config', opts.configPath];
-  const accelerate = path.join(path.dirname(opts.python), process.platform === 'win32' ? 'accelerate.exe' : 'accelerate');
-  const launch = [accelerate, 'launch', '--num_processes', String(total), '--config_file', opts.accelerateConfig];
-  if (opts.nodes > 1) launch.push('--num_machines', String(opts.nodes), '--machine_rank', '0');
+  const launch = [accelerateExecutable(opts.python), 'launch', '--num_processes', String(total), '--config_file', opts.accelerateConfig];
   return [...launch, '-m', 'distillery_worker', 'train', '--config', opts.configPath];
 }

@@ -80,6 +80,13 @@ export function RunPanel({ runId, onChanged }: { runId: string; onChanged: () =>
         </div>
       ) : null}
       {live && <p className="mb-3 text-xs text-slate-500">{t('train.run.stopNote')}</p>}
+      {d.events
+        .filter((e) => e.event.event === 'note' && typeof e.event.message === 'string')
+        .map((e) => (
+          <p key={e.seq} data-testid="run-note" className="mb-2 text-xs text-amber-700 dark:text-amber-300">
+            {t('train.run.note')}: {String(e.event.message)}
+          </p>
+        ))}
       {d.run.error && (
         <div role="alert" className="mb-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-200">
           <p className="font-medium">{t('train.run.error')}</p>

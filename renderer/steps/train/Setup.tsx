@@ -95,6 +95,12 @@ export function VerdictView({ verdict }: { verdict: Verdict }) {
           {verdict.suggestion}
         </p>
       )}
+      {verdict.blocked && (
+        <p data-testid="plan-blocked" className="mt-2 text-sm text-rose-700 dark:text-rose-300">
+          <span className="font-medium">{t('train.plan.blocked')}: </span>
+          {verdict.blocked}
+        </p>
+      )}
     </div>
   );
 }
@@ -116,6 +122,10 @@ function fromPreset(p: PresetName, presets: Presets, hw: Hardware | undefined, k
     gradientCheckpointing: d.gradientCheckpointing,
     maxSteps: keep?.maxSteps ?? null,
     teacherModel: keep?.teacherModel,
+    teacherLogits: keep?.teacherLogits,
+    distributed: keep?.distributed,
+    packing: keep?.packing,
+    paddingFree: keep?.paddingFree,
   };
 }
 
@@ -273,10 +283,25 @@ export function Setup({ projectPath, nativePicker, onLaunched }: { projectPath: 
           <NumberField id="train-gpus" text={t('train.recipe.gpus')} value={recipe.gpus} step="1" min={1} onChange={(v) => v !== null && v >= 1 && set({ gpus: Math.floor(v) })} />
           <NumberField id="train-gpu-memory" text={t('train.recipe.gpuMemory')} value={recipe.gpuMemoryGib} min={1} onChange={(v) => v !== null && v > 0 && set({ gpuMemoryGib: v })} />
           <NumberField id="train-max-steps" text={t('train.recipe.maxSteps')} value={recipe.maxSteps ?? null} step="1" min={1} allowEmpty onChange={(v) => set({ maxSteps: v === null ? null : Math.max(1, Math.floor(v)) })} />
-          <div className="col-span-2 flex items-end sm:col-span-2">
+          {recipe.gpus > 1 && (
+            <div>
+              <label htmlFor="train-distributed" className={label}>
+                {t('train.recipe.distributed')}
+              </label>
+              <select id="train-distributed" className={`${inputClass} mt-1`} value={recipe.distributed ?? 'fsdp'} onChange={(e) => set({ distributed: e.target.value as Recipe['distributed'] })}>
+                <option value="fsdp">{t('train.recipe.distributedOptions.fsdp')}</option>
+                <option value="deepspeed">{hardware.data && !hardware.data.deepspeed ? t('train.recipe.deepspeedMissing') : t('train.recipe.distributedOptions.deepspeed')}</option>
+              </select>
+            </div>
+          )}
+          <div className="col-span-2 flex flex-col justify-end gap-1 sm:col-span-2">
             <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
               <input id="train-gc" type="checkbox" checked={recipe.gradientCheckpointing} onChange={(e) => set({ gradientCheckpointing: e.target.checked })} />
               {t('train.recipe.checkpointing')}
+            </label>
+            <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+              <input id="train-packing" type="checkbox" checked={Boolean(recipe.packing)} onChange={(e) => set({ packing: e.target.checked, paddingFree: e.target.checked })} />
+              {t('train.recipe.packing')}
             </label>
           </div>
           {recipe.method === 'kd' && (
@@ -286,6 +311,12 @@ export function Setup({ projectPath, nativePicker, onLaunched }: { projectPath: 
               </label>
               <div className="mt-1">
                 <FolderInput id="train-teacher" value={recipe.teacherModel ?? ''} onChange={(v) => set({ teacherModel: v })} nativePicker={nativePicker} />
+              </div>
+              <label htmlFor="train-teacher-logits" className={`${label} mt-2`}>
+                {t('train.recipe.teacherLogits')}
+              </label>
+              <div className="mt-1">
+                <FolderInput id="train-teacher-logits" value={recipe.teacherLogits ?? ''} onChange={(v) => set({ teacherLogits: v })} nativePicker={nativePicker} />
               </div>
             </div>
           )}
@@ -309,9 +340,12 @@ export function Setup({ projectPath, nativePicker, onLaunched }: { projectPath: 
         <div className="mt-4 flex items-center gap-3">
           <Button
             variant="primary"
-            disabled={!ready || launch.pending}
+            disabled={!ready || launch.pending || Boolean(verdict.data?.blocked)}
             onClick={async () => {
-              const r = await launch.run({ ...recipe, name: recipe.name?.trim() || undefined, teacherModel: recipe.teacherModel?.trim() || undefined });
+              const r = await launch.run({
+                ...recipe, name: recipe.name?.trim() || undefined, teacherModel: recipe.teacherModel?.trim() || undefined,
+                teacherLogits: recipe.teacherLogits?.trim() || undefined,
+              });
               if (r) onLaunched(r.runId);
             }}
           >

@@ -34,5 +34,9 @@ export interface Recipe {
   gradientCheckpointing: boolean;
   maxSteps?: number | null;
   teacherModel?: string;
+  teacherLogits?: string;
+  distributed?: 'fsdp' | 'deepspeed';
+  packing?: boolean;
+  paddingFree?: boolean;
   name?: string;
 }

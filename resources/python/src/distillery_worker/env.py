@@ -68,6 +68,8 @@ def collect_env() -> dict[str, Any]:
     }
     report.update(_torch_info())
     report["libraries"] = {key: _dist_version(dist) for key, dist in LIBRARIES.items()}
+    # DeepSpeed ZeRO-3 for several GPUs: the engine refuses that launcher when this is None
+    report["deepspeed"] = _dist_version("deepspeed")
     report["executable"] = sys.executable
     return report
 
@@ -85,6 +87,7 @@ def format_env(info: dict[str, Any]) -> str:
             lines.append(f"GPU {g['index']}       {g['name']}, {g['memory_gib']:.1f} GiB")
     else:
         lines.append("GPUs        none")
+    lines.append(f"DeepSpeed   {info.get('deepspeed') or 'not installed (FSDP only for several GPUs)'}")
     lines.append("Libraries")
     for key, version in info["libraries"].items():
         lines.append(f"  {key:<13} {version or '-'}")

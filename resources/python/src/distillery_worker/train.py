@@ -14,150 +14,19 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from distillery_worker.config import (  # noqa: F401 - re-exported: tests and kd.py import them from here
+    DEFAULTS,
+    METHODS,
+    PEAK_FLOPS,
+    PRESETS,
+    S1,
+    check_model_folder,
+    peak_flops,
+    pick_dtype,
+    resolve_config,
+)
 from distillery_worker.errors import WorkerError, classify_error
 from distillery_worker.events import Emitter
-
-# Presets: hyperparameters a recipe starts from; keys in the run config override them.
-S1 = {
-    "method": "full",
-    "learning_rate": 1e-5,
-    "num_train_epochs": 5,
-    "batch_size": 16,  # global batch: micro-batch x gradient accumulation x GPUs
-    "micro_batch_size": 1,
-    "weight_decay": 1e-4,
-    "warmup_ratio": 0.05,
-    "adam_beta1": 0.9,
-    "adam_beta2": 0.95,
-    "lr_scheduler_type": "cosine",
-    "max_length": 32768,
-    "gradient_checkpointing": True,
-}
-PRESETS: dict[str, dict[str, Any]] = {
-    "s1": S1,
-    "lora": {
-        **S1,
-        "method": "lora",
-        "learning_rate": 1e-4,
-        "max_length": 4096,
-        "lora": {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear"},
-    },
-    "qlora": {
-        **S1,
-        "method": "qlora",
-        "learning_rate": 1e-4,
-        "max_length": 4096,
-        "lora": {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear"},
-    },
-    "fsdp": {**S1, "fsdp": True},
-    "kd": {
-        **S1,
-        "method": "kd",
-        "kd": {"alpha": 0.5, "temperature_start": 4.0, "temperature_end": 1.0, "schedule": "linear"},
-    },
-}
-
-DEFAULTS: dict[str, Any] = {
-    "method": "full",
-    "learning_rate": 1e-5,
-    "num_train_epochs": 1,
-    "max_steps": -1,
-    "batch_size": None,
-    "micro_batch_size": 1,
-    "gradient_accumulation_steps": None,
-    "weight_decay": 0.0,
-    "warmup_ratio": 0.0,
-    "adam_beta1": 0.9,
-    "adam_beta2": 0.999,
-    "lr_scheduler_type": "cosine",
-    "max_length": 4096,
-    "gradient_checkpointing": False,
-    "dtype": "auto",
-    "seed": 42,
-    "logging_steps": 1,
-    "save_steps": 500,
-    "save_total_limit": 2,
-    "eval_steps": None,
-    "eval_ratio": 0.0,
-    "resume": False,
-    "fsdp": False,
-    "lora": None,
-    "kd": None,
-    "max_grad_norm": 1.0,
-}
-
-METHODS = ("full", "lora", "qlora", "kd")
-
-# Dense bf16 peak FLOP/s per GPU (no sparsity), by substring of the device name.
-PEAK_FLOPS = [
-    ("H200", 989e12), ("H100", 989e12), ("H800", 989e12), ("GH200", 989e12), ("B200", 2250e12),
-    ("A100", 312e12), ("A800", 312e12), ("L40S", 362e12), ("L40", 181e12), ("A6000", 155e12),
-    ("A10G", 70e12), ("A10", 125e12), ("L4", 121e12), ("4090", 165e12), ("3090", 71e12),
-    ("V100", 125e12), ("T4", 65e12),
-]
-
-
-def resolve_config(raw: dict[str, Any]) -> dict[str, Any]:
-    """Defaults <- preset <- run config. Validates the fields the worker relies on."""
-    preset_name = raw.get("preset")
-    if preset_name is not None and preset_name not in PRESETS:
-        raise WorkerError("invalid_config", f'Unknown preset "{preset_name}"; use one of {", ".join(PRESETS)}.')
-    cfg: dict[str, Any] = {**DEFAULTS, **(PRESETS.get(preset_name, {}) if preset_name else {})}
-    for k, v in raw.items():
-        if isinstance(v, dict) and isinstance(cfg.get(k), dict):
-            cfg[k] = {**cfg[k], **v}
-        else:
-            cfg[k] = v
-    for key in ("base_model", "dataset", "output_dir"):
-        if not cfg.get(key):
-            raise WorkerError("invalid_config", f'The run config has no "{key}"; the engine must write it.')
-    if cfg["method"] not in METHODS:
-        raise WorkerError("invalid_config", f'Unknown method "{cfg["method"]}"; use one of {", ".join(METHODS)}.')
-    if cfg["method"] in ("lora", "qlora"):
-        cfg["lora"] = {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear", **(cfg.get("lora") or {})}
-    if cfg["method"] == "kd":
-        cfg["kd"] = {"alpha": 0.5, "temperature_start": 4.0, "temperature_end": 1.0, "schedule": "linear", **(cfg.get("kd") or {})}
-        if not cfg["kd"].get("teacher_model"):
-            raise WorkerError("invalid_config", 'Knowledge distillation needs "kd.teacher_model": a local teacher model folder.')
-    return cfg
-
-
-def check_model_folder(path: str | Path, role: str = "base model") -> Path:
-    p = Path(path).expanduser()
-    if not p.is_dir():
-        raise WorkerError("invalid_model_folder", f"The {role} folder {p} does not exist; choose a folder with config.json, the tokenizer and safetensors weights.")
-    missing = []
-    if not (p / "config.json").is_file():
-        missing.append("config.json")
-    if not ((p / "tokenizer.json").is_file() or (p / "tokenizer.model").is_file() or (p / "vocab.json").is_file()):
-        missing.append("tokenizer files (tokenizer.json)")
-    has_weights = any(p.glob("*.safetensors")) or any(p.glob("*.bin")) or (p / "model.safetensors.index.json").is_file()
-    if not has_weights:
-        missing.append("weights (*.safetensors)")
-    if missing:
-        raise WorkerError("invalid_model_folder", f"The {role} folder {p} has no {', '.join(missing)}; choose a complete Hugging Face model folder.")
-    return p
-
-
-def pick_dtype(requested: str, cuda: bool, bf16_ok: bool) -> str:
-    """bf16 where the GPU supports it, else fp16 on GPU, fp32 on CPU."""
-    if requested in ("bf16", "fp16", "fp32"):
-        if requested != "fp32" and not cuda:
-            return "fp32"
-        if requested == "bf16" and not bf16_ok:
-            return "fp16"
-        return requested
-    if not cuda:
-        return "fp32"
-    return "bf16" if bf16_ok else "fp16"
-
-
-def peak_flops(device_name: str | None) -> float | None:
-    if not device_name:
-        return None
-    for key, flops in PEAK_FLOPS:
-        if key in device_name:
-            return flops
-    return None
 
 
 class StopFlag:
@@ -277,6 +146,7 @@ def _run(cfg: dict[str, Any], emit: Emitter, stop: StopFlag, extra_callbacks: li
     from trl import SFTConfig, SFTTrainer
 
     from distillery_worker.data import build_dataset, find_dataset_files, read_messages
+    from distillery_worker.packing import Kernels, plan_packing
 
     method = cfg["method"]
     base = check_model_folder(cfg["base_model"])
@@ -291,10 +161,22 @@ def _run(cfg: dict[str, Any], emit: Emitter, stop: StopFlag, extra_callbacks: li
             import bitsandbytes  # noqa: F401
         except Exception as e:  # noqa: BLE001
             raise WorkerError("missing_dependency", "QLoRA needs bitsandbytes, which is not installed; install it into .venv or use the LoRA recipe.") from e
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    distributed = cfg.get("distributed") if world_size > 1 else None
+    if distributed == "deepspeed":
+        try:
+            import deepspeed  # noqa: F401
+        except Exception as e:  # noqa: BLE001
+            raise WorkerError("missing_dependency", "DeepSpeed ZeRO-3 needs the deepspeed package, which is not installed in this Python "
+                                                    "environment; install it, or use FSDP (\"distributed\": \"fsdp\").") from e
+        if not Path(str(cfg["deepspeed_config"])).is_file():
+            raise WorkerError("invalid_config", f"The DeepSpeed config {cfg['deepspeed_config']} does not exist; start the run again from Distillery.")
+    packing = plan_packing(cfg, Kernels.detect())
+    for note in packing.notes:
+        emit({"event": "note", "message": note})
     bf16_ok = bool(cuda and torch.cuda.is_bf16_supported())
     dtype = pick_dtype(cfg.get("dtype") or "auto", cuda, bf16_ok)
     torch_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[dtype]
-    world_size = int(os.environ.get("WORLD_SIZE", "1"))
 
     tokenizer = _load_tokenizer(base)
     if tokenizer.pad_token is None:
@@ -320,7 +202,8 @@ def _run(cfg: dict[str, Any], emit: Emitter, stop: StopFlag, extra_callbacks: li
 
     # Full fine-tuning keeps fp32 master weights (bf16/fp16 autocast does the compute): pure-bf16 weights would
     # round away updates as small as s1's lr 1e-5. LoRA/QLoRA freeze the base, so it is loaded in the compute dtype.
-    model_kwargs: dict[str, Any] = {"dtype": torch.float32 if method in ("full", "kd") else torch_dtype}
+    model_kwargs: dict[str, Any] = {"dtype": torch.float32 if method in ("full", "kd") else torch_dtype,
+                                    "attn_implementation": packing.attn_implementation}
     if method == "qlora":
         from transformers import BitsAndBytesConfig
 
@@ -377,11 +260,12 @@ def _run(cfg: dict[str, Any], emit: Emitter, stop: StopFlag, extra_callbacks: li
         dataloader_num_workers=0,
         activation_checkpointing=bool(cfg["gradient_checkpointing"]),
         activation_checkpointing_kwargs={"use_reentrant": False} if cfg["gradient_checkpointing"] else None,
-        max_length=None,  # truncated in build_dataset, with the assistant mask
-        packing=False,
-        padding_free=False,
+        # rows are truncated in build_dataset, with the assistant mask; packing needs max_length as the bin size
+        **packing.sft_kwargs(max_length),
     )
-    if cfg.get("fsdp") and world_size > 1:
+    if distributed == "deepspeed":
+        args_kwargs["deepspeed"] = str(cfg["deepspeed_config"])
+    elif distributed == "fsdp":
         args_kwargs["fsdp"] = "full_shard auto_wrap"
         args_kwargs["fsdp_config"] = {"activation_checkpointing": bool(cfg["gradient_checkpointing"])}
         args_kwargs["activation_checkpointing"] = False  # FSDP checkpoints activations itself
@@ -400,8 +284,13 @@ def _run(cfg: dict[str, Any], emit: Emitter, stop: StopFlag, extra_callbacks: li
         from distillery_worker.kd import KDTrainer, load_teacher
 
         kd = cfg["kd"]
-        teacher = load_teacher(kd["teacher_model"], tokenizer, torch_dtype)
-        trainer = KDTrainer(teacher_model=teacher, kd_alpha=float(kd["alpha"]), temperature_start=float(kd["temperature_start"]),
+        if kd.get("teacher_logits"):
+            from distillery_worker.teacher_logits import TopKTeacherLogits
+
+            source = {"teacher_logits": TopKTeacherLogits(kd["teacher_logits"], tokenizer, max_length)}
+        else:
+            source = {"teacher_model": load_teacher(kd["teacher_model"], tokenizer, torch_dtype)}
+        trainer = KDTrainer(**source, kd_alpha=float(kd["alpha"]), temperature_start=float(kd["temperature_start"]),
                             temperature_end=float(kd["temperature_end"]), temperature_schedule=kd.get("schedule", "linear"),
                             **trainer_kwargs)
     else:
@@ -416,7 +305,8 @@ def _run(cfg: dict[str, Any], emit: Emitter, stop: StopFlag, extra_callbacks: li
         "device": device_name or "cpu", "world_size": world_size, "params": params, "trainable_params": trainable,
         "train_examples": len(train_ds), "eval_examples": len(eval_ds) if eval_ds is not None else 0,
         "micro_batch_size": micro, "gradient_accumulation_steps": accum, "max_length": max_length,
-        "resume_from": resume_from,
+        "resume_from": resume_from, "attn_implementation": packing.attn_implementation, "packing": packing.packing,
+        "padding_free": packing.padding_free, "distributed": distributed,
     })
     (out / "distillery_run.json").write_text(json.dumps({**cfg, "dtype_used": dtype}, indent=2, default=str))
 

@@ -1,0 +1,165 @@
+"""Run-config resolution for ``train``: presets, defaults, validation, model-folder and dtype checks.
+
+The run config is JSON written by the TypeScript engine (electron/core/train/recipes.ts mirrors the presets).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from distillery_worker.errors import WorkerError
+
+# Presets: hyperparameters a recipe starts from; keys in the run config override them.
+S1 = {
+    "method": "full",
+    "learning_rate": 1e-5,
+    "num_train_epochs": 5,
+    "batch_size": 16,  # global batch: micro-batch x gradient accumulation x GPUs
+    "micro_batch_size": 1,
+    "weight_decay": 1e-4,
+    "warmup_ratio": 0.05,
+    "adam_beta1": 0.9,
+    "adam_beta2": 0.95,
+    "lr_scheduler_type": "cosine",
+    "max_length": 32768,
+    "gradient_checkpointing": True,
+}
+PRESETS: dict[str, dict[str, Any]] = {
+    "s1": S1,
+    "lora": {
+        **S1,
+        "method": "lora",
+        "learning_rate": 1e-4,
+        "max_length": 4096,
+        "lora": {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear"},
+    },
+    "qlora": {
+        **S1,
+        "method": "qlora",
+        "learning_rate": 1e-4,
+        "max_length": 4096,
+        "lora": {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear"},
+    },
+    "fsdp": {**S1, "fsdp": True},
+    "kd": {
+        **S1,
+        "method": "kd",
+        "kd": {"alpha": 0.5, "temperature_start": 4.0, "temperature_end": 1.0, "schedule": "linear"},
+    },
+}
+
+DEFAULTS: dict[str, Any] = {
+    "method": "full",
+    "learning_rate": 1e-5,
+    "num_train_epochs": 1,
+    "max_steps": -1,
+    "batch_size": None,
+    "micro_batch_size": 1,
+    "gradient_accumulation_steps": None,
+    "weight_decay": 0.0,
+    "warmup_ratio": 0.0,
+    "adam_beta1": 0.9,
+    "adam_beta2": 0.999,
+    "lr_scheduler_type": "cosine",
+    "max_length": 4096,
+    "gradient_checkpointing": False,
+    "dtype": "auto",
+    "seed": 42,
+    "logging_steps": 1,
+    "save_steps": 500,
+    "save_total_limit": 2,
+    "eval_steps": None,
+    "eval_ratio": 0.0,
+    "resume": False,
+    "fsdp": False,
+    "distributed": None,  # "fsdp" | "deepspeed" (ZeRO-3) for several GPUs; the engine writes the accelerate config
+    "deepspeed_config": None,  # the DeepSpeed JSON the engine wrote next to the run config
+    "attn_implementation": "auto",  # auto: FlashAttention 3/2 when installed on a CUDA GPU, else sdpa
+    "packing": False,  # TRL best-fit-decreasing packing (needs flash attention; else off with a note)
+    "padding_free": False,  # flatten each micro-batch into one row (needs flash attention; else off with a note)
+    "lora": None,
+    "kd": None,
+    "max_grad_norm": 1.0,
+}
+
+METHODS = ("full", "lora", "qlora", "kd")
+
+# Dense bf16 peak FLOP/s per GPU (no sparsity), by substring of the device name.
+PEAK_FLOPS = [
+    ("H200", 989e12), ("H100", 989e12), ("H800", 989e12), ("GH200", 989e12), ("B200", 2250e12),
+    ("A100", 312e12), ("A800", 312e12), ("L40S", 362e12), ("L40", 181e12), ("A6000", 155e12),
+    ("A10G", 70e12), ("A10", 125e12), ("L4", 121e12), ("4090", 165e12), ("3090", 71e12),
+    ("V100", 125e12), ("T4", 65e12),
+]
+
+
+def resolve_config(raw: dict[str, Any]) -> dict[str, Any]:
+    """Defaults <- preset <- run config. Validates the fields the worker relies on."""
+    preset_name = raw.get("preset")
+    if preset_name is not None and preset_name not in PRESETS:
+        raise WorkerError("invalid_config", f'Unknown preset "{preset_name}"; use one of {", ".join(PRESETS)}.')
+    cfg: dict[str, Any] = {**DEFAULTS, **(PRESETS.get(preset_name, {}) if preset_name else {})}
+    for k, v in raw.items():
+        if isinstance(v, dict) and isinstance(cfg.get(k), dict):
+            cfg[k] = {**cfg[k], **v}
+        else:
+            cfg[k] = v
+    for key in ("base_model", "dataset", "output_dir"):
+        if not cfg.get(key):
+            raise WorkerError("invalid_config", f'The run config has no "{key}"; the engine must write it.')
+    if cfg["method"] not in METHODS:
+        raise WorkerError("invalid_config", f'Unknown method "{cfg["method"]}"; use one of {", ".join(METHODS)}.')
+    if cfg["method"] in ("lora", "qlora"):
+        cfg["lora"] = {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear", **(cfg.get("lora") or {})}
+    if cfg["method"] == "kd":
+        cfg["kd"] = {"alpha": 0.5, "temperature_start": 4.0, "temperature_end": 1.0, "schedule": "linear", **(cfg.get("kd") or {})}
+        if not cfg["kd"].get("teacher_model") and not cfg["kd"].get("teacher_logits"):
+            raise WorkerError("invalid_config", 'Knowledge distillation needs "kd.teacher_model" (a local teacher model folder) '
+                                                'or "kd.teacher_logits" (a folder from `python -m distillery_worker teacher-logits`).')
+    if cfg.get("fsdp") and not cfg.get("distributed"):
+        cfg["distributed"] = "fsdp"
+    if cfg.get("distributed") not in (None, "fsdp", "deepspeed"):
+        raise WorkerError("invalid_config", f'Unknown "distributed": "{cfg["distributed"]}"; use "fsdp" or "deepspeed".')
+    if cfg.get("distributed") == "deepspeed" and not cfg.get("deepspeed_config"):
+        raise WorkerError("invalid_config", 'DeepSpeed needs "deepspeed_config": the ZeRO-3 JSON the engine writes next to the run config.')
+    return cfg
+
+
+def check_model_folder(path: str | Path, role: str = "base model") -> Path:
+    p = Path(path).expanduser()
+    if not p.is_dir():
+        raise WorkerError("invalid_model_folder", f"The {role} folder {p} does not exist; choose a folder with config.json, the tokenizer and safetensors weights.")
+    missing = []
+    if not (p / "config.json").is_file():
+        missing.append("config.json")
+    if not ((p / "tokenizer.json").is_file() or (p / "tokenizer.model").is_file() or (p / "vocab.json").is_file()):
+        missing.append("tokenizer files (tokenizer.json)")
+    has_weights = any(p.glob("*.safetensors")) or any(p.glob("*.bin")) or (p / "model.safetensors.index.json").is_file()
+    if not has_weights:
+        missing.append("weights (*.safetensors)")
+    if missing:
+        raise WorkerError("invalid_model_folder", f"The {role} folder {p} has no {', '.join(missing)}; choose a complete Hugging Face model folder.")
+    return p
+
+
+def pick_dtype(requested: str, cuda: bool, bf16_ok: bool) -> str:
+    """bf16 where the GPU supports it, else fp16 on GPU, fp32 on CPU."""
+    if requested in ("bf16", "fp16", "fp32"):
+        if requested != "fp32" and not cuda:
+            return "fp32"
+        if requested == "bf16" and not bf16_ok:
+            return "fp16"
+        return requested
+    if not cuda:
+        return "fp32"
+    return "bf16" if bf16_ok else "fp16"
+
+
+def peak_flops(device_name: str | None) -> float | None:
+    if not device_name:
+        return None
+    for key, flops in PEAK_FLOPS:
+        if key in device_name:
+            return flops
+    return None
