@@ -72,9 +72,12 @@ Commands:
         (README.md) and export.json; --json prints {"train":N,"validation":N,"files":[...]}.
   train PROJECT --base DIR --dataset DIR [--recipe s1|lora|qlora|kd|FILE.json] [--gpus N] [--nodes N]
          [--gpu-memory-gib X] [--max-length N] [--micro-batch N] [--max-steps N] [--teacher-model DIR]
-         [--dry-run] [--json]
+         [--teacher-logits DIR] [--distributed fsdp|deepspeed] [--main-ip IP] [--main-port N] [--dry-run] [--json]
+  train PROJECT --status RUN
         Fine-tune a student with the Python worker (TRL). --dry-run needs only the base folder's config.json:
         it prints the memory plan (fits, per-GPU GiB, breakdown, cheapest change) and the command, and starts nothing.
+        --nodes N writes one accelerate config per node and an sbatch script (submitted where sbatch exists);
+        --status RUN asks Slurm (squeue, sacct) about a submitted run.
   eval PROJECT --model NAME|DIR --bench FILE|NAME [--max-thinking N[,N...]] [--min-thinking N] [--wait K]
        [--samples K] [--limit N] [--temperature T] [--seed S] [--max-answer-tokens N] [--template DIR]
        [--server transformers|vllm] [--judge TEACHER] [--concurrency N] [--name TEXT] [--json]
