@@ -39,6 +39,10 @@ const CHROMIUM = process.env.DISTILLERY_CHROMIUM ?? '/usr/bin/chromium';
 const MOVES = 50;
 const CACHE = path.join(repo, 'bench', '.cache', 'review-v1');
 const THINK_MS = 500; // a fast reviewer's glance between two moves (the neighbours are prefetched, the preview typeset meanwhile)
+// BENCH_REVIEW_PROFILE=dir: a CPU profile of the moves and of the typing (dir/moves.cpuprofile, dir/typing.cpuprofile, for
+// Chrome DevTools' Performance panel), and the functions with the most self time printed. Profiling slows the page: figures
+// of a profiled run are for finding the time, not for the targets.
+const PROFILE = process.env.BENCH_REVIEW_PROFILE;
 
 if (!fs.existsSync(path.join(repo, 'out', 'renderer', 'index.html'))) throw new Error('The renderer is not built: run "npm run build:renderer" first.');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-bench-review-'));
@@ -183,6 +187,7 @@ try {
   await page.getByRole('heading', { level: 1 }).click();
   await page.waitForTimeout(1500);
   const moveMs: number[] = [];
+  const stopMoves = await profile(page, 'moves');
   for (let i = 1; i <= MOVES; i++) {
     moveMs.push(
       await timeMove(page, `Sample ${i}:`).catch(async (e: unknown) => {
@@ -192,6 +197,7 @@ try {
     );
     await page.waitForTimeout(THINK_MS);
   }
+  await stopMoves();
   const move = stats(moveMs);
   console.log(`next sample (J) with a 30,000-token trace, keydown to the painted editor, ${MOVES} moves ${THINK_MS} ms apart: ${fmt(move)} (target p95 ≤ 150 ms) ${verdict(move.p95, 150)}`);
   failed ||= move.p95 > 150;
@@ -220,8 +226,10 @@ try {
     );
   });
   const text = ' Wait, the reviewer adds $x^2 + 1$ here and checks it again. '.repeat(4);
+  const stopTyping = await profile(page, 'typing');
   await page.keyboard.type(text, { delay: 35 });
   await page.waitForTimeout(1500);
+  await stopTyping();
   const typing = stats(await page.evaluate(() => window.__lat ?? []));
   const saved = await page.getByTestId('save-state').getAttribute('data-state');
   console.log(`typing in a 100,000-character trace (trace #${traceId}, ${text.length} keystrokes, autosave on: ${saved}): ${fmt(typing)} (target p95 ≤ 16 ms) ${verdict(typing.p95, 16)}`);
@@ -232,6 +240,32 @@ try {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 process.exitCode = failed ? 1 : 0;
+
+/** Starts a CPU profile of the page when BENCH_REVIEW_PROFILE is set; the function returned stops it, saves it and prints its top functions. */
+async function profile(page: Page, name: string): Promise<() => Promise<void>> {
+  if (!PROFILE) return async () => undefined;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile: p } = await cdp.send('Profiler.stop');
+    fs.mkdirSync(PROFILE, { recursive: true });
+    fs.writeFileSync(path.join(PROFILE, `${name}.cpuprofile`), JSON.stringify(p));
+    const self = new Map<string, number>();
+    const dt = new Map<number, number>();
+    (p.samples ?? []).forEach((id, k) => dt.set(id, (dt.get(id) ?? 0) + (p.timeDeltas?.[k] ?? 0) / 1000));
+    for (const n of p.nodes) {
+      const f = n.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (dt.get(n.id) ?? 0));
+    }
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    console.log(`  profile ${name}: ${total.toFixed(0)} ms sampled; most self time:`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${v.toFixed(1).padStart(8)} ms  ${k}`);
+    await cdp.detach();
+  };
+}
 
 /**
  * Arms an in-page watch: from the next event of `events` (its timestamp) until `ready()` holds, then the

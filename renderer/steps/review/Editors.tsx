@@ -1,8 +1,9 @@
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveTokens } from './useTokens';
 import { TraceEditor, type CodeEditor, type EditorCommand } from './monaco/TraceEditor';
 import type { MonacoApi } from './monaco/load';
-import { muted, type Sample } from './types';
+import { muted, type Texts } from './types';
 
 function Count({ label, n, tokens, testId }: { label: string; n: number | undefined; tokens: LiveTokens | null; testId: string }) {
   const { t, i18n } = useTranslation();
@@ -22,19 +23,22 @@ function Count({ label, n, tokens, testId }: { label: string; n: number | undefi
   );
 }
 
-/** The thinking and answer in two Monaco editors (the custom trace language), with live token counts. */
-export function Editors(props: {
+/**
+ * The thinking and answer in two Monaco editors (the custom trace language), with live token counts.
+ * `texts` are shown when `doc` changes (another sample, a text replaced from outside); the props stay the
+ * same while the reviewer types and saves, so the editors' pane re-renders only for new token counts.
+ */
+export const Editors = memo(function Editors(props: {
   monaco: MonacoApi;
-  sample: Sample;
-  seq: number;
+  doc: string;
+  texts: Texts;
   tokens: LiveTokens | null;
   commands: EditorCommand[];
   onEdit: (field: 'thinking' | 'answer') => void;
   onEditor: (field: 'thinking' | 'answer', ed: CodeEditor | null) => void;
 }) {
   const { t } = useTranslation();
-  const { monaco, sample, seq, tokens, commands } = props;
-  const doc = `${sample.traceId}:${seq}`;
+  const { monaco, doc, texts, tokens, commands } = props;
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-2">
       <div className="flex min-h-0 flex-[3] flex-col">
@@ -45,7 +49,7 @@ export function Editors(props: {
         <TraceEditor
           monaco={monaco}
           docKey={doc}
-          text={sample.thinking}
+          text={texts.thinking}
           label={t('review.editor.thinkingLabel')}
           testId="thinking-editor"
           commands={commands}
@@ -62,7 +66,7 @@ export function Editors(props: {
         <TraceEditor
           monaco={monaco}
           docKey={doc}
-          text={sample.answer}
+          text={texts.answer}
           label={t('review.editor.answerLabel')}
           testId="answer-editor"
           commands={commands.filter((c) => !c.menu)}
@@ -73,4 +77,4 @@ export function Editors(props: {
       </div>
     </div>
   );
-}
+});

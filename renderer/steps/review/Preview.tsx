@@ -49,7 +49,7 @@ const Block = memo(function Block({ text }: { text: string }) {
 });
 
 /** The side panel: thinking and answer rendered as Markdown with KaTeX (never as raw HTML), kept a step behind the typing. */
-export function Preview({ texts, version }: { texts: Texts; version: string }) {
+export const Preview = memo(function Preview({ texts, version }: { texts: Texts; version: string }) {
   const { t } = useTranslation();
   const [shown, setShown] = useState<{ thinking: string[]; answer: string[]; version: string } | null>(null);
   useEffect(() => {
@@ -77,4 +77,4 @@ export function Preview({ texts, version }: { texts: Texts; version: string }) {
       </section>
     </div>
   );
-}
+});

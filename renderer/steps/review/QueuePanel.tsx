@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type MouseEvent } from 'react';
+import { memo, useEffect, useRef, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, inputClass } from '../../app/ui';
 import { StatusPill, VerdictMark } from './badges';
@@ -23,7 +23,7 @@ export interface QueuePanelProps {
 }
 
 /** The queue: filters, a virtualised list of samples (status, verdict, domain, thinking tokens, reviewer), multi-select and bulk decisions. */
-export function QueuePanel(p: QueuePanelProps) {
+export const QueuePanel = memo(function QueuePanel(p: QueuePanelProps) {
   const { t, i18n } = useTranslation();
   const { queue, filter, cursor } = p;
   const total = queue.filtered ?? 0;
@@ -40,7 +40,14 @@ export function QueuePanel(p: QueuePanelProps) {
   }, [first, last, total, ensure]);
 
   useEffect(() => {
-    if (cursor >= 0 && cursor < total) v.scrollToIndex(cursor, { align: 'auto' });
+    if (cursor < 0 || cursor >= total) return;
+    // A row already in full view stays where it is (what align 'auto' does), known without reading the
+    // layout: scrollToIndex measures the list first, a forced layout on every move through the queue.
+    const it = v.getVirtualItems().find((x) => x.index === cursor);
+    const top = v.scrollOffset ?? 0;
+    const height = v.scrollRect?.height ?? 0;
+    if (it && height > 0 && it.start >= top && it.end <= top + height) return;
+    v.scrollToIndex(cursor, { align: 'auto' });
   }, [cursor, total, v]);
 
   const click = (i: number, r: QueueRow | undefined, e: MouseEvent) => {
@@ -201,4 +208,4 @@ export function QueuePanel(p: QueuePanelProps) {
       </div>
     </section>
   );
-}
+});

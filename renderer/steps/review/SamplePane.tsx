@@ -1,9 +1,9 @@
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { Markdown } from '../../app/markdown';
-import { Button, ErrorNote } from '../../app/ui';
+import { Button } from '../../app/ui';
 import { StatusPill, VerdictMark } from './badges';
 import { ComparePanel } from './ComparePanel';
 import { ConflictPanel } from './ConflictPanel';
@@ -11,10 +11,10 @@ import { Editors } from './Editors';
 import { History } from './History';
 import type { ReviewAction } from './keys';
 import type { MonacoApi } from './monaco/load';
-import type { EditorCommand } from './monaco/TraceEditor';
+import type { CodeEditor, EditorCommand } from './monaco/TraceEditor';
 import { Preview } from './Preview';
 import { ProposalPanel, RegeneratePanel, type RegenerateOptions } from './Regenerate';
-import { SaveIndicator } from './SaveIndicator';
+import { SaveErrorNote, SaveIndicator } from './SaveIndicator';
 import { CLIENT_ID, muted, type Proposal, type Texts } from './types';
 import type { useSession } from './useSession';
 import { useTokens } from './useTokens';
@@ -38,9 +38,22 @@ export const SamplePane = memo(function SamplePane(props: {
   const { autosave } = session;
   const cur = session.current!;
   const s = cur.sample;
-  const [compare, setCompare] = useState<{ n: number; texts: Texts } | null>(null);
-  const [proposal, setProposal] = useState<Proposal | null>(null);
-  const [preview, setPreview] = useState<Texts>({ thinking: s.thinking, answer: s.answer });
+  // What follows the text in the editors (the preview, a comparison, a proposal) is kept with the text it
+  // belongs to (`doc`): another sample or a text replaced from outside shows its own at once, in the same
+  // render (no effect that clears them and renders the pane again).
+  const doc = `${s.traceId}:${cur.seq}`;
+  const docRef = useRef(doc);
+  docRef.current = doc;
+  const [compareOf, setCompareOf] = useState<{ doc: string; n: number; texts: Texts } | null>(null);
+  const [proposalOf, setProposalOf] = useState<{ doc: string; p: Proposal } | null>(null);
+  const [previewOf, setPreviewOf] = useState<{ doc: string; texts: Texts } | null>(null);
+  const compare = compareOf?.doc === doc ? compareOf : null;
+  const proposal = proposalOf?.doc === doc ? proposalOf.p : null;
+  const setCompare = (c: { n: number; texts: Texts } | null) => setCompareOf(c && { doc, ...c });
+  const setProposal = (p: Proposal | null, at = doc) => setProposalOf(p && { doc: at, p });
+  // The sample's own texts, as they were when it was shown (its later saves do not change the preview's input).
+  const shownTexts = useMemo(() => ({ thinking: s.thinking, answer: s.answer }), [doc]);
+  const preview = previewOf?.doc === doc ? previewOf.texts : shownTexts;
   const [cursor, setCursor] = useState<{ line: number; column: number } | null>(null);
   const [commitPending, setCommitPending] = useState(false);
   const previewTimer = useRef<number | null>(null);
@@ -49,14 +62,12 @@ export const SamplePane = memo(function SamplePane(props: {
   const readField = useCallback((f: 'thinking' | 'answer') => session.editors.current[f]?.getValue() ?? null, [session.editors]);
   const { tokens, edited } = useTokens(s, cur.seq, readField);
 
-  // A new text in the editors (another sample, undo, a resolution): everything shown follows it.
+  // A new text in the editors (another sample, undo, a resolution): a regeneration's error belongs to the old one.
+  const regenError = regen.error !== null;
   useEffect(() => {
-    setPreview({ thinking: s.thinking, answer: s.answer });
-    setCompare(null);
-    setProposal(null);
-    regen.reset();
-    // Only on a new text; `s` is read as it is then.
-  }, [s.traceId, cur.seq]);
+    if (regenError) regen.reset();
+    // Only on a new text.
+  }, [doc]);
 
   const onEdit = useCallback(
     (f: 'thinking' | 'answer') => {
@@ -65,7 +76,7 @@ export const SamplePane = memo(function SamplePane(props: {
       if (previewTimer.current !== null) window.clearTimeout(previewTimer.current);
       previewTimer.current = window.setTimeout(() => {
         const texts = session.read();
-        if (texts) setPreview(texts);
+        if (texts) setPreviewOf({ doc: docRef.current, texts });
       }, 600);
     },
     [autosave, edited, session],
@@ -90,9 +101,10 @@ export const SamplePane = memo(function SamplePane(props: {
     const pos = ed?.getPosition();
     if (!ed || !model || !pos) return;
     const offset = model.getOffsetAt(pos);
+    const at = doc;
     if (!(await autosave.flush())) return;
     const p = await regen.run(offset, o);
-    if (p) setProposal(p);
+    if (p) setProposal(p, at);
   };
 
   const commit = async (texts: Texts, how: 'regenerate' | 'resolve', base?: number) => {
@@ -113,15 +125,19 @@ export const SamplePane = memo(function SamplePane(props: {
     if (await undo.run()) await session.reload();
   };
 
-  const commands: EditorCommand[] = [
-    { id: 'accept', key: 'a', label: t('review.actions.accept'), run: () => props.onAction('accept') },
-    { id: 'reject', key: 'r', label: t('review.actions.reject'), run: () => props.onAction('reject') },
-    { id: 'needsWork', key: 'n', label: t('review.actions.needsWork'), run: () => props.onAction('needsWork') },
-    { id: 'comment', key: 'c', label: t('review.actions.comment'), run: () => props.onAction('comment') },
-    { id: 'next', key: 'j', label: t('review.actions.next'), run: () => props.onAction('next') },
-    { id: 'previous', key: 'k', label: t('review.actions.previous'), run: () => props.onAction('previous') },
-    { id: 'regenerate', key: 'g', label: t('review.actions.regenerateHere'), run: () => props.onAction('regenerate'), menu: true },
-  ];
+  const { onAction } = props;
+  const commands: EditorCommand[] = useMemo(() => [
+    { id: 'accept', key: 'a', label: t('review.actions.accept'), run: () => onAction('accept') },
+    { id: 'reject', key: 'r', label: t('review.actions.reject'), run: () => onAction('reject') },
+    { id: 'needsWork', key: 'n', label: t('review.actions.needsWork'), run: () => onAction('needsWork') },
+    { id: 'comment', key: 'c', label: t('review.actions.comment'), run: () => onAction('comment') },
+    { id: 'next', key: 'j', label: t('review.actions.next'), run: () => onAction('next') },
+    { id: 'previous', key: 'k', label: t('review.actions.previous'), run: () => onAction('previous') },
+    { id: 'regenerate', key: 'g', label: t('review.actions.regenerateHere'), run: () => onAction('regenerate'), menu: true },
+  ], [t, onAction]);
+  const onEditor = useCallback((f: 'thinking' | 'answer', ed: CodeEditor | null) => {
+    session.editors.current[f] = ed;
+  }, [session.editors]);
 
   const conflict = autosave.conflict;
   const mode = conflict ? 'conflict' : proposal ? 'proposal' : compare ? 'compare' : 'edit';
@@ -139,7 +155,7 @@ export const SamplePane = memo(function SamplePane(props: {
           <span className={muted}>{s.teacher ?? s.source}</span>
           {s.reviewer && <span className={muted}>· {s.reviewer}</span>}
           <span className="ml-auto">
-            <SaveIndicator state={autosave.state} savedAt={autosave.savedAt} error={autosave.error?.message ?? null} />
+            <SaveIndicator store={autosave.store} error={autosave.error?.message ?? null} />
           </span>
         </div>
         {s.comment && (
@@ -207,19 +223,9 @@ export const SamplePane = memo(function SamplePane(props: {
         )}
         {mode === 'compare' && compare && <ComparePanel key={compare.n} monaco={monaco} sample={s} current={compare.texts} initial={compare.n} onClose={() => setCompare(null)} />}
         <div className={mode === 'edit' ? 'flex min-h-0 flex-1 flex-col' : 'hidden'}>
-          <Editors
-            monaco={monaco}
-            sample={s}
-            seq={cur.seq}
-            tokens={tokens}
-            commands={commands}
-            onEdit={onEdit}
-            onEditor={(f, ed) => {
-              session.editors.current[f] = ed;
-            }}
-          />
+          <Editors monaco={monaco} doc={doc} texts={shownTexts} tokens={tokens} commands={commands} onEdit={onEdit} onEditor={onEditor} />
         </div>
-        <ErrorNote error={autosave.state === 'error' ? null : autosave.error} />
+        <SaveErrorNote store={autosave.store} error={autosave.error} />
       </div>
       <aside className="flex min-h-0 flex-col gap-2" aria-label={t('review.side.label')}>
         <div role="tablist" aria-label={t('review.side.label')} className="flex gap-1">

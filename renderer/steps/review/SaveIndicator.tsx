@@ -1,5 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { SaveState } from './useAutosave';
+import type { ApiError } from '../../api/hooks';
+import { ErrorNote } from '../../app/ui';
+import { useSaveState, type SaveState, type SaveStore } from './useAutosave';
 
 const CLASS: Record<SaveState, string> = {
   saved: 'text-emerald-700 dark:text-emerald-300',
@@ -9,9 +11,10 @@ const CLASS: Record<SaveState, string> = {
   error: 'text-rose-700 dark:text-rose-300 font-medium',
 };
 
-/** Saved / saving / conflict, where the reviewer looks while typing. */
-export function SaveIndicator({ state, savedAt, error }: { state: SaveState; savedAt: Date | null; error: string | null }) {
+/** Saved / saving / conflict, where the reviewer looks while typing (the only part of the pane a save cycle re-renders). */
+export function SaveIndicator({ store, error }: { store: SaveStore; error: string | null }) {
   const { t, i18n } = useTranslation();
+  const { state, savedAt } = useSaveState(store);
   const label =
     state === 'saved' && savedAt
       ? t('review.save.savedAt', { time: savedAt.toLocaleTimeString(i18n.language) })
@@ -23,4 +26,10 @@ export function SaveIndicator({ state, savedAt, error }: { state: SaveState; sav
       {label}
     </span>
   );
+}
+
+/** An autosave error below the editors, unless the indicator already shows it (state "error"). */
+export function SaveErrorNote({ store, error }: { store: SaveStore; error: ApiError | null }) {
+  const { state } = useSaveState(store);
+  return <ErrorNote error={state === 'error' ? null : error} />;
 }

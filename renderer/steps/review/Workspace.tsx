@@ -82,6 +82,17 @@ export function Workspace({ projectPath }: { projectPath: string }) {
   const runRef = useRef(runNow);
   runRef.current = runNow;
   const run = useCallback((a: ReviewAction) => runRef.current(a), []);
+  // The queue's callbacks too (the list re-renders only when what it shows changed).
+  const onOpen = useCallback((i: number) => void session.open(i), [session.open]);
+  const bulkRef = useRef(bulk);
+  bulkRef.current = bulk;
+  const onBulk = useCallback((s: Status) => void bulkRef.current(s), []);
+  const selectAllRef = useRef(selectAll.run);
+  selectAllRef.current = selectAll.run;
+  const onSelectAll = useCallback(async () => {
+    const ids = await selectAllRef.current();
+    if (ids) setSelected(new Set(ids));
+  }, []);
   useReviewKeys(!help && !comment && !share, run, () => setHelp(true));
 
   const counts = queue.meta?.counts;
@@ -149,14 +160,11 @@ export function Workspace({ projectPath }: { projectPath: string }) {
             onFilter={setFilter}
             cursor={session.current ? queue.indexOf(session.current.sample.traceId) : -1}
             currentTrace={session.current?.sample.traceId ?? null}
-            onOpen={(i) => void session.open(i)}
+            onOpen={onOpen}
             selected={selected}
             onSelect={setSelected}
-            onBulk={(s) => void bulk(s)}
-            onSelectAll={async () => {
-              const ids = await selectAll.run();
-              if (ids) setSelected(new Set(ids));
-            }}
+            onBulk={onBulk}
+            onSelectAll={onSelectAll}
             bulkPending={decide.pending || selectAll.pending}
           />
           <div className="flex min-h-0 min-w-0 flex-col">

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { api } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/hooks';
 import { CLIENT_ID, type Conflict, type SaveResult, type Texts } from './types';
@@ -12,16 +12,46 @@ export const IDLE_MS = 350;
 export const MAX_WAIT_MS = 700;
 const RETRY_MS = 2000;
 
+export interface SaveSnapshot {
+  state: SaveState;
+  savedAt: Date | null;
+}
+
+/**
+ * The save state (pending → saving → saved, several times a second while typing) lives outside React state:
+ * only the components that show it subscribe (useSaveState), so a save cycle never re-renders the editors' pane.
+ */
+export class SaveStore {
+  private snap: SaveSnapshot = { state: 'saved', savedAt: null };
+  private readonly subs = new Set<() => void>();
+  readonly get = (): SaveSnapshot => this.snap;
+  readonly subscribe = (f: () => void): (() => void) => {
+    this.subs.add(f);
+    return () => this.subs.delete(f);
+  };
+  set(next: Partial<SaveSnapshot>): void {
+    const s = { ...this.snap, ...next };
+    if (s.state === this.snap.state && s.savedAt === this.snap.savedAt) return;
+    this.snap = s;
+    for (const f of this.subs) f();
+  }
+}
+
+/** The save state, for the few components that show it. */
+export function useSaveState(store: SaveStore): SaveSnapshot {
+  return useSyncExternalStore(store.subscribe, store.get);
+}
+
 /**
  * Autosave of one sample: edits are saved with `review.save` (baseRevision = the head last seen) at most
  * MAX_WAIT_MS after they were typed. A conflict stops autosaving until the reviewer chooses mine / theirs /
  * merged; a failed call (host gone) is retried and the edit stays pending, never dropped.
  */
 export function useAutosave(opts: { traceId: number | null; head: number; author: string; read: () => Texts | null; onSaved: (r: Ok, texts: Texts) => void }) {
-  const [state, setState] = useState<SaveState>('saved');
+  const [store] = useState(() => new SaveStore());
+  const setState = useCallback((state: SaveState) => store.set({ state }), [store]);
   const [error, setError] = useState<ApiError | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const [savedAt, setSavedAt] = useState<Date | null>(null);
   const o = useRef(opts);
   o.current = opts;
   const base = useRef(opts.head);
@@ -40,8 +70,7 @@ export function useAutosave(opts: { traceId: number | null; head: number; author
     blocked.current = false;
     setConflict(null);
     setError(null);
-    setState('saved');
-    setSavedAt(null);
+    store.set({ state: 'saved', savedAt: null });
   }, [opts.traceId]);
 
   const clear = () => {
@@ -52,16 +81,15 @@ export function useAutosave(opts: { traceId: number | null; head: number; author
   const apply = useCallback((r: SaveResult, texts: Texts) => {
     if (r.ok) {
       base.current = r.head;
-      setSavedAt(new Date());
       setError(null);
       o.current.onSaved(r, texts);
-      setState(dirty.current ? 'pending' : 'saved');
+      store.set({ savedAt: new Date(), state: dirty.current ? 'pending' : 'saved' });
     } else {
       blocked.current = true;
       setConflict(r.conflict);
       setState('conflict');
     }
-  }, []);
+  }, [setState, store]);
 
   const run = useCallback((): Promise<void> => {
     clear();
@@ -88,7 +116,7 @@ export function useAutosave(opts: { traceId: number | null; head: number; author
       });
     inflight.current = p;
     return p.then(() => (dirty.current && !blocked.current && timer.current === null ? run() : undefined));
-  }, [apply]);
+  }, [apply, setState]);
 
   /** The user typed: schedule a save. */
   const edit = useCallback(() => {
@@ -96,11 +124,11 @@ export function useAutosave(opts: { traceId: number | null; head: number; author
     const now = Date.now();
     dirty.current = true;
     if (!firstDirty.current) firstDirty.current = now;
-    setState((s) => (s === 'saving' ? s : 'pending'));
+    if (store.get().state !== 'saving') setState('pending');
     clear();
     const at = Math.min(now + IDLE_MS, firstDirty.current + MAX_WAIT_MS);
     timer.current = window.setTimeout(() => void run(), Math.max(0, at - now));
-  }, [run]);
+  }, [run, setState, store]);
 
   /** Saves what is pending now (before moving to another sample, undoing, regenerating). */
   const flush = useCallback(async (): Promise<boolean> => {
@@ -132,7 +160,7 @@ export function useAutosave(opts: { traceId: number | null; head: number; author
         return false;
       }
     },
-    [apply],
+    [apply, setState],
   );
 
   /** The head moved on by another path (undo): continue from there. */
@@ -142,7 +170,7 @@ export function useAutosave(opts: { traceId: number | null; head: number; author
     blocked.current = false;
     setConflict(null);
     setState('saved');
-  }, []);
+  }, [setState]);
 
   // Leaving the page with an edit pending: one last try, and the browser's own warning.
   useEffect(() => {
@@ -160,6 +188,7 @@ export function useAutosave(opts: { traceId: number | null; head: number; author
 
   const head = useCallback(() => base.current, []);
   const isDirty = useCallback(() => dirty.current || inflight.current !== null, []);
-  // One object per state change, so the panes that take it re-render only when something changed.
-  return useMemo(() => ({ state, error, conflict, savedAt, edit, flush, commit, rebase, head, dirty: isDirty }), [state, error, conflict, savedAt, edit, flush, commit, rebase, head, isDirty]);
+  // One object per change of error or conflict (the save state is in `store`), so the panes that take it
+  // re-render only when something they show changed.
+  return useMemo(() => ({ store, error, conflict, edit, flush, commit, rebase, head, dirty: isDirty }), [store, error, conflict, edit, flush, commit, rebase, head, isDirty]);
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/hooks';
 import type { CodeEditor } from './monaco/TraceEditor';
@@ -53,15 +53,18 @@ export function useSession(queue: ReturnType<typeof useQueue>, author: string) {
       const s: Sample = { ...c.sample, ...texts, head: r.head, revisions: c.sample.revisions + (r.coalesced || r.unchanged ? 0 : 1), tokens: r.tokens, verdict: r.answerChanged ? r.verdict : c.sample.verdict };
       cache.current.set(s.traceId, s);
       setCurrent({ sample: s, seq: c.seq });
-      q.current.patch([s.traceId], (row) => ({
-        ...row,
-        head: r.head,
-        revisions: Math.max(row.revisions, r.unchanged ? row.revisions : 1),
-        thinkingTokens: r.tokens.thinking,
-        answerTokens: r.tokens.answer,
-        tokensEstimated: r.tokens.source === 'estimate',
-        verdict: r.answerChanged ? (r.verdict?.equivalent ?? null) : row.verdict,
-      }));
+      // The queue's row follows at a lower priority (the list re-renders in slices, between keystrokes).
+      startTransition(() =>
+        q.current.patch([s.traceId], (row) => ({
+          ...row,
+          head: r.head,
+          revisions: Math.max(row.revisions, r.unchanged ? row.revisions : 1),
+          thinkingTokens: r.tokens.thinking,
+          answerTokens: r.tokens.answer,
+          tokensEstimated: r.tokens.source === 'estimate',
+          verdict: r.answerChanged ? (r.verdict?.equivalent ?? null) : row.verdict,
+        })),
+      );
     },
   });
 

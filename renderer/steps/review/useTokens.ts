@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import type { Sample } from './types';
 
@@ -18,12 +18,27 @@ const DEBOUNCE_MS = 300;
  * again (review.countTokens) once the typing pauses; the newest answer wins.
  */
 export function useTokens(sample: Sample | null, seq: number, read: (f: Field) => string | null) {
-  const [tokens, setTokens] = useState<LiveTokens | null>(sample ? { ...sample.tokens, stale: false } : null);
+  // The counts belong to the text in the editors (`key`): a new text starts from the sample's own counts in
+  // the same render, with no effect that sets them and renders again.
+  const key = sample ? `${sample.traceId}:${seq}` : '';
+  const base = useMemo<LiveTokens | null>(() => (sample ? { ...sample.tokens, stale: false } : null), [key]);
+  const [own, setOwn] = useState<{ key: string; tokens: LiveTokens | null } | null>(null);
+  const tokens = own?.key === key ? own.tokens : base;
+  const current = useRef({ key, base });
+  current.current = { key, base };
   const timers = useRef<Record<Field, number | null>>({ thinking: null, answer: null });
   const asked = useRef<Record<Field, number>>({ thinking: 0, answer: 0 });
   const readRef = useRef(read);
   readRef.current = read;
-  const traceId = sample?.traceId ?? null;
+
+  const setTokens = useCallback((f: (t: LiveTokens | null) => LiveTokens | null) => {
+    setOwn((o) => {
+      const { key: k, base: b } = current.current;
+      const cur = o?.key === k ? o.tokens : b;
+      const next = f(cur);
+      return next === cur ? o : { key: k, tokens: next };
+    });
+  }, []);
 
   useEffect(() => {
     for (const f of ['thinking', 'answer'] as const) {
@@ -31,9 +46,8 @@ export function useTokens(sample: Sample | null, seq: number, read: (f: Field) =
       timers.current[f] = null;
       asked.current[f]++;
     }
-    setTokens(sample ? { ...sample.tokens, stale: false } : null);
     // Reset only when the editors get a new text (seq), not on every save of the same sample.
-  }, [traceId, seq]);
+  }, [key]);
 
   const edited = useCallback((f: Field) => {
     setTokens((t) => (t && !t.stale ? { ...t, stale: true } : t));
@@ -51,7 +65,7 @@ export function useTokens(sample: Sample | null, seq: number, read: (f: Field) =
         })
         .catch(() => undefined);
     }, DEBOUNCE_MS);
-  }, []);
+  }, [setTokens]);
 
   useEffect(
     () => () => {

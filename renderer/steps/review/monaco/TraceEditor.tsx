@@ -47,6 +47,17 @@ export function baseOptions(): Monaco.editor.IEditorOptions & Monaco.editor.IGlo
 }
 
 /**
+ * A model of the trace language. Its brackets match but are never coloured (the language colours none), so
+ * bracket-pair colourisation, on by default for a standalone model (the editor's option does not reach it),
+ * is turned off: it parsed the whole 120,000-character trace for nothing on the first render of each sample.
+ */
+export function traceModel(monaco: MonacoApi, text: string): Monaco.editor.ITextModel {
+  const m = monaco.editor.createModel(text, TRACE_LANGUAGE);
+  m.updateOptions({ bracketColorizationOptions: { enabled: false, independentColorPoolPerBracketType: false } });
+  return m;
+}
+
+/**
  * One Monaco editor that lives as long as the component: a new `docKey` swaps in a fresh model holding
  * `text` (the next sample, or a text replaced from outside), so moving between samples costs one model,
  * not one editor. `onEdit` fires on the user's edits only.
@@ -103,7 +114,7 @@ export function TraceEditor(props: {
     const ed = editor.current;
     if (!ed) return;
     const old = ed.getModel();
-    ed.setModel(monaco.editor.createModel(latest.current.text, TRACE_LANGUAGE));
+    ed.setModel(traceModel(monaco, latest.current.text));
     ed.setScrollTop(0);
     old?.dispose();
   }, [monaco, docKey]);
