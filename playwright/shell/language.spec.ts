@@ -16,15 +16,15 @@ test.describe('Language', () => {
     await page.reload();
     await expect(app.step('questions')).toContainText('题目');
 
-    // Review is still a described (planned) step: its "what it needs" section is a stable anchor.
+    // Without a project the Review step explains itself and asks for one: a stable anchor in both languages.
     await app.step('review').click();
-    await expect(app.main).toContainText('需要什么');
+    await expect(app.main).toContainText('逐条阅读、修改并判定推理轨迹');
     await app.snap(testInfo, 'review-zh');
 
     await app.language('English').click();
     await expect(app.step('questions')).toContainText('Questions');
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-    await expect(app.main).toContainText('What it needs');
+    await expect(app.main).toContainText('Read, fix and decide on each trace');
   });
 
   test.describe('first start', () => {
