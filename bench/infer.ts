@@ -113,7 +113,7 @@ const fc = Math.min(...forced.map((r) => r.cpuMs));
 const plc = Math.min(...plain.map((r) => r.cpuMs));
 console.log(`\nbudget forcing (max thinking ${THINKING}, answer ≤ ${ANSWER} tokens, greedy) against plain generation; ${ROUNDS} alternating rounds`);
 console.log(`  forcing: best ${fmt(fb.wallMs, 0)} ms wall, ${fmt(fc, 0)} ms CPU for ${fb.tokens} generated tokens in ${fb.calls} engine calls (thinking ${fb.thinking} tokens by the tokenizer, answer ${fb.answer})`);
-console.log(`  the answer call took ${fb.reuse} from the kept KV cache (the rest is prefilled: the thinking re-tokenized differs from the generated ids)`);
+console.log(`  the answer call took ${fb.reuse} from the kept KV cache (reused by text: the thinking sent back keeps the ids the model generated; the rest is the forced delimiter and cue)`);
 console.log(`  plain:   best ${fmt(plb.wallMs, 0)} ms wall, ${fmt(plc, 0)} ms CPU for ${plb.tokens} tokens in one call`);
 console.log(`  overhead: ${fmt((fb.wallMs / plb.wallMs - 1) * 100)}% wall, ${fmt((fc / plc - 1) * 100)}% CPU (target ≤ 5%)`);
 await m.close();

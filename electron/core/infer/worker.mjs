@@ -34,9 +34,14 @@ const readJson = (/** @type {string} */ f) => (fs.existsSync(f) ? JSON.parse(fs.
 let maxContext = Infinity;
 /** @type {string[]} */ let pastNames = [];
 let keepInput = false;
-/** The token ids whose keys and values are in `cache` (prompt and fed tokens of the last generation). */
-/** @type {{ ids: number[], past: Record<string, any> | null }} */
-let cache = { ids: [], past: null };
+/**
+ * The token ids whose keys and values are in `cache` (prompt and fed tokens of the last generation), the text
+ * they stand for, and for each id the length of that text once the id is read (-1 where the id does not end on
+ * a character boundary we know). Budget forcing sends back the model's own output as text; its ids are reused
+ * by text, since re-tokenizing generated text seldom gives the ids the model generated.
+ */
+/** @type {{ ids: number[], past: Record<string, any> | null, text: string, ends: number[] }} */
+let cache = { ids: [], past: null, text: '', ends: [] };
 
 async function load() {
   T = await import(transformersUrl);
@@ -117,6 +122,29 @@ function reusable(/** @type {number[]} */ ids) {
   return c;
 }
 
+/**
+ * The prompt's ids when its text extends text already in the cache: the cached ids up to the longest clean
+ * boundary inside the shared text, then the rest of the prompt tokenized. Null when that reuses no more than
+ * `canonical` ids would.
+ */
+function reuseByText(/** @type {string} */ prompt, /** @type {number} */ canonical) {
+  if (!cache.past || pastNames.length === 0 || !cache.text) return null;
+  const max = Math.min(prompt.length, cache.text.length);
+  let common = 0;
+  while (common < max && prompt.charCodeAt(common) === cache.text.charCodeAt(common)) common++;
+  for (let i = cache.ids.length - 1; i >= canonical; i--) {
+    const end = cache.ends[i];
+    if (end < 0 || end > common) continue;
+    const rest = /** @type {number[]} */ (tokenizer.encode(prompt.slice(end), { add_special_tokens: false }).ids);
+    if (rest.length === 0) continue; // at least one id is fed
+    const ends = cache.ends.slice(0, i + 1);
+    for (let k = 0; k < rest.length - 1; k++) ends.push(-1);
+    ends.push(prompt.length);
+    return { ids: cache.ids.slice(0, i + 1).concat(rest), reused: i + 1, ends };
+  }
+  return null;
+}
+
 class Aborted extends Error {}
 
 /**
@@ -124,7 +152,16 @@ class Aborted extends Error {}
  */
 async function generate(req) {
   const t0 = performance.now();
-  const promptIds = /** @type {number[]} */ (tokenizer.encode(req.prompt, { add_special_tokens: false }).ids);
+  let promptIds = /** @type {number[]} */ (tokenizer.encode(req.prompt, { add_special_tokens: false }).ids);
+  /** @type {number[]} */
+  let ends = promptIds.map((_, i) => (i === promptIds.length - 1 ? req.prompt.length : -1));
+  let reused = req.reuse === false ? 0 : reusable(promptIds);
+  const byText = req.reuse === false ? null : reuseByText(req.prompt, reused);
+  if (byText && byText.reused > reused) {
+    promptIds = byText.ids;
+    ends = byText.ends;
+    reused = byText.reused;
+  }
   if (promptIds.length === 0) throw new Error('The prompt is empty; the in-app engine needs at least one prompt token.');
   if (promptIds.length >= maxContext) {
     throw new Error(`The prompt has ${promptIds.length} tokens, which fills the model's context of ${maxContext} tokens; shorten it.`);
@@ -141,7 +178,6 @@ async function generate(req) {
   let matched = false;
   /** @type {number | null} */
   let firstMs = null;
-  let reused = req.reuse === false ? 0 : reusable(promptIds);
   let past = reused > 0 && cache.past ? cropPast(cache.past, reused) : null;
   let fed = promptIds.slice(0, reused);
   let feed = promptIds.slice(reused);
@@ -150,7 +186,9 @@ async function generate(req) {
     feed = promptIds.slice();
     fed = [];
   }
-  cache = { ids: [], past: null };
+  cache = { ids: [], past: null, text: '', ends: [] };
+  /** The prompt and everything generated, before any stop string is cut (what the fed ids stand for). */
+  let full = req.prompt;
   try {
     for (let step = 0; step < limit; step++) {
       if (Atomics.load(abortFlag, 0) === req.id) throw new Aborted();
@@ -166,7 +204,10 @@ async function generate(req) {
         finish = 'stop';
         break;
       }
-      text += detok.push(next);
+      const piece = detok.push(next);
+      text += piece;
+      full += piece;
+      ends.push(piece ? full.length : -1);
       const hit = stops.find(text);
       if (hit >= 0) {
         text = text.slice(0, hit);
@@ -191,7 +232,7 @@ async function generate(req) {
       }
     }
   } finally {
-    if (pastNames.length > 0 && past) cache = { ids: fed, past };
+    if (pastNames.length > 0 && past) cache = { ids: fed, past, text: full, ends: ends.slice(0, fed.length) };
   }
   return {
     text,
