@@ -7,7 +7,10 @@
 // Tokens per CPU-second (process CPU time, every thread) are printed too: on a shared machine they move less
 // than wall-clock figures. The model is the worker's random Qwen2 "small" model (~30M parameters; nothing is
 // downloaded), exported with `export-onnx` and cached in the temp folder.
-// Settings: BENCH_SIZE (small|tiny), BENCH_THREADS (1), BENCH_TOKENS (256), BENCH_ROUNDS (4), BENCH_THINKING (256).
+// The engine runs where the app runs it: in a child process (with glibc's huge pages on Linux; host.ts says why),
+// or with BENCH_HOST=thread in a worker thread of this process. CPU time counts both processes.
+// Settings: BENCH_SIZE (small|tiny), BENCH_THREADS (1), BENCH_TOKENS (256), BENCH_ROUNDS (6), BENCH_THINKING (256),
+// BENCH_HOST (process|thread).
 import os from 'node:os';
 import { budgetForce } from '../electron/core/eval/forcing';
 import { openInAppModel, type InAppRequest } from '../electron/core/infer';
@@ -16,8 +19,9 @@ import { onnxModel, ortReference } from '../electron/core/infer/testing';
 const SIZE = (process.env.BENCH_SIZE ?? 'small') as 'small' | 'tiny';
 const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 256);
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 6));
 const THINKING = Number(process.env.BENCH_THINKING ?? 256);
+const HOST = (process.env.BENCH_HOST ?? 'process') as 'process' | 'thread';
 const ANSWER = 32;
 
 interface Run {
@@ -38,9 +42,11 @@ const cpuTps = (r: Run) => r.tokens / (r.cpuMs / 1000);
 let t = performance.now();
 const dir = onnxModel(SIZE);
 console.log(`model: ${dir} (${SIZE}; ready in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
-console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${THREADS} intra-op thread(s)`);
+console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${THREADS} intra-op thread(s); engine host: ${HOST}`);
 
-const m = await openInAppModel(dir, { threads: THREADS });
+const m = await openInAppModel(dir, { threads: THREADS, host: HOST });
+/** CPU time of a generation: this process's, plus the engine's when it runs in a child process. */
+const engineCpu = (r: { cpuMs: number }) => (HOST === 'process' ? r.cpuMs : 0);
 const question = 'Find the remainder when 2^100 is divided by 7. Reason step by step.';
 const prompt = `${m.template.render([{ role: 'user', content: question }], { addGenerationPrompt: true })}${m.template.thinkOpen}\n`;
 
@@ -53,7 +59,7 @@ let promptTokens = 0;
 for (let i = 0; i < ROUNDS; i++) {
   const c0 = process.cpuUsage();
   const r = await m.continue({ prompt, maxTokens: TOKENS, temperature: 0, ignoreEos: true, reuseCache: false });
-  js.push({ wallMs: r.totalMs, cpuMs: cpuMs(process.cpuUsage(c0)), firstMs: r.firstTextMs ?? 0, tokens: r.completionTokens });
+  js.push({ wallMs: r.totalMs, cpuMs: cpuMs(process.cpuUsage(c0)) + engineCpu(r), firstMs: r.firstTextMs ?? 0, tokens: r.completionTokens });
   promptTokens = r.promptTokens;
   const ref = ortReference(dir, prompt, TOKENS, { threads: THREADS, ignoreEos: true, repeat: 2 });
   for (const x of ref.runs) py.push({ wallMs: x.total_ms, cpuMs: x.cpu_ms, firstMs: x.first_ms, tokens: x.tokens });
@@ -79,11 +85,13 @@ console.log(`  same greedy tokens on both sides: ${same ? 'yes' : 'NO'}`);
 // 2. Budget forcing against plain generation of as many tokens, alternating.
 const plainContinue = m.continue.bind(m);
 let engineTokens = 0;
+let engineCpuMs = 0;
 let calls = 0;
 let lastReuse = '';
 const counted = async (req: InAppRequest) => {
   const r = await plainContinue(req);
   engineTokens += r.completionTokens;
+  engineCpuMs += engineCpu(r);
   calls++;
   lastReuse = `${r.reusedTokens} of its ${r.promptTokens} prompt tokens`;
   return r;
@@ -92,17 +100,18 @@ const forced: (Run & { calls: number; thinking: number; answer: number; reuse: s
 const plain: Run[] = [];
 for (let i = 0; i <= ROUNDS; i++) {
   engineTokens = 0;
+  engineCpuMs = 0;
   calls = 0;
   m.continue = counted;
   let c0 = process.cpuUsage();
   t = performance.now();
   const r = await budgetForce(m, { question, maxThinking: THINKING, maxAnswerTokens: ANSWER, temperature: 0 });
-  const f = { wallMs: performance.now() - t, cpuMs: cpuMs(process.cpuUsage(c0)), firstMs: r.ttftMs ?? 0, tokens: engineTokens, calls, thinking: r.thinkingTokens, answer: r.answerTokens, reuse: lastReuse };
+  const f = { wallMs: performance.now() - t, cpuMs: cpuMs(process.cpuUsage(c0)) + engineCpuMs, firstMs: r.ttftMs ?? 0, tokens: engineTokens, calls, thinking: r.thinkingTokens, answer: r.answerTokens, reuse: lastReuse };
   m.continue = plainContinue;
   c0 = process.cpuUsage();
   t = performance.now();
   const p = await m.continue({ prompt, maxTokens: engineTokens, temperature: 0, ignoreEos: true });
-  const pr = { wallMs: performance.now() - t, cpuMs: cpuMs(process.cpuUsage(c0)), firstMs: p.firstTextMs ?? 0, tokens: p.completionTokens };
+  const pr = { wallMs: performance.now() - t, cpuMs: cpuMs(process.cpuUsage(c0)) + engineCpu(p), firstMs: p.firstTextMs ?? 0, tokens: p.completionTokens };
   if (i === 0) continue; // warm-up round
   forced.push(f);
   plain.push(pr);

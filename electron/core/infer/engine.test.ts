@@ -113,6 +113,36 @@ describe.skipIf(!hasPython())('in-app engine (transformers.js + onnxruntime-node
     await expect(openInAppModel(dir, { device: 'cuda' })).rejects.toThrow(/CUDA was asked for, but onnxruntime-node has no CUDA provider .*choose the CPU device/);
   });
 
+  it('runs in a child process with huge pages for malloc, and a crash there is a sentence, not a crash of the app', async () => {
+    const pid = (m as unknown as { worker: { pid: number; kind: string } }).worker.pid;
+    expect((m as unknown as { worker: { kind: string } }).worker.kind).toBe('process');
+    expect(pid).not.toBe(process.pid);
+    if (process.platform === 'linux') expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('GLIBC_TUNABLES=glibc.malloc.hugetlb=1');
+    const r = await m.continue({ prompt, maxTokens: 4, temperature: 0 });
+    expect(r.cpuMs).toBeGreaterThan(0);
+    const other = await openInAppModel(dir, { threads: 1 });
+    const victim = (other as unknown as { worker: { pid: number } }).worker.pid;
+    const p = other.continue({ prompt, maxTokens: 1000, temperature: 0, onText: () => process.kill(victim, 'SIGKILL') });
+    await expect(p).rejects.toThrow(/worker for .* exited \(signal SIGKILL\)/);
+    await expect(other.continue({ prompt, maxTokens: 2 })).rejects.toThrow(/exited/);
+    await other.close();
+    expect((await m.continue({ prompt, maxTokens: 2, temperature: 0 })).completionTokens).toBe(2);
+  }, 120_000);
+
+  it('runs in a worker thread too, with the same greedy tokens', async () => {
+    const t = await openInAppModel(dir, { threads: 1, host: 'thread' });
+    try {
+      expect((t as unknown as { worker: { pid: number } }).worker.pid).toBe(process.pid);
+      const a = await t.continue({ prompt, maxTokens: 12, temperature: 0 });
+      const b = await m.continue({ prompt, maxTokens: 12, temperature: 0, reuseCache: false });
+      expect(a.tokenIds).toEqual(b.tokenIds);
+      const ac = new AbortController();
+      await expect(t.continue({ prompt, maxTokens: 1000, temperature: 0, signal: ac.signal, onText: () => ac.abort() })).rejects.toThrow(/cancel|abort/i);
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
+
   it('frees its worker on close', async () => {
     const other = await openInAppModel(dir, { threads: 1 });
     expect((await other.continue({ prompt, maxTokens: 2, temperature: 0 })).completionTokens).toBe(2);

@@ -1,18 +1,20 @@
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { CompletionRequest, CompletionResult } from '../chat/complete';
 import type { TextGenerator } from '../chat/generator';
 import { loadChatTemplate, type ChatTemplate } from '../chat/template';
 import { loadTokenizerFile, type LoadedTokenizer } from '../tokens';
 import { UserError } from '../util/errors';
 import { checkCuda, checkInAppFolder, exportCommands, moduleUrl, workerFile, type InferDevice } from './folder';
+import { startHost, type EngineHost, type HostKind } from './host';
 
 export interface InAppOptions {
   /** 'cpu' (default) or 'cuda' (opt-in: needs onnxruntime-node's CUDA provider). */
   device?: InferDevice;
   /** ONNX Runtime intra-op threads; default: the machine's cores. */
   threads?: number;
+  /** Where the model runs: 'process' (default; a child process with its own allocator settings) or 'thread'. */
+  host?: HostKind;
 }
 
 /** What the in-app engine says about one generation, beyond the completions contract. */
@@ -21,6 +23,8 @@ export interface InAppResult extends CompletionResult {
   /** The generated token ids (an end-of-sequence token included when it ended the text). */
   tokenIds: number[];
   promptTokens: number;
+  /** CPU time the engine's process spent on this generation (with a thread host, the whole app's). */
+  cpuMs: number;
   /** Prompt tokens whose keys and values came from the previous generation (a prompt that extends it). */
   reusedTokens: number;
 }
@@ -60,7 +64,8 @@ const abortError = (signal: AbortSignal): Error =>
   signal.reason instanceof Error ? signal.reason : Object.assign(new Error('The generation was cancelled.'), { name: 'AbortError' });
 
 /**
- * A model exported to ONNX, run in the app by transformers.js over onnxruntime-node in a worker thread.
+ * A model exported to ONNX, run in the app by transformers.js over onnxruntime-node off the main thread: in
+ * a child process by default, or in a worker thread (host.ts says why the default is a process).
  * Requests run one at a time, in order; `close()` ends the worker.
  */
 export class InAppModel implements TextGenerator {
@@ -68,8 +73,7 @@ export class InAppModel implements TextGenerator {
   readonly tokenizer: LoadedTokenizer;
   readonly template: ChatTemplate;
   info: ModelInfo | null = null;
-  private readonly worker: Worker;
-  private readonly abortFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly worker: EngineHost;
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private closed = false;
@@ -80,21 +84,19 @@ export class InAppModel implements TextGenerator {
     readonly dir: string,
     readonly device: InferDevice,
     readonly threads: number,
+    host: HostKind,
   ) {
     this.name = path.basename(dir);
     this.tokenizer = loadTokenizerFile(path.join(dir, 'tokenizer.json'));
     this.template = loadChatTemplate(dir);
-    this.worker = new Worker(workerFile(), {
-      workerData: {
-        dir,
-        device,
-        threads,
-        abort: this.abortFlag.buffer,
-        transformersUrl: moduleUrl('@huggingface/transformers'),
-        tokenizersUrl: moduleUrl('@huggingface/tokenizers'),
-      },
+    this.worker = startHost(host, workerFile(), {
+      dir,
+      device,
+      threads,
+      transformersUrl: moduleUrl('@huggingface/transformers'),
+      tokenizersUrl: moduleUrl('@huggingface/tokenizers'),
     });
-    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.exited = new Promise<void>((resolve) => this.worker.onExit(() => resolve()));
   }
 
   /** Opens `dir` (checked first); resolves once the model is loaded in its worker. */
@@ -103,7 +105,7 @@ export class InAppModel implements TextGenerator {
     const device = opts.device ?? 'cpu';
     if (device === 'cuda') checkCuda();
     const threads = Math.max(1, Math.floor(opts.threads ?? os.availableParallelism()));
-    const m = new InAppModel(dir, device, threads);
+    const m = new InAppModel(dir, device, threads, opts.host ?? 'process');
     try {
       m.info = await m.started(onnx);
     } catch (e) {
@@ -115,7 +117,8 @@ export class InAppModel implements TextGenerator {
 
   private started(onnx: string): Promise<ModelInfo> {
     return new Promise<ModelInfo>((resolve, reject) => {
-      this.worker.on('message', (m: WorkerMessage) => {
+      this.worker.onMessage((msg) => {
+        const m = msg as WorkerMessage;
         if (m.type === 'ready') {
           const { type: _t, ...info } = m;
           resolve(info);
@@ -124,12 +127,12 @@ export class InAppModel implements TextGenerator {
           reject(new UserError(`The in-app engine could not load ${onnx} (${m.message}); export the model again with ${exportCommands(this.dir)}.${cuda}`, 'onnx_load_failed'));
         } else this.onMessage(m);
       });
-      this.worker.on('error', (e) => {
+      this.worker.onError((e) => {
         this.fail(new Error(`The in-app engine's worker for ${this.dir} stopped: ${e.message}`));
         reject(this.dead);
       });
-      this.worker.on('exit', (code) => {
-        if (!this.closed) this.fail(new Error(`The in-app engine's worker for ${this.dir} exited (code ${code}).`));
+      this.worker.onExit((why) => {
+        if (!this.closed) this.fail(new Error(`The in-app engine's worker for ${this.dir} exited (${why}).`));
         reject(this.dead ?? new Error('The in-app engine was closed.'));
       });
     });
@@ -166,7 +169,7 @@ export class InAppModel implements TextGenerator {
     if (req.signal?.aborted) return Promise.reject(abortError(req.signal));
     const id = ++this.seq;
     return new Promise<InAppResult>((resolve, reject) => {
-      const onAbort = () => Atomics.store(this.abortFlag, 0, id);
+      const onAbort = () => this.worker.abort(id);
       req.signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => req.signal?.removeEventListener('abort', onAbort);
       this.pending.set(id, {
@@ -204,7 +207,7 @@ export class InAppModel implements TextGenerator {
     if (this.closed) return;
     this.closed = true;
     this.worker.postMessage({ type: 'close' });
-    const timer = setTimeout(() => void this.worker.terminate(), 5_000);
+    const timer = setTimeout(() => this.worker.terminate(), 5_000);
     await this.exited;
     clearTimeout(timer);
     this.fail(new Error(`The in-app engine for ${this.dir} is closed.`));

@@ -14,14 +14,33 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Detokenizer, StopMatcher, makeSampler } from './decode.mjs';
 
-if (!parentPort) throw new Error('worker.mjs must run as a worker thread');
-const port = parentPort;
+/**
+ * Where the engine's messages come from: a worker thread's port, or the IPC channel of a child process (the
+ * default host: engine.ts starts this file with `fork` so that it runs with its own allocator settings).
+ * In a child, the settings come in a first `init` message and a cancel arrives as an `abort` message, read
+ * between two steps (each forward pass yields to the event loop).
+ * @type {{ postMessage(m: any): void, on(ev: 'message', fn: (m: any) => void): void, close(): void }}
+ */
+const port = parentPort ?? childPort();
+function childPort() {
+  if (typeof process.send !== 'function') throw new Error('worker.mjs must run as a worker thread or a forked child process');
+  const send = /** @type {(m: any) => boolean} */ (process.send.bind(process));
+  return {
+    postMessage: (/** @type {any} */ m) => void send(m),
+    on: (/** @type {'message'} */ ev, /** @type {(m: any) => void} */ fn) => void process.on(ev, fn),
+    close: () => process.disconnect?.(),
+  };
+}
 
+/** @typedef {{ dir: string, device: string, threads: number, transformersUrl: string, tokenizersUrl: string, abort?: SharedArrayBuffer }} Settings */
+/** @type {Settings} */
+const settings = parentPort
+  ? workerData
+  : await new Promise((resolve) => process.once('message', (/** @type {any} */ m) => resolve(m.settings)));
+const { dir, device, threads, transformersUrl, tokenizersUrl } = settings;
+/** The id of the request to cancel: shared memory in a thread, set by an `abort` message in a child. */
+const abortFlag = new Int32Array(settings.abort ?? new ArrayBuffer(4));
 /** @typedef {{ dims: number[], data: any, type: string }} AnyTensor */
-
-const { dir, device, threads, transformersUrl, tokenizersUrl, abort } = workerData;
-/** @type {Int32Array} */
-const abortFlag = new Int32Array(abort);
 
 const errText = (/** @type {unknown} */ e) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 500);
 const readJson = (/** @type {string} */ f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null);
@@ -34,6 +53,10 @@ const readJson = (/** @type {string} */ f) => (fs.existsSync(f) ? JSON.parse(fs.
 let maxContext = Infinity;
 /** @type {string[]} */ let pastNames = [];
 let keepInput = false;
+/** onnxruntime's session, when its inputs are the ones forward() makes (then it is run directly). */
+/** @type {any} */ let session = null;
+/** The shape of an empty cache tensor ([1, kv heads, 0, head dim]) for the first step of a direct run. */
+/** @type {number[] | null} */ let emptyPast = null;
 /**
  * The token ids whose keys and values are in `cache` (prompt and fed tokens of the last generation), the text
  * they stand for, and for each id the length of that text once the id is read (-1 where the id does not end on
@@ -60,11 +83,21 @@ async function load() {
     device,
     session_options: sessionOptions,
   });
-  const session = model.sessions.model ?? Object.values(model.sessions)[0];
-  const inputs = /** @type {string[]} */ (session.inputNames);
+  const sess = model.sessions.model ?? Object.values(model.sessions)[0];
+  const inputs = /** @type {string[]} */ (sess.inputNames);
   pastNames = inputs.filter((n) => n.startsWith('past_key_values.'));
   keepInput = inputs.includes('num_logits_to_keep');
   const cfg = readJson(path.join(dir, 'config.json')) ?? {};
+  // Running onnxruntime's session directly skips transformers.js's per-call input checks and tensor wrapping
+  // (about 5% of a step on small models); folders with other inputs go through model.forward.
+  const own = new Set(['input_ids', 'attention_mask', 'position_ids', 'num_logits_to_keep']);
+  const heads = cfg.num_attention_heads;
+  const kvHeads = cfg.num_key_value_heads ?? heads;
+  const headDim = cfg.head_dim ?? (heads ? cfg.hidden_size / heads : undefined);
+  if (inputs.every((n) => own.has(n) || pastNames.includes(n)) && Number.isInteger(kvHeads) && Number.isInteger(headDim)) {
+    session = sess;
+    emptyPast = [1, kvHeads, 0, headDim];
+  }
   genCfg = readJson(path.join(dir, 'generation_config.json')) ?? {};
   const ids = [genCfg.eos_token_id, cfg.eos_token_id].flat().filter((x) => typeof x === 'number');
   eos = new Set(ids);
@@ -74,19 +107,32 @@ async function load() {
 
 const i64 = (/** @type {number[]} */ xs) => BigInt64Array.from(xs, (x) => BigInt(x));
 
+/** A tensor for the session: onnxruntime's own when it is run directly, transformers.js's otherwise. */
+function tensor(/** @type {string} */ type, /** @type {any} */ data, /** @type {number[]} */ dims) {
+  const t = new T.Tensor(type, data, dims);
+  return session ? t.ort_tensor : t;
+}
+
 /** One forward pass: `ids` after `start` positions whose keys and values are in `past`. */
 async function forward(/** @type {number[]} */ ids, /** @type {number} */ start, /** @type {Record<string, any> | null} */ past) {
   const n = ids.length;
   const total = start + n;
   /** @type {Record<string, any>} */
   const feeds = {
-    input_ids: new T.Tensor('int64', i64(ids), [1, n]),
-    attention_mask: new T.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-    position_ids: new T.Tensor('int64', i64(Array.from({ length: n }, (_, i) => start + i)), [1, n]),
-    past_key_values: past,
+    input_ids: tensor('int64', i64(ids), [1, n]),
+    attention_mask: tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+    position_ids: tensor('int64', i64(Array.from({ length: n }, (_, i) => start + i)), [1, n]),
   };
-  if (keepInput) feeds.num_logits_to_keep = new T.Tensor('int64', BigInt64Array.of(1n), []);
-  const out = await model.forward(feeds);
+  if (keepInput) feeds.num_logits_to_keep = tensor('int64', BigInt64Array.of(1n), []);
+  /** @type {Record<string, any>} */
+  let out;
+  if (session) {
+    for (const name of pastNames) feeds[name] = past?.[name] ?? tensor('float32', new Float32Array(0), /** @type {number[]} */ (emptyPast));
+    out = await session.run(feeds);
+  } else {
+    feeds.past_key_values = past;
+    out = await model.forward(feeds);
+  }
   /** @type {Record<string, any>} */
   const next = {};
   for (const name of Object.keys(out)) if (name.startsWith('present')) next[name.replace('present', 'past_key_values')] = out[name];
@@ -108,7 +154,7 @@ function cropPast(/** @type {Record<string, any>} */ past, /** @type {number} */
     }
     const data = new t.data.constructor(b * h * keep * d);
     for (let i = 0; i < b * h; i++) data.set(t.data.subarray(i * len * d, i * len * d + keep * d), i * keep * d);
-    out[name] = new T.Tensor(t.type, data, [b, h, keep, d]);
+    out[name] = tensor(t.type, data, [b, h, keep, d]);
   }
   return out;
 }
@@ -152,6 +198,7 @@ class Aborted extends Error {}
  */
 async function generate(req) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let promptIds = /** @type {number[]} */ (tokenizer.encode(req.prompt, { add_special_tokens: false }).ids);
   /** @type {number[]} */
   let ends = promptIds.map((_, i) => (i === promptIds.length - 1 ? req.prompt.length : -1));
@@ -234,12 +281,14 @@ async function generate(req) {
   } finally {
     if (pastNames.length > 0 && past) cache = { ids: fed, past, text: full, ends: ends.slice(0, fed.length) };
   }
+  const cpu = process.cpuUsage(c0);
   return {
     text,
     finishReason: finish,
     completionTokens: generated.length,
     firstTextMs: firstMs,
     totalMs: performance.now() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     tokenIds: generated,
     promptTokens: promptIds.length,
     reusedTokens: reused,
@@ -254,7 +303,8 @@ ready.then(
 );
 
 port.on('message', (/** @type {any} */ m) => {
-  if (m.type === 'generate') {
+  if (m.type === 'abort') Atomics.store(abortFlag, 0, m.id);
+  else if (m.type === 'generate') {
     chain = chain.then(async () => {
       try {
         await ready;
