@@ -90,6 +90,20 @@ describe.skipIf(!hasPython())('embeddings in the app (transformers.js in a worke
       for (let d = 0; d < 384; d++) cos += (stored[d] as number) * (direct.vectors[j]![d] as number);
       expect(cos).toBeGreaterThan(0.9999);
     });
+    // The same numbers as transformers.js's own feature-extraction pipeline with mean pooling and normalisation
+    // (the engine pools in its worker with its own loop), texts of different lengths in one padded batch.
+    const { pathToFileURL } = await import('node:url');
+    const T = (await import(pathToFileURL(path.join(process.cwd(), 'node_modules/@huggingface/transformers/dist/transformers.node.mjs')).href)) as typeof import('@huggingface/transformers');
+    T.env.allowRemoteModels = false;
+    T.env.localModelPath = '';
+    const ref = await T.pipeline('feature-extraction', modelDir, { dtype: 'fp32', local_files_only: true });
+    const mixed = ['A short one.', texts[0]!.question, `${texts[1]!.question} ${texts[1]!.question}`];
+    const want = (await ref(mixed, { pooling: 'mean', normalize: true })).tolist() as number[][];
+    const e2 = new Embedder(resolveEmbedModel(modelDir), { threads: 1 });
+    const got = await e2.embed(mixed);
+    await e2.close();
+    await ref.dispose();
+    want.forEach((w, j) => w.forEach((x, d) => expect(got.vectors[j]![d]).toBeCloseTo(x, 5)));
     // Different questions, different vectors.
     let cos01 = 0;
     for (let d = 0; d < 384; d++) cos01 += (v.data[d] as number) * (v.data[384 + d] as number);

@@ -18,6 +18,31 @@ const { parentPort, workerData } = require('node:worker_threads');
 let ready = null;
 let chain = Promise.resolve();
 const errText = (e) => (e && e.message ? e.message : String(e)).split('\n')[0].slice(0, 400);
+// Mean over the tokens the mask keeps, then L2 normalisation: what transformers.js's mean_pooling().normalize()
+// computes, in one pass over typed arrays (its generic version took about an eighth of each batch's time).
+function meanPool(h, mask, b, s, d) {
+  const out = new Float32Array(b * d);
+  let tokens = 0;
+  for (let i = 0; i < b; i++) {
+    const o = i * d;
+    let n = 0;
+    for (let j = 0; j < s; j++) {
+      if (!mask[i * s + j]) continue;
+      n++;
+      const r = (i * s + j) * d;
+      for (let k = 0; k < d; k++) out[o + k] += h[r + k];
+    }
+    tokens += n;
+    let norm = 0;
+    for (let k = 0; k < d; k++) {
+      out[o + k] /= Math.max(n, 1);
+      norm += out[o + k] * out[o + k];
+    }
+    const inv = 1 / Math.max(Math.sqrt(norm), 1e-12);
+    for (let k = 0; k < d; k++) out[o + k] *= inv;
+  }
+  return { data: out, tokens };
+}
 async function load(m) {
   const t = await import(workerData.transformers);
   t.env.allowRemoteModels = false;
@@ -45,15 +70,12 @@ parentPort.on('message', (m) => {
   if (m.type !== 'embed') return;
   chain = chain.then(async () => {
     try {
-      const { t, ex } = await ready;
+      const { ex } = await ready;
       const inputs = ex.tokenizer(m.texts, { padding: true, truncation: true, max_length: m.maxLength });
       const out = await ex.model(inputs);
       const h = out.last_hidden_state ?? out.token_embeddings ?? out.logits;
-      const pooled = t.mean_pooling(h, inputs.attention_mask).normalize(2, -1);
-      const data = Float32Array.from(pooled.data);
-      let tokens = 0;
-      for (const v of inputs.attention_mask.data) if (v) tokens++;
-      parentPort.postMessage({ type: 'result', id: m.id, dims: pooled.dims[1], data, tokens, padded: inputs.attention_mask.data.length }, [data.buffer]);
+      const { data, tokens } = meanPool(h.data, inputs.attention_mask.data, h.dims[0], h.dims[1], h.dims[2]);
+      parentPort.postMessage({ type: 'result', id: m.id, dims: h.dims[2], data, tokens, padded: inputs.attention_mask.data.length }, [data.buffer]);
     } catch (e) {
       parentPort.postMessage({ type: 'error', id: m.id, message: errText(e) });
     }
