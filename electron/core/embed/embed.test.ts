@@ -1,3 +1,4 @@
+import type * as Transformers from '@huggingface/transformers';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,7 +94,7 @@ describe.skipIf(!hasPython())('embeddings in the app (transformers.js in a worke
     // The same numbers as transformers.js's own feature-extraction pipeline with mean pooling and normalisation
     // (the engine pools in its worker with its own loop), texts of different lengths in one padded batch.
     const { pathToFileURL } = await import('node:url');
-    const T = (await import(pathToFileURL(path.join(process.cwd(), 'node_modules/@huggingface/transformers/dist/transformers.node.mjs')).href)) as typeof import('@huggingface/transformers');
+    const T = (await import(pathToFileURL(path.join(process.cwd(), 'node_modules/@huggingface/transformers/dist/transformers.node.mjs')).href)) as typeof Transformers;
     T.env.allowRemoteModels = false;
     T.env.localModelPath = '';
     const ref = await T.pipeline('feature-extraction', modelDir, { dtype: 'fp32', local_files_only: true });
