@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * The in-app engine's worker thread: one causal LM exported to ONNX (onnx/model.onnx), run by transformers.js
- * over onnxruntime-node, from a local folder only. Plain JavaScript so that it runs the same under tsx, vitest
- * and a bundled app (engine.ts finds this file and starts it as a worker).
+ * The in-app engine's worker (a child process by default, or a worker thread; see host.ts): one causal LM
+ * exported to ONNX (onnx/model.onnx), run by transformers.js over onnxruntime-node, from a local folder only.
+ * Plain JavaScript so that it runs the same under tsx, vitest and a bundled app (engine.ts finds this file).
  *
  * One generation at a time. Each step feeds the new token with the KV cache (present.* -> past_key_values.*);
  * the cache of the last sequence is kept, so a prompt that extends the previous one (budget forcing appends the
