@@ -242,7 +242,8 @@ export const SamplePane = memo(function SamplePane(props: {
             </button>
           ))}
         </div>
-        <div role="tabpanel" className="min-h-0 flex-1 overflow-y-auto rounded-lg bg-white p-3 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+        {/* Its own compositor layer, like the queue (QueuePanel): the typeset preview is not repainted per keystroke. */}
+        <div role="tabpanel" className="min-h-0 flex-1 overflow-y-auto rounded-lg will-change-transform bg-white p-3 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
           {tab === 'preview' && <Preview texts={preview} version={`${s.traceId}:${cur.seq}`} />}
           {tab === 'history' && (
             <History

@@ -1,6 +1,6 @@
 import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
-import { baseOptions } from './TraceEditor';
+import { baseOptions } from './options';
 import { currentTheme, TRACE_LANGUAGE } from './language';
 import type { MonacoApi } from './load';
 
