@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import { monacoWrappedLines } from './vite/monaco-wrapped-lines';
 
 const root = fileURLToPath(new URL('./renderer', import.meta.url));
 
@@ -10,7 +11,8 @@ const root = fileURLToPath(new URL('./renderer', import.meta.url));
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), tailwindcss()],
+  // monacoWrappedLines: typing in a wrapped paragraph rewrites only the view line that changed (see its file).
+  plugins: [react(), tailwindcss(), monacoWrappedLines()],
   build: {
     outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -62,6 +62,14 @@ export function cli(args: string[], env: NodeJS.ProcessEnv): string {
   return execFileSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 180_000 });
 }
 
+// The page's own MutationObserver, as far as viewLineRewrites uses it (this build has no DOM lib).
+interface RewriteHost {
+  __rewrites?: { n: number };
+}
+declare const MutationObserver: new (f: (ms: { addedNodes: Iterable<{ classList?: { contains(c: string): boolean } }> }[]) => void) => {
+  observe(target: unknown, o: { childList: boolean }): void;
+};
+
 /** The Review step: queue, the open sample's editors, side panel, dialogs. */
 export class ReviewPage {
   readonly rows: Locator;
@@ -104,6 +112,24 @@ export class ReviewPage {
     await editor.locator('.view-lines').click();
     await this.page.keyboard.press('Control+End');
     await this.page.keyboard.type(text);
+  }
+
+  /**
+   * Types `text` at the cursor, one key at a time, and returns how many of the editor's view lines were
+   * rewritten (new .view-line elements) meanwhile.
+   */
+  async viewLineRewrites(editor: Locator, text: string): Promise<number> {
+    const lines = editor.locator('.view-lines');
+    await lines.evaluate((el) => {
+      const seen = { n: 0 };
+      (el as RewriteHost).__rewrites = seen;
+      new MutationObserver((ms) => {
+        for (const m of ms) for (const a of m.addedNodes) if (a.classList?.contains('view-line')) seen.n++;
+      }).observe(el, { childList: true });
+    });
+    await this.page.keyboard.type(text, { delay: 50 });
+    await this.page.waitForTimeout(300);
+    return lines.evaluate((el) => (el as RewriteHost).__rewrites?.n ?? -1);
   }
 
   /** Takes the focus out of the editors so bare-letter shortcuts act on the page. */

@@ -156,6 +156,16 @@ test.describe('Review step', () => {
     await expect(rv.reviewed).toHaveText('已审阅 5 / 8');
     await app.snap(testInfo, 'review-zh');
     await app.language('English').click();
+
+    // Typing at the end of a long wrapped paragraph rewrites only the view line that changed, not the whole
+    // paragraph's (vite/monaco-wrapped-lines.ts; Monaco as shipped rewrites all of them on every key).
+    await rv.row(ids[7]!).click();
+    await rv.expectOpen(ids[7]!);
+    await rv.typeAtEnd(rv.thinking, '\n');
+    await page.keyboard.insertText(`Wait, ${'the reviewer checks every term of this sum once more, '.repeat(8)}`);
+    await expect.poll(() => rv.lines(rv.thinking).locator('.view-line', { hasText: 'once more' }).count()).toBeGreaterThanOrEqual(4);
+    expect(await rv.viewLineRewrites(rv.thinking, 'abcdef')).toBeLessThanOrEqual(6);
+    await expect(rv.saveState).toHaveAttribute('data-state', 'saved', { timeout: 5_000 });
   });
 
   test.describe('with a teacher served by transformers serve', () => {
