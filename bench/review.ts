@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { baseOptions } from '../renderer/steps/review/monaco/options';
+import { baseOptions, TRACE_LANGUAGE, TRACE_MODEL_OPTIONS } from '../renderer/steps/review/monaco/options';
 
 // The page's globals, as far as the timing code run in Chromium below uses them (the Node build has no DOM lib).
 interface PageElement {
@@ -304,14 +304,17 @@ async function typePasses(page: Page, text: string): Promise<void> {
   }
 }
 
-/** The thinking editor's text as the page holds it (through the page's Monaco module). */
+/**
+ * The thinking editor's text as the page holds it, read through the page's own Monaco module (the lazily
+ * loaded core chunk), which is kept on the page as `__monaco` for bareMonaco.
+ */
 async function thinkingText(page: Page): Promise<string> {
   return page.evaluate(async (chunk) => {
     const w = window as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the page's Monaco, untyped here
     const url = (w.performance.getEntriesByType('resource') as { name: string }[]).map((r) => r.name).find((n) => new RegExp(chunk).test(n));
     if (!url) throw new Error("the page's Monaco module was not found among its resources");
-    const monaco = await import(url);
-    const app = monaco.editor.getEditors().find((e: any) => (e.getModel()?.getValueLength() ?? 0) > 50_000); // eslint-disable-line @typescript-eslint/no-explicit-any
+    w.__monaco = await import(url);
+    const app = w.__monaco.editor.getEditors().find((e: any) => (e.getModel()?.getValueLength() ?? 0) > 50_000); // eslint-disable-line @typescript-eslint/no-explicit-any
     return app.getModel().getValue() as string;
   }, MONACO_CHUNK);
 }
@@ -319,27 +322,25 @@ async function thinkingText(page: Page): Promise<string> {
 /**
  * Types `text` as typePasses does into Monaco alone, in the same page: the app is hidden (display: none, so it
  * neither lays out nor paints) and one editor is created over where the thinking editor was, with the
- * review's options (baseOptions, through the page's own Monaco module), the trace language and `value`.
+ * review's editor and model options, the trace language and `value` (the page's Monaco, from thinkingText).
  */
 async function bareMonaco(page: Page, text: string, value: string): Promise<ReturnType<typeof stats>> {
   const box = await page.getByTestId('thinking-editor').boundingBox();
   if (!box) throw new Error('the thinking editor is not on the page');
   await page.evaluate(
-    async ({ box, options, value, chunk }) => {
+    ({ box, options, modelOptions, language, value }) => {
       const w = window as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the page's Monaco, untyped here
       const d = w.document;
-      const url = (w.performance.getEntriesByType('resource') as { name: string }[]).map((r) => r.name).find((n) => new RegExp(chunk).test(n));
-      const monaco = await import(url!);
       d.getElementById('root').style.display = 'none';
       const host = d.createElement('div');
       host.id = 'bench-bare';
       host.style.cssText = `position:fixed;left:${box.x}px;top:${box.y}px;width:${box.width}px;height:${box.height}px`;
       d.body.appendChild(host);
-      const model = monaco.editor.createModel(value, 'distillery-trace');
-      model.updateOptions({ bracketColorizationOptions: { enabled: false, independentColorPoolPerBracketType: false } });
-      w.__bare = monaco.editor.create(host, { ...options, model });
+      const model = w.__monaco.editor.createModel(value, language);
+      model.updateOptions(modelOptions);
+      w.__monaco.editor.create(host, { ...options, model });
     },
-    { box, options: baseOptions(), value, chunk: MONACO_CHUNK },
+    { box, options: baseOptions(), modelOptions: TRACE_MODEL_OPTIONS, language: TRACE_LANGUAGE, value },
   );
   await page.locator('#bench-bare .view-lines').click();
   await page.keyboard.press('Control+End');

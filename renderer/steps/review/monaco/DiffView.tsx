@@ -1,7 +1,7 @@
 import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
-import { baseOptions } from './options';
-import { currentTheme, TRACE_LANGUAGE } from './language';
+import { baseOptions, TRACE_LANGUAGE } from './options';
+import { currentTheme } from './language';
 import type { MonacoApi } from './load';
 
 /**

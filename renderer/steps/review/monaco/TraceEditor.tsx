@@ -1,8 +1,8 @@
 import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
-import { currentTheme, TRACE_LANGUAGE } from './language';
+import { currentTheme } from './language';
 import type { MonacoApi } from './load';
-import { baseOptions } from './options';
+import { baseOptions, TRACE_LANGUAGE, TRACE_MODEL_OPTIONS } from './options';
 
 export type CodeEditor = Monaco.editor.IStandaloneCodeEditor;
 
@@ -17,14 +17,10 @@ export interface EditorCommand {
   menu?: boolean;
 }
 
-/**
- * A model of the trace language. Its brackets match but are never coloured (the language colours none), so
- * bracket-pair colourisation, on by default for a standalone model (the editor's option does not reach it),
- * is turned off: it parsed the whole 120,000-character trace for nothing on the first render of each sample.
- */
+/** A model of the trace language (with TRACE_MODEL_OPTIONS). */
 export function traceModel(monaco: MonacoApi, text: string): Monaco.editor.ITextModel {
   const m = monaco.editor.createModel(text, TRACE_LANGUAGE);
-  m.updateOptions({ bracketColorizationOptions: { enabled: false, independentColorPoolPerBracketType: false } });
+  m.updateOptions(TRACE_MODEL_OPTIONS);
   return m;
 }
 

@@ -1,8 +1,7 @@
 import type * as Monaco from 'monaco-editor';
+import { TRACE_LANGUAGE } from './options';
 import { STEP_WORDS, STEP_WORDS_ZH, stepFolds } from './steps';
 
-/** The custom language of the thinking and answer editors. */
-export const TRACE_LANGUAGE = 'distillery-trace';
 export const LIGHT_THEME = 'distillery-light';
 export const DARK_THEME = 'distillery-dark';
 

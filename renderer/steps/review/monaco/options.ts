@@ -1,5 +1,8 @@
 import type * as Monaco from 'monaco-editor';
 
+/** The custom language of the thinking and answer editors (registered by ./language). */
+export const TRACE_LANGUAGE = 'distillery-trace';
+
 /** Options shared by every review editor: wrapped lines, no suggestions, nothing that costs per keystroke. */
 export function baseOptions(): Monaco.editor.IEditorOptions & Monaco.editor.IGlobalEditorOptions {
   return {
@@ -29,3 +32,12 @@ export function baseOptions(): Monaco.editor.IEditorOptions & Monaco.editor.IGlo
     tabSize: 2,
   };
 }
+
+/**
+ * Options of every trace model. Its brackets match but are never coloured (the language colours none), so
+ * bracket-pair colourisation, on by default for a standalone model (the editor's option does not reach it),
+ * is turned off: it parsed the whole 120,000-character trace for nothing on the first render of each sample.
+ */
+export const TRACE_MODEL_OPTIONS: Monaco.editor.ITextModelUpdateOptions = {
+  bracketColorizationOptions: { enabled: false, independentColorPoolPerBracketType: false },
+};
