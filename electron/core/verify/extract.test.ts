@@ -47,6 +47,16 @@ describe('extractAnswer', () => {
     const nums = 'word '.repeat(60) + '\nso we have 12 apples and then 15 remain in total.\nThat is all.';
     expect(extractAnswer(nums)).toEqual({ extracted: '15', how: 'last-number' });
   });
+  it('strips think delimiters a model wrote into its answer (issue 17 item 5)', () => {
+    expect(extractAnswer('The building is the highest</think>')).toEqual({ extracted: 'The building is the highest', how: 'bare' });
+    expect(extractAnswer('Reasoning first.\nFinal Answer: highest</think>')).toEqual({ extracted: 'highest', how: 'answer-line' });
+    expect(extractAnswer('So the answer is 12</think>')).toEqual({ extracted: '12', how: 'answer-is' });
+    expect(extractAnswer('<think>work</think>The answer is highest</think>').extracted).toBe('highest');
+    expect(extractAnswer('<|begin_of_thought|>try 3<|end_of_thought|>\n<|begin_of_solution|>\nAnswer: 4<|end_of_solution|>')).toEqual({ extracted: '4', how: 'after-think+answer-line' });
+    expect(extractAnswer('<thinking>hmm</thinking>Final Answer: 7</thinking>')).toEqual({ extracted: '7', how: 'after-think+answer-line' });
+    expect(extractAnswer('◁think▷a◁/think▷Answer: 8◁/think▷').extracted).toBe('8');
+    expect(extractAnswer('\\boxed{5}</think>').extracted).toBe('5');
+  });
   it('never throws, even on odd input', () => {
     for (const x of ['\\boxed', '\\boxed{', '}}}}', '\\', '$$$', '\\boxed{\\}', '<think>', null as unknown as string, 12 as unknown as string]) {
       expect(() => extractAnswer(x)).not.toThrow();

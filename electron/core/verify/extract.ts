@@ -73,6 +73,19 @@ export function extractAnswer(response: string): Extraction {
   }
 }
 
+/**
+ * Delimiters models use around their thinking: <think>, <thinking>, <reasoning>, <seed:think>, Kimi's
+ * ◁think▷, OpenThoughts' <|begin_of_thought|> / <|begin_of_solution|>. A model that writes a stray closing
+ * tag into its answer ("…highest</think>") must not leak it into the extracted span.
+ */
+const END_THINK = /<\/think>|<\/thinking>|<\/reasoning>|<\/seed:think>|◁\/think▷|<\|end_of_thought\|>/gi;
+const THINK_DELIMS = /<\/?(?:think|thinking|reasoning|seed:think)>|◁\/?think▷|<\|(?:begin|end)_of_(?:thought|solution)\|>/gi;
+
+/** The text without any thinking delimiter (the tags only: the words between them stay). */
+export function stripThinkDelimiters(s: string): string {
+  return s.replace(THINK_DELIMS, ' ');
+}
+
 function cap(s: string): string {
   return s.length > MAX_EXTRACTED ? s.slice(0, MAX_EXTRACTED) : s;
 }
@@ -80,11 +93,20 @@ function cap(s: string): string {
 function extractInner(input: string): Extraction {
   let s = input.length > MAX_SCAN ? input.slice(-MAX_SCAN) : input;
   let how = '';
-  const think = s.lastIndexOf('</think>');
-  if (think >= 0 && s.slice(think + 8).trim()) {
-    s = s.slice(think + 8);
-    how = 'after-think+';
+  // The answer follows the last end-of-thinking delimiter that has text after it: a stray closing tag at
+  // the very end ("…highest</think>") does not count.
+  const ends: number[] = [];
+  for (let m = END_THINK.exec(s); m; m = END_THINK.exec(s)) ends.push(m.index + m[0].length);
+  END_THINK.lastIndex = 0;
+  for (let k = ends.length - 1; k >= 0; k--) {
+    const rest = s.slice(ends[k]);
+    if (stripThinkDelimiters(rest).trim()) {
+      s = rest;
+      how = 'after-think+';
+      break;
+    }
   }
+  s = stripThinkDelimiters(s);
   const boxed = lastBoxed(s);
   if (boxed) return { extracted: cap(boxed.body.trim()), how: how + (boxed.balanced ? 'boxed' : 'boxed-unbalanced') };
 
