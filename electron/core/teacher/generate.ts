@@ -5,7 +5,7 @@ import type { DB, Project } from '../store/project';
 import { rng } from '../sample/rng';
 import { isUserError, UserError } from '../util/errors';
 import os from 'node:os';
-import { AimdController, backoffMs, EndpointPool, sleep } from './control';
+import { AimdController, backoffMs, concurrencyCap, EndpointPool, sleep } from './control';
 import { AttemptError, streamChat } from './http';
 import { generateParams, renderPrompt, type GenerateInput, type GenerateParams } from './params';
 import { resolveKey } from './secrets';
@@ -46,7 +46,7 @@ const states = new WeakMap<GenerateParams, JobState>();
 function stateOf(params: GenerateParams): JobState {
   let s = states.get(params);
   if (!s) {
-    s = { ctrl: new AimdController({ initial: 8, max: 2048 }), streamed: 0, reportAt: Date.now(), reportTokens: 0, rate: 0, outputTokens: 0, inputTokens: 0 };
+    s = { ctrl: new AimdController({ initial: 8, max: 1024 }), streamed: 0, reportAt: Date.now(), reportTokens: 0, rate: 0, outputTokens: 0, inputTokens: 0 };
     states.set(params, s);
   }
   return s;
@@ -62,6 +62,7 @@ function prepare(project: Project, params: GenerateParams, jobId: number, st: Jo
     .get(jobId) as { i: number; o: number };
   st.inputTokens = sums.i;
   st.outputTokens = sums.o;
+  if (params.concurrency === 'auto') st.ctrl.capAt(concurrencyCap(teacher.preset, teacher.baseUrls));
   return {
     teacher,
     pool: new EndpointPool(teacher.baseUrls),
@@ -272,6 +273,7 @@ function report(ctx: ItemContext<GenerateParams>, st: JobState, ready: Ready, t:
     tokens_per_s: Math.round(st.rate),
     in_flight: ready.pool.inFlight,
     concurrency: ctx.params.concurrency === 'auto' ? st.ctrl.limit : ctx.params.concurrency,
+    ...(ctx.params.concurrency === 'auto' ? { concurrency_reason: st.ctrl.reason } : {}),
     streamed_tokens: st.streamed,
     cost: ready.priceIn || ready.priceOut ? Math.round(((st.inputTokens * ready.priceIn + st.outputTokens * ready.priceOut) / 1e6) * 10_000) / 10_000 : null,
     endpoints_down: ready.pool.snapshot().filter((e) => e.down).length,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProject } from '../store/project';
-import { AimdController, backoffMs, EndpointPool } from './control';
+import { AimdController, backoffMs, concurrencyCap, EndpointPool } from './control';
 import { parseRetryAfter } from './http';
 import { FileSecretStore } from './secrets';
 import { publicTeacher, saveTeacher } from './store';
@@ -112,13 +112,72 @@ describe('fault control', () => {
   it('grows concurrency while throughput grows and halves on overload', () => {
     let t = 0;
     const c = new AimdController({ initial: 8, windowMs: 1000, now: () => t });
-    t = 1000;
-    c.onTokens(1000, 8);
+    const window = (tokens: number, inFlight: number) => {
+      t += 1000;
+      c.onTokens(tokens, inFlight);
+    };
+    window(800, 8); // settling window after the start: ignored
+    window(800, 8);
     expect(c.limit).toBe(10);
-    t = 2000;
-    c.onTokens(1000, 10);
-    expect(c.limit).toBe(10);
+    expect(c.reason.code).toBe('grew');
+    window(1000, 10); // settling
+    window(1000, 10); // +25%: keep growing
+    expect(c.limit).toBe(13);
     c.onOverload();
-    expect(c.limit).toBe(5);
+    expect(c.limit).toBe(6);
+    expect(c.reason).toEqual({ code: 'overloaded', from: 13, to: 6 });
+  });
+
+  it('goes back down when a step up brings no throughput, and holds there', () => {
+    let t = 0;
+    const c = new AimdController({ initial: 8, windowMs: 1000, holdWindows: 3, now: () => t });
+    const window = (tokens: number, inFlight: number) => {
+      t += 1000;
+      c.onTokens(tokens, inFlight);
+    };
+    window(800, 8);
+    window(800, 8);
+    expect(c.limit).toBe(10);
+    window(820, 10);
+    window(820, 10); // +2.5%: noise, not a gain
+    expect(c.limit).toBe(8);
+    expect(c.reason.code).toBe('no_gain');
+    window(800, 8); // settling
+    window(800, 8);
+    expect(c.limit).toBe(8); // held
+    window(800, 8); // the hold is over: probe again
+    expect(c.limit).toBe(10);
+  });
+
+  it('backs off when throughput falls at a higher limit (a local server past its capacity slows everyone)', () => {
+    let t = 0;
+    const c = new AimdController({ initial: 4, windowMs: 1000, now: () => t });
+    const window = (tokens: number, inFlight: number) => {
+      t += 1000;
+      c.onTokens(tokens, inFlight);
+    };
+    window(100, 4);
+    window(100, 4); // 100 tok/s at 4
+    window(200, 5);
+    window(200, 5); // 200 at 5: grow to 7
+    expect(c.limit).toBe(7);
+    window(300, 7);
+    window(300, 7); // grow to 9
+    expect(c.limit).toBe(9);
+    window(60, 9);
+    window(60, 9); // the server thrashes: far below the best at a lower limit
+    expect(c.reason.code).toBe('throughput_fell');
+    expect(c.limit).toBeLessThanOrEqual(7);
+  });
+
+  it('caps the automatic limit low for a single-process server on this machine', () => {
+    expect(concurrencyCap('transformers', ['http://127.0.0.1:8000/v1'])).toBe(4);
+    expect(concurrencyCap(null, ['http://localhost:8080/v1'])).toBe(8);
+    expect(concurrencyCap('vllm', ['http://127.0.0.1:8000/v1'])).toBe(1024);
+    expect(concurrencyCap(null, ['https://api.example.com/v1'])).toBe(1024);
+    const c = new AimdController({ initial: 8 });
+    c.capAt(concurrencyCap('transformers', ['http://127.0.0.1:8000/v1']));
+    expect(c.limit).toBe(4);
+    expect(c.reason).toEqual({ code: 'start', limit: 4, cap: 4 });
   });
 });

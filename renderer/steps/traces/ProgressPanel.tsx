@@ -49,6 +49,7 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
           </div>
         ))}
       </dl>
+      <LimitNote reason={x.concurrency_reason} />
       {job.error && <p className="mt-2 text-xs text-rose-700 dark:text-rose-300">{job.error}</p>}
       <div className="mt-3 flex gap-2">
         {running && <Button onClick={() => void act.run('pause')}>{t('traces.progress.pause')}</Button>}
@@ -61,5 +62,22 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
       </div>
       <ErrorNote error={act.error} />
     </div>
+  );
+}
+
+const LIMIT_CODES = ['start', 'grew', 'no_gain', 'throughput_fell', 'overloaded'] as const;
+
+/** Why the automatic concurrency is what it is (the engine sends a code and numbers; the words are here). */
+function LimitNote({ reason }: { reason: unknown }) {
+  const { t } = useTranslation();
+  if (!reason || typeof reason !== 'object') return null;
+  const r = reason as Record<string, unknown>;
+  const code = LIMIT_CODES.find((c) => c === r.code);
+  if (!code) return null;
+  const pct = (v: unknown) => (typeof v === 'number' ? Math.round(v * 100) : 0);
+  return (
+    <p data-testid="gen-limit-reason" className={`mt-2 text-xs ${muted}`}>
+      {t(`traces.progress.limit.${code}`, { limit: r.limit, cap: r.cap, from: r.from, to: r.to, gain: pct(r.gain), drop: pct(r.drop) })}
+    </p>
   );
 }
