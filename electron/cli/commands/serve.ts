@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { startHost } from '../../host/server';
 import { appRoot } from '../../core/util/root';
 import { intFlag, parse } from '../args';
-import type { CliIO } from '../io';
+import { UsageError, type CliIO } from '../io';
 
 export const DEFAULT_PORT = 5917;
 
@@ -32,7 +32,10 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     running = await startHost({ ...options, port: explicitPort ?? DEFAULT_PORT });
   } catch (e) {
     // Without --port, a busy default port is not an error: take any free one.
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || explicitPort !== undefined) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    if (explicitPort !== undefined) {
+      throw new UsageError(`serve: port ${explicitPort} on ${host} is already in use (another Distillery or another program); choose another with --port N, or --port 0 for any free port.`);
+    }
     running = await startHost({ ...options, port: 0 });
   }
   io.stdout(`Distillery is running at ${running.url}`);

@@ -118,7 +118,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
     case 'discover': {
       const { values } = parse('teacher discover', rest, { json: { type: 'boolean' } }, []);
       const found = await discover();
-      if (values.json) for (const s of found) io.stdout(JSON.stringify(s));
+      if (values.json) io.stdout(JSON.stringify(found));
       else if (!found.length) io.stdout('No local server answered on ports 8000, 30000, 11434, 8080, 1234, 8001.');
       else for (const s of found) io.stdout(`${s.baseUrl}  (${s.server})  ${s.models.map((m) => m.id).join(', ')}`);
       return 0;
