@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
-import { monacoWrappedLines } from './vite/monaco-wrapped-lines';
+import { monacoWrappedLines } from './vite/monaco-wrapped-lines.ts';
 
 const root = fileURLToPath(new URL('./renderer', import.meta.url));
 
@@ -20,6 +20,8 @@ export default defineConfig({
     // Monaco's editor core is one ~3.6 MB chunk, loaded only when the Review step opens (its worker is
     // built from monaco-editor's ESM sources by `?worker` and served from the app's own origin).
     chunkSizeWarningLimit: 4000,
+    // Rolldown's plugin-timing report is advice for plugin authors; users starting the app see it otherwise.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   server: { port: 5173, strictPort: false },
 });

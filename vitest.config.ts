@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { monacoWrappedLines } from './vite/monaco-wrapped-lines';
+import { monacoWrappedLines } from './vite/monaco-wrapped-lines.ts';
 
 export default defineConfig({
   // The renderer's build-time patch of Monaco, so that its test runs the code the app ships.
