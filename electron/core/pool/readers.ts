@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import Papa from 'papaparse';
 import { parquetReadObjects } from 'hyparquet';
 import { UserError } from '../util/errors';
+import { deeperThan, TOO_DEEP } from './nesting';
 
 /**
  * Readers turn a file into records, one per data row, each with its 1-based line number (the row
@@ -184,11 +185,14 @@ async function* readJsonl(file: string, compressed: boolean): AsyncGenerator<Raw
     const text = decodeLine(bytes);
     if (text === null) return { line, error: 'invalid UTF-8', raw: excerpt(bytes.toString('utf8')) };
     if (!text.trim()) return null;
+    let value: unknown;
     try {
-      return { line, value: JSON.parse(text) as unknown, raw: excerpt(text) };
+      value = JSON.parse(text) as unknown;
     } catch (e) {
       return { line, error: `invalid JSON: ${(e as Error).message}`, raw: excerpt(text) };
     }
+    if (deeperThan(value)) return { line, error: TOO_DEEP, raw: excerpt(text) };
+    return { line, value, raw: excerpt(text) };
   };
   const add = (chunk: Buffer) => {
     size += chunk.length;
@@ -269,7 +273,9 @@ async function* readJson(file: string, compressed: boolean): AsyncGenerator<RawR
   }
   for (let i = 0; i < rows.length; i++) {
     const value = rows[i];
-    yield { line: i + 1, value, raw: excerpt(JSON.stringify(value) ?? '') };
+    // A row too deep to stringify is rejected on its own, with a one-level excerpt.
+    if (deeperThan(value)) yield { line: i + 1, error: TOO_DEEP, raw: excerpt(shallowText(value)) };
+    else yield { line: i + 1, value, raw: excerpt(JSON.stringify(value) ?? '') };
   }
 }
 
@@ -338,6 +344,11 @@ async function* readParquet(file: string, compressed: boolean): AsyncGenerator<R
     throw new UserError(`${file} is not a readable Parquet file (${(e as Error).message}); check that it is complete, or export it again.`, 'bad_parquet');
   }
   for (let i = 0; i < rows.length; i++) {
+    // plainValue recurses; a row nested past the limit is rejected before it is walked.
+    if (deeperThan(rows[i])) {
+      yield { line: i + 1, error: TOO_DEEP, raw: excerpt(shallowText(rows[i])) };
+      continue;
+    }
     const value = plainValue(rows[i]);
     yield { line: i + 1, value, raw: excerpt(safeStringify(value)) };
   }
@@ -365,4 +376,17 @@ function safeStringify(v: unknown): string {
   } catch {
     return String(v);
   }
+}
+
+/** One level of a value as JSON-like text (nested values shown as […] or {…}): an excerpt that needs no recursion. */
+function shallowText(v: unknown): string {
+  const one = (x: unknown): string => {
+    if (Array.isArray(x)) return '[…]';
+    if (x && typeof x === 'object') return '{…}';
+    if (typeof x === 'string') return JSON.stringify(x.length > RAW_EXCERPT ? x.slice(0, RAW_EXCERPT) : x);
+    return String(x);
+  };
+  if (Array.isArray(v)) return `[${v.slice(0, 20).map(one).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.entries(v).slice(0, 20).map(([k, x]) => `${JSON.stringify(k)}:${one(x)}`).join(',')}}`;
+  return one(v);
 }

@@ -2,6 +2,8 @@
  * Shapes: how a record's fields become a question, its reference answer/solution and any existing
  * traces. Detected from the first records, overridable, and refined by an explicit column mapping.
  */
+import { deeperThan, TOO_DEEP } from './nesting';
+
 export type Shape = 'plain' | 's1k' | 'sharegpt' | 'alpaca';
 export const SHAPES: readonly Shape[] = ['plain', 's1k', 'sharegpt', 'alpaca'];
 export type Field = 'question' | 'answer' | 'solution' | 'domain' | 'id' | 'thinking' | 'attempt' | 'messages' | 'input';
@@ -136,6 +138,8 @@ export function mapRecord(value: unknown, shape: Shape, m: Mapping): MapResult {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { error: `wrong type: expected a record (an object with fields), got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`}` };
   }
+  // Metadata is stored as JSON text; a row too deep to stringify is this row's error, not the import's.
+  if (deeperThan(value)) return { error: TOO_DEEP };
   const rec = value as Record<string, unknown>;
   let question: string;
   const traces: TraceIn[] = [];
