@@ -7,6 +7,7 @@ import { sql as m006 } from './006_training';
 import { sql as m007 } from './007_review';
 import { sql as m008 } from './008_eval';
 import { sql as m009 } from './009_embeddings';
+import { sql as m010 } from './010_teacher_prompt';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'review', sql: m007 },
   { version: 8, name: 'eval', sql: m008 },
   { version: 9, name: 'embeddings', sql: m009 },
+  { version: 10, name: 'teacher_prompt', sql: m010 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
