@@ -17,7 +17,7 @@ import { runExport } from './commands/export';
 import { runReview } from './commands/review';
 import { runEval } from './commands/eval';
 import { runBundle } from './commands/bundle';
-import { processIO, UsageError, type CliIO } from './io';
+import { guardClosedPipes, OutputClosed, processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
 
@@ -79,7 +79,7 @@ Commands:
         --nodes N writes one accelerate config per node and an sbatch script (submitted where sbatch exists);
         --status RUN asks Slurm (squeue, sacct) about a submitted run.
   eval PROJECT --model NAME|DIR --bench FILE|NAME [--max-thinking N[,N...]] [--min-thinking N] [--wait K]
-       [--samples K] [--limit N] [--temperature T] [--seed S] [--max-answer-tokens N] [--template DIR]
+       [--samples K] [--limit N] [--temperature T] [--seed S] [--max-answer-tokens N (default: half the largest budget, 64–1024)] [--template DIR]
        [--server transformers|vllm] [--judge TEACHER] [--concurrency N] [--name TEXT] [--json]
         Evaluate with budget forcing (a durable job; the same command resumes it). NAME is a registered teacher
         (--template DIR: its tokenizer and chat template), DIR a model folder (served on loopback, or in-app when
@@ -101,6 +101,7 @@ Exit codes: 0 success, 1 failure, 2 bad arguments or paths.`;
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
+  if (io === processIO) guardClosedPipes();
   try {
     switch (command) {
       case undefined:
@@ -152,6 +153,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return 2;
     }
   } catch (e) {
+    // The reader of our output has gone (`… | head`): nothing more can be shown, and that is not a failure.
+    if (e instanceof OutputClosed) return 0;
     if (e instanceof UsageError || isUserError(e)) {
       io.stderr(`distillery: ${e.message}`);
       return 2;

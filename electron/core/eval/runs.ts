@@ -35,7 +35,7 @@ export function normaliseConfig(input: RunInput): RunConfig {
     limit: r.limit ?? null,
     temperature: r.temperature ?? (samples > 1 ? 0.7 : 0),
     seed: r.seed ?? 0,
-    maxAnswerTokens: r.maxAnswerTokens ?? 1024,
+    maxAnswerTokens: r.maxAnswerTokens ?? defaultAnswerTokens(r.budgets.map((b) => b.maxThinking)),
     waitWord: r.waitWord ?? 'Wait',
     systemPrompt: r.systemPrompt?.trim() || null,
     judge: r.judge ?? null,
@@ -172,4 +172,14 @@ export function runDetail(project: Project, runner: JobRunner, runId: string): R
 export function runItems(project: Project, q: ItemsInput) {
   const r = requireRun(project, q.runId);
   return questionRows(project.db, parseConfig(r), q);
+}
+
+/**
+ * The answer that follows a forced end of thinking is short (a boxed value, a sentence). A fixed 1,024
+ * tokens made a run with tiny budgets spend most of its time on answers; half the largest thinking
+ * budget, between 64 and 1,024, keeps the answer proportionate.
+ */
+export function defaultAnswerTokens(budgets: readonly number[]): number {
+  const largest = budgets.length ? Math.max(...budgets) : 2048;
+  return Math.min(1024, Math.max(64, Math.round(largest / 2)));
 }

@@ -20,7 +20,7 @@ interface Options {
   name: string;
 }
 
-const DEFAULTS: Options = { samples: '1', limit: '', maxAnswerTokens: '1024', temperature: '', waitWord: 'Wait', concurrency: '', judge: '', systemPrompt: '', name: '' };
+const DEFAULTS: Options = { samples: '1', limit: '', maxAnswerTokens: '', temperature: '', waitWord: 'Wait', concurrency: '', judge: '', systemPrompt: '', name: '' };
 
 /** A whole number field's value, or undefined when empty; NaN marks a bad value. */
 const int = (s: string) => (s.trim() === '' ? undefined : /^\d+$/.test(s.trim()) ? Number(s.trim()) : NaN);
@@ -132,7 +132,7 @@ export function NewRun({
         <details className="mt-4">
           <summary className="cursor-pointer text-sm font-medium text-indigo-700 dark:text-indigo-300">{t('evaluate.run.advanced')}</summary>
           <div className="mt-3 grid gap-3 sm:grid-cols-3">
-            <NumberField id="eval-max-answer" label={t('evaluate.run.maxAnswer')} value={o.maxAnswerTokens} onChange={set('maxAnswerTokens')} min={1} max={32768} />
+            <NumberField id="eval-max-answer" label={t('evaluate.run.maxAnswer')} value={o.maxAnswerTokens} onChange={set('maxAnswerTokens')} min={1} max={32768} placeholder={t('evaluate.run.maxAnswerAuto')} />
             <NumberField id="eval-temperature" label={t('evaluate.run.temperature')} value={o.temperature} onChange={set('temperature')} min={0} max={2} step={0.1} placeholder={t('evaluate.run.temperatureAuto')} />
             <NumberField id="eval-concurrency" label={t('evaluate.run.concurrency')} value={o.concurrency} onChange={set('concurrency')} min={1} max={64} placeholder={t('evaluate.run.concurrencyAuto')} />
             <div>

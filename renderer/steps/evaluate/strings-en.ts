@@ -91,6 +91,7 @@ export const en = {
     limitAll: 'all',
     advanced: 'More settings',
     maxAnswer: 'Maximum answer tokens',
+    maxAnswerAuto: 'half the largest budget (64–1,024)',
     temperature: 'Temperature',
     temperatureAuto: '0 for k = 1, else 0.7',
     concurrency: 'Generations at once',

@@ -93,6 +93,7 @@ export const zhCN: typeof en = {
     limitAll: '全部',
     advanced: '更多设置',
     maxAnswer: '最大答案 token 数',
+    maxAnswerAuto: '最大思考预算的一半（64–1,024）',
     temperature: '温度',
     temperatureAuto: 'k = 1 时为 0，否则为 0.7',
     concurrency: '同时生成数',
