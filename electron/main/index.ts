@@ -11,7 +11,7 @@ import { serveApi } from './ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { hardenAllWebContents, secureSession } from './security';
 import { createMainWindow } from './window';
-import { CipherFileSecretStore } from './secret-store';
+import { desktopSecretStore } from './secret-store';
 import { setSecretStore } from '../core/teacher/secrets';
 import { configDir } from '../core/util/paths';
 
@@ -38,15 +38,11 @@ async function start(): Promise<void> {
   secureSession(session.defaultSession);
   hardenAllWebContents();
   handleAppProtocol(rendererDir);
-  // API keys go to the OS keychain (safeStorage) on the desktop; browser mode keeps its 0600 file.
-  if (safeStorage.isEncryptionAvailable()) {
-    setSecretStore(
-      new CipherFileSecretStore(path.join(configDir(), 'keys.safe.json'), {
-        encrypt: (plain) => safeStorage.encryptString(plain),
-        decrypt: (data) => safeStorage.decryptString(data),
-      }),
-    );
-  }
+  // API keys go to the OS keychain (safeStorage) on the desktop; without a real keyring (Linux basic_text
+  // or unknown backend) they go to the same 0600 file as browser mode, and the log and the UI say so.
+  const keys = desktopSecretStore(safeStorage, configDir());
+  if (keys.warning) console.warn(keys.warning);
+  setSecretStore(keys.store, { noKeyring: keys.noKeyring });
   engine = new Engine({ mode: 'electron', pickFolder });
   registerJobKinds(engine);
   win = createMainWindow(preloadPath);

@@ -40,8 +40,10 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
       if (!name || !urls?.length || !model) throw new UsageError('teacher add: --name, --url and --model are required (usage: distillery teacher add PROJECT --name NAME --url URL --model MODEL [--key-env VAR]).');
       const headers: Record<string, string> = {};
       for (const h of (values.header as string[] | undefined) ?? []) {
-        const i = h.indexOf(':');
-        if (i <= 0) throw new UsageError(`teacher add: --header must look like "Name: value", not "${h}".`);
+        // "Name: value" or "Name=value", whichever separator comes first (a value may hold the other one).
+        const seps = [h.indexOf(':'), h.indexOf('=')].filter((x) => x >= 0);
+        const i = seps.length ? Math.min(...seps) : -1;
+        if (i <= 0) throw new UsageError(`teacher add: --header must look like "Name: value" or "Name=value", not "${h.split(/[:=]/)[0] ?? ''}...".`);
         headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
       }
       for (const u of urls) {

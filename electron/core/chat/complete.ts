@@ -1,4 +1,5 @@
-import { AttemptError, streamChat } from '../teacher/http';
+import { redactUrl } from '../teacher/credentials';
+import { AttemptError, joinUrl, streamChat } from '../teacher/http';
 import type { ChatStream } from '../teacher/stream';
 
 /** A server with an OpenAI-style legacy completions endpoint (vLLM, SGLang, llama.cpp's server, transformers serve). */
@@ -57,11 +58,11 @@ export async function complete(target: CompletionTarget, req: CompletionRequest)
   let s: ChatStream;
   try {
     s = await streamChat(
-      { url: `${target.baseUrl.replace(/\/+$/, '')}/completions`, method: 'POST', headers, body: JSON.stringify(body), timeoutMs: target.timeoutMs ?? 120_000, signal: req.signal },
+      { url: joinUrl(target.baseUrl, 'completions'), method: 'POST', headers, body: JSON.stringify(body), timeoutMs: target.timeoutMs ?? 120_000, signal: req.signal },
       onDeltas,
     );
   } catch (e) {
-    if (e instanceof AttemptError) throw new Error(`The completion request to ${target.baseUrl} failed: ${e.message}.`, { cause: e });
+    if (e instanceof AttemptError) throw new Error(`The completion request to ${redactUrl(target.baseUrl)} failed: ${e.message}.`, { cause: e });
     throw e;
   }
   return {

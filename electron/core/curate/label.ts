@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { JobKind } from '../jobs';
 import type { DB } from '../store/project';
-import { resolveKey } from '../teacher/secrets';
+import { teacherConnection } from '../teacher/credentials';
+import { fetchTarget, joinUrl } from '../teacher/http';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
 import { ensureCurationSchema } from './schema';
@@ -29,9 +30,10 @@ interface ChatReply {
 
 /** One small non-streaming chat call; the answer's content (thinking stripped later by the parser). */
 async function chat(url: string, headers: Record<string, string>, body: unknown, timeoutMs: number, signal: AbortSignal): Promise<string> {
-  const res = await fetch(`${url.replace(/\/+$/, '')}/chat/completions`, {
+  const target = fetchTarget(joinUrl(url, 'chat/completions'), { 'Content-Type': 'application/json', ...headers });
+  const res = await fetch(target.url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...headers },
+    headers: target.headers,
     body: JSON.stringify(body),
     signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
   });
@@ -67,8 +69,8 @@ export const labelKind: JobKind<LabelParams> = {
     }
     const tax = getTaxonomy(db, ctx.params.taxonomy);
     const t = getTeacher(db, ctx.params.teacher);
-    const key = resolveKey(t.keyRef, t.name);
-    const headers = { ...t.headers, ...(key ? { Authorization: `Bearer ${key}` } : {}) };
+    const conn = teacherConnection(t);
+    const headers = { ...conn.headers, ...(conn.apiKey ? { Authorization: `Bearer ${conn.apiKey}` } : {}) };
     const body = {
       model: t.model,
       messages: [{ role: 'user', content: labelPrompt(tax, q.question) }],
@@ -79,7 +81,7 @@ export const labelKind: JobKind<LabelParams> = {
     let lastError = '';
     for (let attempt = 1; attempt <= ctx.params.maxAttempts; attempt++) {
       if (ctx.signal.aborted) throw new UserError('The labelling job was stopped.', 'aborted');
-      const url = t.baseUrls[(id + attempt - 1) % t.baseUrls.length];
+      const url = conn.baseUrls[(id + attempt - 1) % conn.baseUrls.length];
       if (!url) throw new UserError(`The teacher "${t.name}" has no endpoint; add its URL in the Teacher step.`, 'no_endpoint');
       try {
         const reply = await chat(url, headers, body, ctx.params.timeoutMs, ctx.signal);

@@ -8,7 +8,7 @@ import type { TextGenerator } from '../chat/generator';
 import type { ItemContext, JobItem, JobKind } from '../jobs';
 import type { LocalServers } from '../localserve/manager';
 import type { Project } from '../store/project';
-import { resolveKey } from '../teacher/secrets';
+import { teacherConnection } from '../teacher/credentials';
 import { findTeacher } from '../teacher/store';
 import { isUserError } from '../util/errors';
 import { checkEquivalence, MemoryJudgeCache, verify, type Verdict, type VerifyOptions } from '../verify';
@@ -56,8 +56,8 @@ function stateOf(project: Project, params: EvalParams): JobState {
     if (config.judge) {
       const t = findTeacher(project.db, config.judge);
       if (t) {
-        const apiKey = resolveKey(t.keyRef, t.name);
-        judge = { baseUrl: t.baseUrls[0] ?? '', model: t.model, apiKey, headers: t.headers, cache: new MemoryJudgeCache() };
+        const conn = teacherConnection(t);
+        judge = { baseUrl: conn.baseUrls[0] ?? '', model: t.model, apiKey: conn.apiKey, headers: conn.headers, cache: new MemoryJudgeCache() };
       }
     }
     s = { config, gens: new Map(), idle: new Map(), busy: new Map(), judge, tokens: 0, since: Date.now(), rate: 0 };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { completionGenerator, type TextGenerator } from '../chat/generator';
 import type { LocalServers, LocalServerInfo } from '../localserve/manager';
 import type { Project } from '../store/project';
-import { resolveKey } from '../teacher/secrets';
+import { teacherConnection } from '../teacher/credentials';
 import { findTeacher, listTeachers } from '../teacher/store';
 import { listCheckpoints } from '../train/job';
 import { listRuns } from '../train/store';
@@ -151,10 +151,10 @@ export async function openGenerator(project: Project, servers: LocalServers, spe
       }
       const problem = folderProblem(dir);
       if (problem) throw new UserError(problem, 'invalid_model');
-      const key = resolveKey(t.keyRef, t.name);
-      const headers: Record<string, string> = { ...t.headers };
-      if (key) headers.authorization = `Bearer ${key}`;
-      const baseUrl = (t.baseUrls[0] ?? '').replace(/\/+$/, '');
+      const conn = teacherConnection(t);
+      const headers: Record<string, string> = { ...conn.headers };
+      if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
+      const baseUrl = conn.baseUrls[0] ?? '';
       return completionGenerator({ baseUrl, model: t.model, headers, timeoutMs: 600_000 }, dir);
     }
     case 'local': {

@@ -5,7 +5,7 @@ import { loadChatTemplate, type ChatMessage } from '../chat/template';
 import type { LocalServerInfo } from '../localserve/manager';
 import type { Project } from '../store/project';
 import { renderPrompt } from '../teacher/params';
-import { resolveKey } from '../teacher/secrets';
+import { teacherConnection } from '../teacher/credentials';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
 import { traceTexts } from './revisions';
@@ -64,11 +64,11 @@ function target(project: Project, input: RegenerateInput, servers: () => LocalSe
   }
   if (input.teacher) {
     const t = getTeacher(project.db, input.teacher);
-    const baseUrl = t.baseUrls[0];
+    const conn = teacherConnection(t);
+    const baseUrl = conn.baseUrls[0];
     if (!baseUrl) throw new UserError(`The teacher "${t.name}" has no endpoint; add its URL in the Teacher step.`, 'no_endpoint');
-    const key = resolveKey(t.keyRef, t.name);
-    const headers: Record<string, string> = { ...t.headers };
-    if (key) headers.authorization = `Bearer ${key}`;
+    const headers: Record<string, string> = { ...conn.headers };
+    if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
     const templateDir = input.templateDir ?? (path.isAbsolute(t.model) && isDir(t.model) ? t.model : null);
     if (!templateDir) {
       throw new UserError(

@@ -78,6 +78,7 @@ export function openProject(dir: string): Project {
   try {
     configure(db);
     migrate(db);
+    for (const hook of openHooks) hook(db);
   } catch (e) {
     db.close();
     throw e;
@@ -167,6 +168,16 @@ export function withFullSync<T>(db: DB, fn: () => T): T {
 
 export function getMeta(db: DB, key: string): string | undefined {
   return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+}
+
+const openHooks: ((db: DB) => void)[] = [];
+
+/**
+ * Lets a domain tidy its own rows each time an existing project opens (the teacher domain moves secrets that
+ * older versions kept in clear into the key store), without the store importing that domain.
+ */
+export function onProjectOpen(hook: (db: DB) => void): void {
+  openHooks.push(hook);
 }
 
 function wrap(dir: string, dbPath: string, db: DB): Project {

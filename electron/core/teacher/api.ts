@@ -7,10 +7,13 @@ import { PRESETS } from './presets';
 import { discover, listModels, testTeacher } from './probe';
 import { getTeacher, listTeachers, normaliseBaseUrl, publicTeacher, removeTeacher, saveTeacher, teacherInput } from './store';
 import { listTraces, traceCounts, traceRaw } from './traces';
+import { secretStoreInfo } from './secrets';
 
 /** Teachers and trace generation API (mounted at `teacher.*`). */
 export const teacherRouter = router({
   presets: publicProcedure.query(() => PRESETS),
+  /** Where keys are kept; `noKeyring`: the desktop has no keyring and keys are in a file readable only by the user. */
+  keyStore: publicProcedure.query(() => secretStoreInfo()),
   discover: publicProcedure.input(z.object({ ports: z.array(z.number().int().min(1).max(65535)).max(32).optional() }).optional()).query(({ input }) => discover({ ports: input?.ports })),
   models: publicProcedure
     .input(z.object({ baseUrl: z.string().url() }))

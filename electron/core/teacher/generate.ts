@@ -6,9 +6,9 @@ import { rng } from '../sample/rng';
 import { isUserError, UserError } from '../util/errors';
 import os from 'node:os';
 import { AimdController, backoffMs, concurrencyCap, EndpointPool, sleep } from './control';
-import { AttemptError, streamChat } from './http';
+import { AttemptError, joinUrl, streamChat } from './http';
 import { generateParams, renderPrompt, type GenerateInput, type GenerateParams } from './params';
-import { resolveKey } from './secrets';
+import { redactUrl, teacherConnection } from './credentials';
 import { getTeacher, type Teacher } from './store';
 import { splitReasoning, type ChatStream } from './stream';
 import { tokenizerForModel } from '../tokens';
@@ -54,9 +54,10 @@ function stateOf(params: GenerateParams): JobState {
 
 function prepare(project: Project, params: GenerateParams, jobId: number, st: JobState): Ready {
   const teacher = getTeacher(project.db, params.teacher);
-  const key = resolveKey(teacher.keyRef, teacher.name);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', ...teacher.headers };
-  if (key) headers.authorization = `Bearer ${key}`;
+  // The real URLs and header values live only in this job's memory; traces store the redacted endpoint.
+  const conn = teacherConnection(teacher);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', ...conn.headers };
+  if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
   const sums = project.db
     .prepare("SELECT COALESCE(SUM(prompt_tokens), 0) AS i, COALESCE(SUM(thinking_tokens), 0) + COALESCE(SUM(answer_tokens), 0) AS o FROM traces WHERE job_id = ? AND status = 'done'")
     .get(jobId) as { i: number; o: number };
@@ -65,7 +66,7 @@ function prepare(project: Project, params: GenerateParams, jobId: number, st: Jo
   if (params.concurrency === 'auto') st.ctrl.capAt(concurrencyCap(teacher.preset, teacher.baseUrls));
   return {
     teacher,
-    pool: new EndpointPool(teacher.baseUrls),
+    pool: new EndpointPool(conn.baseUrls),
     headers,
     priceIn: params.priceInput ?? teacher.priceInput ?? 0,
     priceOut: params.priceOutput ?? teacher.priceOutput ?? 0,
@@ -220,7 +221,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     const t0 = Date.now();
     let stream: ChatStream;
     try {
-      stream = await streamChat({ url: `${endpoint}/chat/completions`, method: 'POST', headers: ready.headers, body: json, timeoutMs: p.timeoutMs, signal: ctx.signal }, onDeltas);
+      stream = await streamChat({ url: joinUrl(endpoint, 'chat/completions'), method: 'POST', headers: ready.headers, body: json, timeoutMs: p.timeoutMs, signal: ctx.signal }, onDeltas);
     } catch (e) {
       if (ctx.signal.aborted) {
         ready.pool.release(endpoint, 'neutral');
@@ -250,7 +251,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
       sql.upsert.run({
         q, s, teacher: p.teacher, status: 'done', thinking: parsed.thinking, answer: parsed.answer, raw, finish: stream.finishReason,
         pt: tk.pt, tt: tk.tt, at: tk.at, lat: latency, hash, error: null, attempts: attempt, now: new Date().toISOString(),
-        rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint, job: ctx.jobId,
+        rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint: redactUrl(endpoint), job: ctx.jobId,
       });
     });
     return;
@@ -259,7 +260,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
   ctx.fail(error, () => {
     sql.upsert.run({
       q, s, teacher: p.teacher, status: 'failed', thinking: null, answer: null, raw: null, finish: null, pt: null, tt: null, at: null, lat: null,
-      hash, error, attempts: attempt, now: new Date().toISOString(), rs: null, flags: null, endpoint, job: ctx.jobId,
+      hash, error, attempts: attempt, now: new Date().toISOString(), rs: null, flags: null, endpoint: redactUrl(endpoint), job: ctx.jobId,
     });
   });
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ChatStream, StreamError } from './stream';
+import { redactUrl, redactUrls, scrub, urlSecretValues } from './credentials';
 
 // One keep-alive agent per protocol, without a socket cap: hundreds of concurrent streams are normal.
 const agents = {
@@ -41,16 +42,70 @@ export interface RequestSpec {
   signal?: AbortSignal;
 }
 
+/**
+ * `base` + `path` with the path appended to the URL's pathname: a query string (?api_key=...) or a fragment
+ * stays at the end, where a plain string concatenation would have put the path inside it.
+ */
+export function joinUrl(base: string, path: string): string {
+  let u: URL;
+  try {
+    u = new URL(base);
+  } catch {
+    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  }
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  return u.href;
+}
+
+/**
+ * For fetch(), which refuses URLs with credentials: the URL without user:password, and those sent as Basic
+ * authentication instead (unless the headers already carry an Authorization).
+ */
+export function fetchTarget(url: string, headers: Record<string, string>): { url: string; headers: Record<string, string> } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url, headers };
+  }
+  if (!u.username && !u.password) return { url, headers };
+  const basic = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+  u.username = '';
+  u.password = '';
+  const has = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+  return { url: u.href, headers: has ? headers : { ...headers, authorization: `Basic ${basic}` } };
+}
+
+// Header values that are never credentials; every other value a request carries is scrubbed from messages.
+const PLAIN_HEADERS = new Set(['content-type', 'accept', 'content-length', 'user-agent', 'accept-encoding', 'connection']);
+
+/**
+ * The request's URL as it may appear in an error (stored with a failed trace, printed, logged): its
+ * credentials replaced by ***. `text` (a server's answer) is also scrubbed of every secret the request sent,
+ * since servers like to echo an invalid key back.
+ */
+function safe(spec: Pick<RequestSpec, 'url' | 'headers'>, text?: string): string {
+  if (text === undefined) return redactUrl(spec.url);
+  const secrets = urlSecretValues(spec.url);
+  for (const [k, v] of Object.entries(spec.headers)) {
+    if (PLAIN_HEADERS.has(k.toLowerCase())) continue;
+    secrets.push(v, v.replace(/^\S+\s+/, ''));
+  }
+  return scrub(redactUrls(text), secrets);
+}
+
 const NET_DOWN = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
-function netError(e: NodeJS.ErrnoException, url: string): AttemptError {
+function netError(e: NodeJS.ErrnoException, spec: RequestSpec): AttemptError {
+  const url = safe(spec);
   const code = e.code ?? '';
   if (NET_DOWN.has(code)) return new AttemptError(`could not connect to ${url} (${code})`, true, { endpointDown: true });
   return new AttemptError(`the connection to ${url} failed (${code || e.message})`, true);
 }
 
-function statusError(status: number, body: string, retryAfter: string | string[] | undefined, url: string): AttemptError {
-  const detail = body.replace(/\s+/g, ' ').trim().slice(0, 300);
+function statusError(status: number, body: string, retryAfter: string | string[] | undefined, spec: RequestSpec): AttemptError {
+  const url = safe(spec);
+  const detail = safe(spec, body.replace(/\s+/g, ' ').trim().slice(0, 300));
   const msg = `${url} answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
   const retryAfterMs = parseRetryAfter(retryAfter);
   if (status === 429) return new AttemptError(msg, true, { status, retryAfterMs, overload: true });
@@ -67,6 +122,8 @@ interface Target {
   host: string;
   port: number;
   path: string;
+  /** `user:password` from the URL, sent as Basic authentication (as curl does) unless an Authorization header is set. */
+  auth?: string;
 }
 
 // Parsed once per URL: a job sends thousands of requests to the same few endpoints.
@@ -83,6 +140,7 @@ function targetOf(url: string): Target {
       host: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname,
       port: u.port ? Number(u.port) : tls ? 443 : 80,
       path: `${u.pathname}${u.search}`,
+      auth: u.username || u.password ? `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` : undefined,
     };
     if (targets.size > 256) targets.clear();
     targets.set(url, t);
@@ -169,7 +227,7 @@ function open(spec: RequestSpec, onOk: OnHeaders, reject: (e: Error) => void): O
       unabort = null;
     }
   };
-  const req = t.mod.request({ host: t.host, port: t.port, path: t.path, method: spec.method, headers: spec.headers, agent: t.agent }, (res) => {
+  const req = t.mod.request({ host: t.host, port: t.port, path: t.path, auth: t.auth, method: spec.method, headers: spec.headers, agent: t.agent }, (res) => {
     w.last = Date.now();
     res.once('close', cleanup);
     const status = res.statusCode ?? 0;
@@ -180,18 +238,18 @@ function open(spec: RequestSpec, onOk: OnHeaders, reject: (e: Error) => void): O
         if (n < 65536) parts.push(b);
         n += b.length;
       });
-      res.on('end', () => reject(statusError(status, Buffer.concat(parts).toString('utf8'), res.headers['retry-after'], spec.url)));
-      res.on('error', () => reject(statusError(status, '', res.headers['retry-after'], spec.url)));
+      res.on('end', () => reject(statusError(status, Buffer.concat(parts).toString('utf8'), res.headers['retry-after'], spec)));
+      res.on('error', () => reject(statusError(status, '', res.headers['retry-after'], spec)));
       return;
     }
     onOk(res);
   });
-  w.fire = () => req.destroy(new AttemptError(`${spec.url} sent nothing for ${Math.round(spec.timeoutMs / 1000)} s (timeout)`, true));
+  w.fire = () => req.destroy(new AttemptError(`${safe(spec)} sent nothing for ${Math.round(spec.timeoutMs / 1000)} s (timeout)`, true));
   req.once('close', cleanup);
   req.on('error', (e: NodeJS.ErrnoException) => {
     cleanup();
     if (spec.signal?.aborted) reject(spec.signal.reason instanceof Error ? spec.signal.reason : new Error('aborted'));
-    else reject(e instanceof AttemptError ? e : netError(e, spec.url));
+    else reject(e instanceof AttemptError ? e : netError(e, spec));
   });
   if (spec.signal) {
     if (spec.signal.aborted) {
@@ -217,10 +275,10 @@ export function requestJson(spec: RequestSpec): Promise<unknown> {
           try {
             resolve(JSON.parse(Buffer.concat(parts).toString('utf8')));
           } catch {
-            reject(new AttemptError(`${spec.url} did not answer with JSON`, false));
+            reject(new AttemptError(`${safe(spec)} did not answer with JSON`, false));
           }
         });
-        res.on('error', (e: NodeJS.ErrnoException) => reject(netError(e, spec.url)));
+        res.on('error', (e: NodeJS.ErrnoException) => reject(netError(e, spec)));
       },
       reject,
     );
@@ -251,23 +309,23 @@ export function streamChat(spec: RequestSpec, onDeltas?: (n: number, stream: Cha
             const n = s.push(b);
             if (n && onDeltas) onDeltas(n, s);
           } catch (e) {
-            fail(e instanceof StreamError ? new AttemptError(e.message, true) : (e as Error));
+            fail(e instanceof StreamError ? new AttemptError(safe(spec, e.message), true) : (e as Error));
             req.destroy();
           }
         });
-        res.on('aborted', () => fail(new AttemptError(`the stream from ${spec.url} was cut part-way`, true)));
+        res.on('aborted', () => fail(new AttemptError(`the stream from ${safe(spec)} was cut part-way`, true)));
         res.on('error', (e: NodeJS.ErrnoException) =>
-          fail(spec.signal?.aborted ? (spec.signal.reason as Error) : e instanceof AttemptError ? e : new AttemptError(`the stream from ${spec.url} was cut part-way (${e.code ?? e.message})`, true)),
+          fail(spec.signal?.aborted ? (spec.signal.reason as Error) : e instanceof AttemptError ? e : new AttemptError(`the stream from ${safe(spec)} was cut part-way (${e.code ?? e.message})`, true)),
         );
         res.on('end', () => {
           if (settled) return;
-          if (!res.complete) return fail(new AttemptError(`the stream from ${spec.url} was cut part-way`, true));
+          if (!res.complete) return fail(new AttemptError(`the stream from ${safe(spec)} was cut part-way`, true));
           try {
             s.end();
           } catch (e) {
-            return fail(new AttemptError((e as Error).message, true));
+            return fail(new AttemptError(safe(spec, (e as Error).message), true));
           }
-          if (!s.complete()) return fail(new AttemptError(`the stream from ${spec.url} ended without a finish reason (incomplete response)`, true));
+          if (!s.complete()) return fail(new AttemptError(`the stream from ${safe(spec)} ended without a finish reason (incomplete response)`, true));
           settled = true;
           resolve(s);
         });

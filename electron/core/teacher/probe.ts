@@ -1,6 +1,6 @@
 import { DISCOVERY_PORTS } from './presets';
-import { AttemptError, requestJson, streamChat } from './http';
-import { resolveKey } from './secrets';
+import { AttemptError, joinUrl, requestJson, streamChat } from './http';
+import { teacherConnection } from './credentials';
 import { splitReasoning } from './stream';
 import type { Teacher } from './store';
 
@@ -38,7 +38,7 @@ function guessServer(port: number, a: ModelsAnswer): string {
 }
 
 export async function listModels(baseUrl: string, headers: Record<string, string> = {}, timeoutMs = 1_500): Promise<DiscoveredServer['models']> {
-  const a = (await requestJson({ url: `${baseUrl}/models`, method: 'GET', headers, timeoutMs })) as ModelsAnswer;
+  const a = (await requestJson({ url: joinUrl(baseUrl, 'models'), method: 'GET', headers, timeoutMs })) as ModelsAnswer;
   return (a.data ?? []).filter((m) => typeof m.id === 'string').map((m) => ({ id: m.id as string, contextLength: contextOf(m) }));
 }
 
@@ -50,7 +50,7 @@ export async function discover(opts: { host?: string; ports?: readonly number[];
       const baseUrl = `http://${host}:${port}/v1`;
       try {
         const signal = AbortSignal.timeout(opts.timeoutMs ?? 1_500);
-        const a = (await requestJson({ url: `${baseUrl}/models`, method: 'GET', headers: {}, timeoutMs: opts.timeoutMs ?? 1_500, signal })) as ModelsAnswer;
+        const a = (await requestJson({ url: joinUrl(baseUrl, 'models'), method: 'GET', headers: {}, timeoutMs: opts.timeoutMs ?? 1_500, signal })) as ModelsAnswer;
         if (!a || !Array.isArray(a.data)) return null;
         const models = a.data.filter((m) => typeof m.id === 'string').map((m) => ({ id: m.id as string, contextLength: contextOf(m) }));
         return { baseUrl, port, server: guessServer(port, a), models };
@@ -79,14 +79,16 @@ export interface TestReport {
 
 /** Sends one short request to each endpoint of a teacher and reports what came back. */
 export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTokens?: number } = {}): Promise<TestReport[]> {
-  const key = resolveKey(t.keyRef, t.name);
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...t.headers };
-  if (key) headers.authorization = `Bearer ${key}`;
+  const conn = teacherConnection(t);
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...conn.headers };
+  if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
   return Promise.all(
-    t.baseUrls.map(async (endpoint): Promise<TestReport> => {
+    t.baseUrls.map(async (endpoint, i): Promise<TestReport> => {
+      // The report shows the redacted URL; the requests go to the real one.
+      const url = conn.baseUrls[i] ?? endpoint;
       const report: TestReport = { ok: false, endpoint, latencyMs: null, firstTokenMs: null, reasoning: null, contextLength: null, finishReason: null, usage: null, sample: null, flags: [], error: null };
       try {
-        const models = await listModels(endpoint, headers, opts.timeoutMs ?? 10_000);
+        const models = await listModels(url, headers, opts.timeoutMs ?? 10_000);
         report.contextLength = models.find((m) => m.id === t.model)?.contextLength ?? null;
       } catch {
         // Not every API lists models; the chat request below is the real test.
@@ -100,7 +102,7 @@ export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTok
       });
       const t0 = Date.now();
       try {
-        const s = await streamChat({ url: `${endpoint}/chat/completions`, method: 'POST', headers, body, timeoutMs: opts.timeoutMs ?? 60_000 }, () => {
+        const s = await streamChat({ url: joinUrl(url, 'chat/completions'), method: 'POST', headers, body, timeoutMs: opts.timeoutMs ?? 60_000 }, () => {
           report.firstTokenMs ??= Date.now() - t0;
         });
         report.latencyMs = Date.now() - t0;

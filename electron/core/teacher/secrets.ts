@@ -11,6 +11,8 @@ import { UserError } from '../util/errors';
  */
 export interface SecretStore {
   readonly kind: string;
+  /** True when the OS keyring encrypts the values (safeStorage); a plain 0600 file says false. */
+  readonly encrypted?: boolean;
   get(id: string): string | undefined;
   set(id: string, value: string): void;
   delete(id: string): void;
@@ -74,6 +76,7 @@ export class FileSecretStore implements SecretStore {
 }
 
 let current: SecretStore | null = null;
+let noKeyring = false;
 
 /** The store used by the engine; the Electron shell replaces it with its safeStorage store at start-up. */
 export function secretStore(): SecretStore {
@@ -81,8 +84,23 @@ export function secretStore(): SecretStore {
   return current;
 }
 
-export function setSecretStore(store: SecretStore): void {
+/** `noKeyring`: the desktop shell wanted the OS keyring but the desktop has none, so keys are in the 0600 file. */
+export function setSecretStore(store: SecretStore, opts: { noKeyring?: boolean } = {}): void {
   current = store;
+  noKeyring = opts.noKeyring ?? false;
+}
+
+/** What the UI may say about where keys are kept (never the keys). */
+export interface SecretStoreInfo {
+  kind: string;
+  encrypted: boolean;
+  /** The UI shows: "Your desktop has no keyring; keys are kept in a file readable only by you." */
+  noKeyring: boolean;
+}
+
+export function secretStoreInfo(): SecretStoreInfo {
+  const s = secretStore();
+  return { kind: s.kind, encrypted: s.encrypted === true, noKeyring };
 }
 
 /** Resolves a key reference to the key, or undefined for a teacher without a key. */

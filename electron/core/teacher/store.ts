@@ -3,16 +3,22 @@ import { z } from 'zod';
 import type { DB } from '../store/project';
 import { UserError } from '../util/errors';
 import { isValidEnvName, secretStore, type SecretStore } from './secrets';
+import { decodeHeaders, decodeUrls, deleteRef, encodeHeaders, encodeUrls, migrateTeacherSecrets, REDACTED, sealSecrets } from './credentials';
+import { onProjectOpen } from '../store/project';
 
 export interface Teacher {
   id: number;
   name: string;
   preset: string | null;
+  /** The endpoints as shown: credentials in a URL (user:password, query values) are replaced by ***. */
   baseUrls: string[];
   model: string;
+  /** Header names, each with the value *** (values are secrets: `teacherConnection()` resolves them for requests). */
   headers: Record<string, string>;
   /** `env:VAR`, `store:ID` or null: a reference, never the key. */
   keyRef: string | null;
+  /** Where the secret URLs (index-aligned with baseUrls, null: no credentials) and header values live; never secrets. */
+  secretRefs: { urls: (string | null)[]; headers: Record<string, string> };
   systemPrompt: string | null;
   priceInput: number | null;
   priceOutput: number | null;
@@ -30,8 +36,6 @@ interface Row {
   price_input: number | null;
   price_output: number | null;
 }
-
-const SECRET_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
 
 export const teacherInput = z.object({
   name: z.string().trim().min(1).max(100),
@@ -52,14 +56,17 @@ export const teacherInput = z.object({
 export type TeacherInput = z.infer<typeof teacherInput>;
 
 function fromRow(r: Row): Teacher {
+  const urls = decodeUrls(r.base_urls);
+  const headerRefs = decodeHeaders(r.headers);
   return {
     id: r.id,
     name: r.name,
     preset: r.preset,
-    baseUrls: JSON.parse(r.base_urls) as string[],
+    baseUrls: urls.map((u) => u.url),
     model: r.model,
-    headers: r.headers ? (JSON.parse(r.headers) as Record<string, string>) : {},
+    headers: Object.fromEntries(Object.keys(headerRefs).map((n) => [n, REDACTED])),
     keyRef: r.key_ref,
+    secretRefs: { urls: urls.map((u) => u.ref), headers: headerRefs },
     systemPrompt: r.system_prompt,
     priceInput: r.price_input,
     priceOutput: r.price_output,
@@ -67,10 +74,12 @@ function fromRow(r: Row): Teacher {
 }
 
 export function normaliseBaseUrl(u: string): string {
-  let s = u.trim().replace(/\/+$/, '');
+  // Only the path is tidied: a query string (?api_key=...) or fragment stays as it was.
+  const t = u.trim();
+  const cut = t.search(/[?#]/);
+  const [base, rest] = cut < 0 ? [t, ''] : [t.slice(0, cut), t.slice(cut)];
   // People paste the full endpoint; keep the base.
-  s = s.replace(/\/chat\/completions$/, '');
-  return s;
+  return base.replace(/\/+$/, '').replace(/\/chat\/completions$/, '') + rest;
 }
 
 export function listTeachers(db: DB): Teacher[] {
@@ -97,11 +106,6 @@ export function getTeacher(db: DB, name: string): Teacher {
 /** Adds or replaces a teacher by name. An API key goes to the key store; the project keeps only a reference. */
 export function saveTeacher(db: DB, raw: TeacherInput, secrets: SecretStore = secretStore()): Teacher {
   const input = teacherInput.parse(raw);
-  for (const h of Object.keys(input.headers ?? {})) {
-    if (SECRET_HEADERS.test(h)) {
-      throw new UserError(`The header "${h}" carries a secret and would be saved in the project. Give the key as the teacher's API key (or --key-env) instead.`, 'secret_header');
-    }
-  }
   if (input.keyEnv !== undefined && !isValidEnvName(input.keyEnv)) {
     throw new UserError(`"${input.keyEnv}" is not a valid environment variable name; use letters, digits and underscores.`, 'bad_env');
   }
@@ -118,7 +122,8 @@ export function saveTeacher(db: DB, raw: TeacherInput, secrets: SecretStore = se
     keyRef = `store:${id}`;
   } else if (input.keyEnv) keyRef = `env:${input.keyEnv}`;
   const t = new Date().toISOString();
-  const urls = input.baseUrls.map(normaliseBaseUrl);
+  // Header values and URL credentials go to the key store; the project keeps names, *** and references.
+  const sealed = sealSecrets(input.baseUrls.map(normaliseBaseUrl), input.headers ?? {}, existing, secrets);
   db.prepare(
     `INSERT INTO teachers (name, preset, base_urls, model, headers, key_ref, system_prompt, price_input, price_output, created_at, updated_at)
      VALUES (@name, @preset, @urls, @model, @headers, @keyRef, @sys, @pin, @pout, @t, @t)
@@ -128,15 +133,16 @@ export function saveTeacher(db: DB, raw: TeacherInput, secrets: SecretStore = se
   ).run({
     name: input.name,
     preset: input.preset ?? null,
-    urls: JSON.stringify(urls),
+    urls: encodeUrls(sealed.urls),
     model: input.model,
-    headers: input.headers && Object.keys(input.headers).length ? JSON.stringify(input.headers) : null,
+    headers: encodeHeaders(sealed.headers),
     keyRef,
     sys: input.systemPrompt ?? null,
     pin: input.priceInput ?? null,
     pout: input.priceOutput ?? null,
     t,
   });
+  for (const ref of sealed.obsolete) deleteRef(secrets, ref);
   return getTeacher(db, input.name);
 }
 
@@ -144,12 +150,24 @@ export function removeTeacher(db: DB, name: string, secrets: SecretStore = secre
   const t = findTeacher(db, name);
   if (!t) return false;
   if (t.keyRef?.startsWith('store:')) secrets.delete(t.keyRef.slice(6));
+  for (const ref of [...t.secretRefs.urls, ...Object.values(t.secretRefs.headers)]) deleteRef(secrets, ref);
   db.prepare('DELETE FROM teachers WHERE id = ?').run(t.id);
   return true;
 }
 
 /** What the UI and the CLI may show: where the key comes from, never the key. */
 export function publicTeacher(t: Teacher) {
-  const { keyRef, ...rest } = t;
+  const { keyRef, secretRefs: _refs, ...rest } = t;
   return { ...rest, key: keyRef === null ? ('none' as const) : keyRef.startsWith('env:') ? { env: keyRef.slice(4) } : ('stored' as const) };
 }
+
+// Projects saved by older versions kept header values and URL credentials in clear: they move to the key
+// store when the project opens. A failure (key store unwritable) leaves them where they were, to retry next time.
+onProjectOpen((db) => {
+  try {
+    const n = migrateTeacherSecrets(db, secretStore());
+    if (n) console.warn(`Moved the header values and URL credentials of ${n} teacher${n === 1 ? '' : 's'} out of the project into the ${secretStore().kind} key store.`);
+  } catch (e) {
+    console.warn(`Could not move teacher secrets out of the project: ${(e as Error).message}. They stay where they were; fix the key store and open the project again.`);
+  }
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { JobKind } from '../jobs';
 import type { Project } from '../store/project';
 import { getTeacher } from '../teacher/store';
-import { resolveKey } from '../teacher/secrets';
+import { teacherConnection } from '../teacher/credentials';
 import { verify, type Verdict, type VerifyOptions } from '../verify';
 import { UserError } from '../util/errors';
 import { saveVerdict, SqliteJudgeCache } from './store';
@@ -28,13 +28,14 @@ interface TraceRow {
 function judgeConfig(project: Project, p: VerifyParams): VerifyOptions['judgeConfig'] {
   if (!p.judge || p.mode === 'never') return undefined;
   const t = getTeacher(project.db, p.judge);
-  const baseUrl = t.baseUrls[0];
+  const conn = teacherConnection(t);
+  const baseUrl = conn.baseUrls[0];
   if (!baseUrl) throw new UserError(`The judge "${p.judge}" has no endpoint; add its URL in the Teacher step.`, 'no_endpoint');
   return {
     baseUrl,
     model: t.model,
-    apiKey: resolveKey(t.keyRef, t.name),
-    headers: t.headers,
+    apiKey: conn.apiKey,
+    headers: conn.headers,
     prompt: p.prompt,
     question: '',
     cache: new SqliteJudgeCache(project.db),

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { redactUrl } from '../teacher/credentials';
+import { fetchTarget, joinUrl } from '../teacher/http';
 import type { Verdict } from './types';
 
 export const DEFAULT_JUDGE_PROMPT = `You are grading a student's final answer against the reference answer of a math problem.
@@ -91,24 +93,22 @@ export async function judge(o: JudgeOptions): Promise<Verdict> {
   const hit = o.cache?.get(key);
   if (hit) return hit;
   const fetchImpl = o.fetchImpl ?? fetch;
-  const url = o.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '') + '/v1/chat/completions';
+  // The base may or may not end in /v1; a query string (?api_key=...) stays at the end of the URL.
+  const url = joinUrl(o.baseUrl, /\/v1\/?$/.test(o.baseUrl.split(/[?#]/)[0] ?? '') ? 'chat/completions' : 'v1/chat/completions');
   const content = renderJudgePrompt(o.prompt ?? DEFAULT_JUDGE_PROMPT, o);
   let v: Verdict;
   try {
-    const res = await fetchImpl(url, {
+    const target = fetchTarget(url, { 'content-type': 'application/json', ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}), ...o.headers });
+    const res = await fetchImpl(target.url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}),
-        ...o.headers,
-      },
+      headers: target.headers,
       body: JSON.stringify({ model: o.model, messages: [{ role: 'user', content }], temperature: 0, max_tokens: o.maxTokens ?? 1024, stream: false }),
       signal: AbortSignal.timeout(o.timeoutMs ?? 120_000),
     });
     if (!res.ok) {
       const body = (await res.text().catch(() => '')).slice(0, 120);
       // Server errors are not cached: a retry may succeed.
-      return { equivalent: null, method: 'judge', reason: `judge: HTTP ${res.status} from ${url}${body ? ` (${body})` : ''}`, extracted: null };
+      return { equivalent: null, method: 'judge', reason: `judge: HTTP ${res.status} from ${redactUrl(url)}${body ? ` (${body})` : ''}`, extracted: null };
     }
     const json = (await res.json()) as { choices?: { message?: { content?: string | null; reasoning_content?: string | null } }[] };
     const msg = json.choices?.[0]?.message;
@@ -120,7 +120,7 @@ export async function judge(o: JudgeOptions): Promise<Verdict> {
     }
     v = { equivalent: yn, method: 'judge', reason: `judge: ${o.model} said ${yn ? 'Yes' : 'No'}`, extracted: null };
   } catch (e) {
-    return { equivalent: null, method: 'judge', reason: `judge: request to ${url} failed (${(e as Error).message})`, extracted: null };
+    return { equivalent: null, method: 'judge', reason: `judge: request to ${redactUrl(url)} failed (${(e as Error).message})`, extracted: null };
   }
   o.cache?.set(key, v);
   return v;
