@@ -39,9 +39,8 @@ async function runJob(port: number, dir: string, concurrency: number | 'auto', s
   const poll = setInterval(() => {
     const x = runner.progress(jobId).extra;
     const limit = Number(x.concurrency ?? 0);
-    const r = x.concurrency_reason as { code?: string } | undefined;
     const prev = limits.at(-1);
-    if (!prev || prev.limit !== limit) limits.push({ t: (performance.now() - t0) / 1000, limit, reason: r?.code ?? '' });
+    if (!prev || prev.limit !== limit) limits.push({ t: (performance.now() - t0) / 1000, limit, reason: String(x.concurrency_reason ?? '') });
   }, 100);
   await sleep(measureFrom);
   const n0 = streamed();

@@ -244,6 +244,13 @@ export class AimdController {
   }
 }
 
+/** The reason as flat progress fields (`concurrency_reason` is the code; the numbers beside it). */
+export function limitReasonFields(r: LimitReason): Record<string, number | string> {
+  const out: Record<string, number | string> = { concurrency_reason: r.code };
+  for (const [k, v] of Object.entries(r)) if (k !== 'code' && typeof v === 'number') out[`concurrency_${k}`] = v;
+  return out;
+}
+
 /**
  * The highest automatic limit for a teacher. Servers that run one model in one process on this machine
  * (transformers serve, llama.cpp with its default slots, LM Studio, Ollama) gain nothing from dozens of

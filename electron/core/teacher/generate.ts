@@ -5,9 +5,10 @@ import type { DB, Project } from '../store/project';
 import { rng } from '../sample/rng';
 import { isUserError, UserError } from '../util/errors';
 import os from 'node:os';
-import { AimdController, backoffMs, concurrencyCap, EndpointPool, sleep } from './control';
+import { AimdController, backoffMs, concurrencyCap, EndpointPool, limitReasonFields, sleep } from './control';
 import { AttemptError, joinUrl, streamChat } from './http';
-import { generateParams, renderPrompt, type GenerateInput, type GenerateParams } from './params';
+import { DEFAULT_PROMPT, generateParams, type GenerateInput, type GenerateParams } from './params';
+import { buildPrompt, getPrompting, splitBeforeAnswer, templateOf } from './prompting';
 import { redactUrl, teacherConnection } from './credentials';
 import { getTeacher, type Teacher } from './store';
 import { splitReasoning, type ChatStream } from './stream';
@@ -195,7 +196,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     ctx.fail(`Question ${q} was deleted from the pool before it was asked.`);
     return;
   }
-  const prompt = renderPrompt(p.promptTemplate, { question: row.question, answer: row.answer, domain: row.domain, id: q });
+  const prompt = buildPrompt(p.promptTemplate ?? DEFAULT_PROMPT, { question: row.question, answer: row.answer, domain: row.domain, id: q }, { mode: p.reasoningMode ?? 'native', prompt: p.reasoningPrompt ?? null });
   const messages = ready.system ? [{ role: 'system', content: ready.system }, { role: 'user', content: prompt }] : [{ role: 'user', content: prompt }];
   const body: Record<string, unknown> = { model: ready.teacher.model, messages, stream: true, stream_options: { include_usage: true } };
   if (p.temperature !== null) body.temperature = p.temperature;
@@ -241,7 +242,8 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     const latency = Date.now() - t0;
     const content = stream.content.join('');
     const reasoning = stream.reasoning.join('');
-    const parsed = splitReasoning(reasoning, stream.reasoningField, content);
+    let parsed = splitReasoning(reasoning, stream.reasoningField, content);
+    if (p.reasoningMode === 'split') parsed = splitBeforeAnswer(parsed, content);
     if (stream.finishReason === 'length') parsed.flags.push('truncated');
     const tk = tokens(stream, parsed.thinking, parsed.answer, parsed.flags, ready.teacher.model);
     st.inputTokens += tk.pt ?? 0;
@@ -274,7 +276,7 @@ function report(ctx: ItemContext<GenerateParams>, st: JobState, ready: Ready, t:
     tokens_per_s: Math.round(st.rate),
     in_flight: ready.pool.inFlight,
     concurrency: ctx.params.concurrency === 'auto' ? st.ctrl.limit : ctx.params.concurrency,
-    ...(ctx.params.concurrency === 'auto' ? { concurrency_reason: st.ctrl.reason } : {}),
+    ...(ctx.params.concurrency === 'auto' ? limitReasonFields(st.ctrl.reason) : {}),
     streamed_tokens: st.streamed,
     cost: ready.priceIn || ready.priceOut ? Math.round(((st.inputTokens * ready.priceIn + st.outputTokens * ready.priceOut) / 1e6) * 10_000) / 10_000 : null,
     endpoints_down: ready.pool.snapshot().filter((e) => e.down).length,
@@ -295,9 +297,9 @@ export const generateKind: JobKind<GenerateParams> = {
  * same command twice continues the first job instead of asking anything again.
  */
 export function startOrResume(runner: JobRunner, input: GenerateInput): { jobId: number; resumed: boolean } {
-  const params = generateParams.parse(input);
-  const text = JSON.stringify(params);
   const db = runner.project.db;
+  const params = generateParams.parse(resolvePrompting(db, input));
+  const text = JSON.stringify(params);
   const id = db
     .prepare("SELECT id FROM jobs WHERE kind = ? AND params = ? AND status IN ('queued', 'running', 'paused', 'failed') ORDER BY id DESC LIMIT 1")
     .pluck()
@@ -311,6 +313,24 @@ export function startOrResume(runner: JobRunner, input: GenerateInput): { jobId:
     return { jobId: id, resumed: true };
   }
   return { jobId: runner.start(GENERATE_KIND, params), resumed: false };
+}
+
+/**
+ * Writes the teacher's prompt settings into the job's params where the caller left them out, so that the job
+ * record says exactly what was sent and resuming it later sends the same, whatever the teacher's settings are by
+ * then. 'native' adds no key, so a job without a reasoning setting keeps the params text of earlier versions.
+ */
+export function resolvePrompting(db: DB, input: GenerateInput): GenerateInput {
+  const pr = getPrompting(db, input.teacher);
+  const mode = input.reasoningMode ?? pr.reasoningMode;
+  const out: GenerateInput = { ...input, promptTemplate: input.promptTemplate ?? templateOf(pr) };
+  delete out.reasoningMode;
+  delete out.reasoningPrompt;
+  if (mode !== 'native') {
+    out.reasoningMode = mode;
+    out.reasoningPrompt = input.reasoningPrompt !== undefined ? input.reasoningPrompt : pr.reasoningPrompt;
+  }
+  return out;
 }
 
 function ownerAlive(pid: number | null, host: string | null, beat: string | null): boolean {

@@ -49,7 +49,7 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
           </div>
         ))}
       </dl>
-      <LimitNote reason={x.concurrency_reason} />
+      <LimitNote extra={x} />
       {job.error && <p className="mt-2 text-xs text-rose-700 dark:text-rose-300">{job.error}</p>}
       <div className="mt-3 flex gap-2">
         {running && <Button onClick={() => void act.run('pause')}>{t('traces.progress.pause')}</Button>}
@@ -68,16 +68,14 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
 const LIMIT_CODES = ['start', 'grew', 'no_gain', 'throughput_fell', 'overloaded'] as const;
 
 /** Why the automatic concurrency is what it is (the engine sends a code and numbers; the words are here). */
-function LimitNote({ reason }: { reason: unknown }) {
+function LimitNote({ extra }: { extra: Record<string, number | string | null> }) {
   const { t } = useTranslation();
-  if (!reason || typeof reason !== 'object') return null;
-  const r = reason as Record<string, unknown>;
-  const code = LIMIT_CODES.find((c) => c === r.code);
+  const code = LIMIT_CODES.find((c) => c === extra.concurrency_reason);
   if (!code) return null;
-  const pct = (v: unknown) => (typeof v === 'number' ? Math.round(v * 100) : 0);
+  const n = (k: string) => (typeof extra[`concurrency_${k}`] === 'number' ? (extra[`concurrency_${k}`] as number) : 0);
   return (
     <p data-testid="gen-limit-reason" className={`mt-2 text-xs ${muted}`}>
-      {t(`traces.progress.limit.${code}`, { limit: r.limit, cap: r.cap, from: r.from, to: r.to, gain: pct(r.gain), drop: pct(r.drop) })}
+      {t(`traces.progress.limit.${code}`, { limit: n('limit'), cap: n('cap'), from: n('from'), to: n('to'), gain: Math.round(n('gain') * 100), drop: Math.round(n('drop') * 100) })}
     </p>
   );
 }
