@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_embed.add_argument("--json", action="store_true", help='print {"path": ...} as JSON')
     p_embed.set_defaults(func=_cmd_embed_model)
 
+    from distillery_worker.st_convert import add_subcommand as add_embed_convert  # light: no torch at import
+
+    add_embed_convert(sub)
+
     return parser
 
 

@@ -56,6 +56,14 @@ def _check_model_dir(model: Path) -> dict[str, Any]:
     cfg = json.loads(cfg_file.read_text(encoding="utf-8"))
     mt = cfg.get("model_type")
     if mt not in SUPPORTED_MODEL_TYPES:
+        from distillery_worker.st_convert import SUPPORTED as ENCODERS
+
+        if mt in ENCODERS:  # an encoder is an embedding model, not something to generate text with
+            raise WorkerError(
+                "invalid_model_folder",
+                f"{cfg_file} says model_type {mt!r}, an encoder (sentence-embedding) model, which export-onnx (for text generation) does not take; "
+                f"convert it for the in-app embedder with `python -m distillery_worker embed-convert {model} --out DIR` (or `distillery embed PROJECT --model {model}`).",
+            )
         raise WorkerError(
             "invalid_model_folder",
             f"{cfg_file} says model_type {mt!r}; the ONNX export for the in-app engine supports {', '.join(SUPPORTED_MODEL_TYPES)}. "
