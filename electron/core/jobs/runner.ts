@@ -1,6 +1,7 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { UserError } from '../util/errors';
 import type { Project } from '../store/project';
+import { failureHint, failureReasons, outcomeOf, type FailureReason } from './outcome';
 import * as store from './store';
 import type { ItemContext, JobItem, JobKind, JobProgress, JobRow, JobStatus } from './types';
 
@@ -114,6 +115,7 @@ export class JobRunner {
       rate = secs > 0.5 && doneHere > 0 ? doneHere / secs : null;
     }
     const remaining = job.total === null ? null : Math.max(0, job.total - job.done - job.failed);
+    const failures = this.failuresOf(job.id, job.failed);
     return {
       jobId: job.id,
       kind: job.kind,
@@ -127,7 +129,21 @@ export class JobRunner {
       etaSec: rate && remaining !== null ? remaining / rate : null,
       error: job.error,
       extra: a?.extra ?? {},
+      outcome: outcomeOf(job.status, job.done, job.failed),
+      failures,
+      failureHint: failures[0] ? failureHint(failures[0].reason) : null,
     };
+  }
+
+  /** Grouped failure reasons, recomputed only when the job's failed count moves (progress is emitted often). */
+  private readonly failureCache = new Map<number, { failed: number; reasons: FailureReason[] }>();
+  private failuresOf(id: number, failed: number): FailureReason[] {
+    if (failed === 0) return [];
+    const hit = this.failureCache.get(id);
+    if (hit && hit.failed === failed) return hit.reasons;
+    const reasons = failureReasons(this.project.db, id);
+    this.failureCache.set(id, { failed, reasons });
+    return reasons;
   }
 
   onProgress(listener: (p: JobProgress) => void): () => void {

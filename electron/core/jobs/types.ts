@@ -77,4 +77,9 @@ export interface JobProgress {
   etaSec: number | null;
   error: string | null;
   extra: Record<string, number | string | null>;
+  /** Set once the job is done: all items ok, some failed, or every one failed. */
+  outcome: 'ok' | 'partial' | 'all_failed' | null;
+  /** The most frequent reasons of failed items, with the likely cause of the first (null when none failed). */
+  failures: { reason: string; count: number }[];
+  failureHint: 'unreachable' | 'auth' | 'not_found' | 'timeout' | 'overloaded' | 'bad_request' | 'server_error' | null;
 }

@@ -3,6 +3,7 @@ import type { JobProgress } from '../../../electron/core/jobs/types';
 import { api } from '../../api/client';
 import { toApiError } from '../../api/hooks';
 import { useProject } from '../../app/ProjectContext';
+import { barClass, JobOutcomeNote, statusKey } from '../../app/JobOutcome';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { useJobs } from './useJobs';
 
@@ -66,7 +67,7 @@ function JobRow({ job, onPause, onResume, onCancel }: { job: JobProgress; onPaus
     <li className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
       <div className="flex items-center justify-between gap-2">
         <p className="truncate text-sm font-medium">{job.label ?? job.kind}</p>
-        <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-200">{t(`jobs.status.${job.status}`)}</span>
+        <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-200">{t(statusKey(job))}</span>
       </div>
       <div
         role="progressbar"
@@ -76,10 +77,11 @@ function JobRow({ job, onPause, onResume, onCancel }: { job: JobProgress; onPaus
         aria-valuenow={pct ?? undefined}
         className="mt-2 h-2 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
       >
-        <div className={`h-full rounded-full ${job.status === 'failed' ? 'bg-rose-500' : 'bg-indigo-500'}`} style={{ width: `${pct ?? 0}%` }} />
+        <div className={`h-full rounded-full ${barClass(job)}`} style={{ width: `${pct ?? 0}%` }} />
       </div>
       <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{details.join(' · ')}</p>
       {job.error && <p className="mt-1 text-xs text-rose-700 dark:text-rose-300">{job.error}</p>}
+      <JobOutcomeNote job={job} />
       <div className="mt-2 flex gap-2">
         {active && <Button onClick={onPause}>{t('jobs.pause')}</Button>}
         {job.status === 'paused' && <Button onClick={onResume}>{t('jobs.resume')}</Button>}

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { JobProgress } from '../../../electron/core/jobs/types';
 import { api } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
+import { barClass, JobOutcomeNote, statusKey } from '../../app/JobOutcome';
 import { Button, ErrorNote } from '../../app/ui';
 import { duration, muted } from './types';
 
@@ -26,17 +27,17 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
   if (num(x.cost) !== null) stats.push(['cost', t('traces.progress.cost'), (num(x.cost) ?? 0).toFixed((num(x.cost) ?? 0) < 1 ? 4 : 2)]);
   if (num(x.endpoints_down)) stats.push(['down', t('traces.progress.endpointsDown'), String(num(x.endpoints_down))]);
   return (
-    <div data-testid="gen-progress" data-status={job.status} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+    <div data-testid="gen-progress" data-status={job.status} data-outcome={job.outcome ?? ''} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
       <div className="flex items-center justify-between gap-2">
         <p className="text-sm font-medium">
           {t('traces.progress.job', { id: job.jobId })} <span className={muted}>{job.label}</span>
         </p>
         <span data-testid="gen-status" className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-200">
-          {t(`traces.progress.status.${job.status}`)}
+          {job.outcome === 'partial' || job.outcome === 'all_failed' ? t(statusKey(job)) : t(`traces.progress.status.${job.status}`)}
         </span>
       </div>
       <div role="progressbar" aria-label={t('traces.progress.title')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="mt-2 h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800">
-        <div className={`h-full rounded-full transition-all ${job.status === 'failed' ? 'bg-rose-500' : 'bg-indigo-500'}`} style={{ width: `${pct}%` }} />
+        <div className={`h-full rounded-full transition-all ${barClass(job)}`} style={{ width: `${pct}%` }} />
       </div>
       <p className="mt-1 text-right text-xs font-medium tabular-nums">{pct}%</p>
       <dl className="mt-1 grid grid-cols-3 gap-3 sm:grid-cols-7">
@@ -50,6 +51,7 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
         ))}
       </dl>
       <LimitNote extra={x} />
+      <JobOutcomeNote job={job} testId="gen-outcome" />
       {job.error && <p className="mt-2 text-xs text-rose-700 dark:text-rose-300">{job.error}</p>}
       <div className="mt-3 flex gap-2">
         {running && <Button onClick={() => void act.run('pause')}>{t('traces.progress.pause')}</Button>}
