@@ -8,6 +8,7 @@ import { slurmStatus, submitSbatch } from '../../core/train/multinode';
 import { modelConfigFrom, plan, type Method, type ModelConfig } from '../../core/train/planner';
 import { DISTRIBUTED, RECIPE_DEFAULTS, RECIPES, type Distributed, type RecipeName, type RunConfig } from '../../core/train/recipes';
 import { appRoot } from '../../core/util/root';
+import { shellLine, shellQuote } from '../../core/util/shell-quote';
 import { intFlag, parse } from '../args';
 import { UsageError, type CliIO } from '../io';
 
@@ -175,9 +176,13 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
       const refusal = deepspeedRefusal(await checkPythonEnv(), distributed, world);
       if (refusal) io.stderr(`train: note: ${refusal}`);
     }
+    // *_line: the same commands as one shell-quoted line each, safe to paste whatever the project path holds
     const out = {
       fits: verdict.fits, per_gpu_gib: verdict.per_gpu_gib, breakdown: verdict.breakdown, suggestion: verdict.suggestion, command,
-      ...(nodes > 1 ? { node_commands: launch.nodes.map((n) => n.command) } : {}),
+      command_line: shellLine(command),
+      ...(nodes > 1
+        ? { node_commands: launch.nodes.map((n) => n.command), node_command_lines: launch.nodes.map((n) => shellLine(n.command)), submit_command_line: shellLine(['sbatch', launch.sbatch ?? '']) }
+        : {}),
     };
     if (json) io.stdout(JSON.stringify(out));
     else io.stdout(JSON.stringify(out, null, 2));
@@ -268,7 +273,7 @@ async function submitNodes(id: string, runDir: string, launch: ReturnType<typeof
     fs.writeFileSync(path.join(runDir, 'slurm.json'), `${JSON.stringify(slurm, null, 2)}\n`);
     fs.writeFileSync(path.join(runDir, 'plan.json'), `${JSON.stringify({ ...planJson, slurm }, null, 2)}\n`);
     if (json) io.stdout(JSON.stringify({ run: id, submitted: true, slurm_job_id: r.jobId, script, output: slurm.output }));
-    else io.stdout(`Submitted to Slurm as job ${r.jobId} (run ${id}). Events go to ${slurm.output}; check it with "distillery train ${path.dirname(path.dirname(path.dirname(runDir)))} --status ${id}".`);
+    else io.stdout(`Submitted to Slurm as job ${r.jobId} (run ${id}). Events go to ${slurm.output}; check it with "distillery train ${shellQuote(path.dirname(path.dirname(path.dirname(runDir))))} --status ${id}".`);
     return 0;
   }
   const perNode = launch.nodes.map((n) => ({ rank: n.rank, command: n.command }));
@@ -276,7 +281,7 @@ async function submitNodes(id: string, runDir: string, launch: ReturnType<typeof
   else {
     io.stdout(`${r.reason}`);
     io.stdout('Or start it without Slurm: run on each node, from the Distillery folder, with the run folder on a shared filesystem:');
-    for (const n of perNode) io.stdout(`  node ${n.rank}: ${n.command.join(' ')}`);
+    for (const n of perNode) io.stdout(`  node ${n.rank}: ${shellLine(n.command)}`);
   }
   return 0;
 }

@@ -7,6 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { UserError } from '../util/errors';
+import { shellQuote } from '../util/shell-quote';
 import { accelerateConfigName, accelerateExecutable, accelerateYaml, type Distributed } from './recipes';
 
 export interface MultiNodeOptions {
@@ -44,7 +46,22 @@ export function nodePlans(o: MultiNodeOptions): NodePlan[] {
   return out;
 }
 
-const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const sh = shellQuote;
+
+/**
+ * A file name for an #SBATCH line. sbatch splits these lines itself (src/sbatch/opt.c, _get_argument): spaces
+ * separate, an unquoted # starts a comment, "…" or '…' group and a backslash escapes the next character, so the
+ * name goes in double quotes with \ and " escaped. In --output/--error names % starts a pattern (%j), so a
+ * literal % is %%. A line break cannot be carried at all. (A backslash left in the name turns sbatch's %j
+ * patterns off; Linux paths with backslashes are rare enough to accept that.)
+ */
+export function sbatchFileName(dir: string, pattern: string): string {
+  if (/[\r\n]/.test(dir)) {
+    throw new UserError(`The run folder ${JSON.stringify(dir)} has a line break in its path, which an #SBATCH line cannot hold; move the project to a folder without one.`, 'bad_path');
+  }
+  const name = `${dir.replace(/%/g, '%%')}${path.sep}${pattern}`;
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(name) ? name : `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
 
 export interface SbatchOptions extends Omit<MultiNodeOptions, 'mainIp'> {
   runId: string;
@@ -68,8 +85,8 @@ export function sbatchScript(o: SbatchOptions): string {
     '#SBATCH --ntasks-per-node=1',
     `#SBATCH --gpus-per-node=${o.gpusPerNode}`,
     `#SBATCH --cpus-per-task=${o.cpusPerTask ?? 8 * o.gpusPerNode}`,
-    `#SBATCH --output=${path.join(o.runDir, 'slurm-%j.out')}`,
-    `#SBATCH --error=${path.join(o.runDir, 'slurm-%j.err')}`,
+    `#SBATCH --output=${sbatchFileName(o.runDir, 'slurm-%j.out')}`,
+    `#SBATCH --error=${sbatchFileName(o.runDir, 'slurm-%j.err')}`,
     // SIGTERM to the tasks 5 minutes before the time limit: the worker saves a checkpoint and stops
     '#SBATCH --signal=TERM@300',
     ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []),
@@ -123,7 +140,7 @@ export async function submitSbatch(script: string, opts: { cwd: string }): Promi
   const sbatch = onPath('sbatch');
   const command = ['sbatch', script];
   if (!sbatch) {
-    return { submitted: false, command, reason: `sbatch is not on PATH here, so the job was not submitted; on the cluster's login node run: sbatch ${script}` };
+    return { submitted: false, command, reason: `sbatch is not on PATH here, so the job was not submitted; on the cluster's login node run: sbatch ${shellQuote(script)}` };
   }
   const r = await execa(sbatch, [script], { cwd: opts.cwd, reject: false, timeout: 60_000 });
   const out = `${String(r.stdout)}\n${String(r.stderr)}`.trim();
