@@ -24,9 +24,10 @@ export const HELP = `Distillery ${appVersion()} — build your own small reasoni
 Usage: distillery <command> [options]
 
 Commands:
-  serve [--project DIR] [--port N] [--host H]
+  serve [--project DIR] [--port N] [--host H] [--keep-token]
         Start browser mode: the workbench and its API on http://127.0.0.1 (a token is printed).
-        --host H serves on another address (with a warning); --port 0 picks a free port.
+        --host H serves on another address (with a warning); --port 0 picks a free port; --keep-token keeps one
+        token in the config folder so that open tabs keep working across restarts.
   project create DIR [--name NAME] [--json]
         Create a new project (project.sqlite + artifacts/) in DIR.
   project sample DIR [--json]

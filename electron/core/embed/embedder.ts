@@ -18,30 +18,81 @@ const { parentPort, workerData } = require('node:worker_threads');
 let ready = null;
 let chain = Promise.resolve();
 const errText = (e) => (e && e.message ? e.message : String(e)).split('\n')[0].slice(0, 400);
-// Mean over the tokens the mask keeps, then L2 normalisation: what transformers.js's mean_pooling().normalize()
-// computes, in one pass over typed arrays (its generic version took about an eighth of each batch's time).
-function meanPool(h, mask, b, s, d) {
+// Pooling as sentence-transformers' Pooling module computes it (mean, mean/sqrt(n), first token, max over the kept
+// tokens), then optional L2 normalisation, in one pass over typed arrays (transformers.js's generic
+// mean_pooling().normalize() took about an eighth of each batch's time).
+function pool(h, mask, b, s, d, mode, normalize) {
   const out = new Float32Array(b * d);
   let tokens = 0;
   for (let i = 0; i < b; i++) {
     const o = i * d;
     let n = 0;
+    if (mode === 'max') out.fill(-1e9, o, o + d);
     for (let j = 0; j < s; j++) {
       if (!mask[i * s + j]) continue;
       n++;
+      if (mode === 'cls' && n > 1) continue;
       const r = (i * s + j) * d;
-      for (let k = 0; k < d; k++) out[o + k] += h[r + k];
+      if (mode === 'max') for (let k = 0; k < d; k++) { if (h[r + k] > out[o + k]) out[o + k] = h[r + k]; }
+      else for (let k = 0; k < d; k++) out[o + k] += h[r + k];
     }
     tokens += n;
+    const div = mode === 'mean' ? Math.max(n, 1) : mode === 'mean_sqrt_len_tokens' ? Math.sqrt(Math.max(n, 1)) : 1;
     let norm = 0;
     for (let k = 0; k < d; k++) {
-      out[o + k] /= Math.max(n, 1);
+      out[o + k] /= div;
       norm += out[o + k] * out[o + k];
     }
+    if (!normalize) continue;
     const inv = 1 / Math.max(Math.sqrt(norm), 1e-12);
     for (let k = 0; k < d; k++) out[o + k] *= inv;
   }
   return { data: out, tokens };
+}
+// The special tokens the tokenizer appends after the text ([SEP] for BERT, </s> for XLM-R and MPNet), found by
+// encoding one word with and without them.
+function suffixOf(tok) {
+  const full = tok('a', { add_special_tokens: true, return_tensor: false });
+  const bare = tok('a', { add_special_tokens: false, return_tensor: false }).input_ids;
+  const ids = full.input_ids;
+  for (let i = 0; i + bare.length <= ids.length; i++) {
+    if (bare.every((x, k) => ids[i + k] === x)) {
+      const at = i + bare.length;
+      return { ids: ids.slice(at), types: full.token_type_ids ? full.token_type_ids.slice(at) : null };
+    }
+  }
+  return { ids: [], types: null };
+}
+// Tokenises, cuts and pads a batch. transformers.js cuts after the special tokens were added (so a long text lost
+// its final [SEP]); the tokenizers library, which sentence-transformers uses, cuts the text and then adds them:
+// a cut row here ends with the suffix again, exactly as there.
+function encode(t, tok, suffix, texts, maxLength) {
+  const enc = tok(texts, { add_special_tokens: true, return_tensor: false });
+  const limit = Math.min(maxLength, tok.model_max_length ?? Infinity);
+  const rows = enc.input_ids;
+  const types = enc.token_type_ids ?? null;
+  let s = 1;
+  for (const r of rows) s = Math.max(s, Math.min(r.length, limit));
+  const b = rows.length;
+  const ids = new BigInt64Array(b * s).fill(BigInt(tok.pad_token_id ?? 0));
+  const mask = new BigInt64Array(b * s);
+  const tt = types ? new BigInt64Array(b * s) : null;
+  const keep = Math.max(0, s - suffix.ids.length);
+  for (let i = 0; i < b; i++) {
+    const r = rows[i];
+    const cut = r.length > s;
+    const n = cut ? s : r.length;
+    for (let j = 0; j < n; j++) {
+      const fromSuffix = cut && j >= keep;
+      ids[i * s + j] = BigInt(fromSuffix ? suffix.ids[j - keep] : r[j]);
+      mask[i * s + j] = 1n;
+      if (tt) tt[i * s + j] = BigInt(fromSuffix ? (suffix.types?.[j - keep] ?? 0) : types[i][j]);
+    }
+  }
+  const dims = [b, s];
+  const inputs = { input_ids: new t.Tensor('int64', ids, dims), attention_mask: new t.Tensor('int64', mask, dims) };
+  if (tt) inputs.token_type_ids = new t.Tensor('int64', tt, dims);
+  return inputs;
 }
 async function load(m) {
   const t = await import(workerData.transformers);
@@ -56,7 +107,7 @@ async function load(m) {
     // No spinning: idle ORT threads would burn the CPU the app (and the user's other work) needs; measured no slower.
     session_options: { intraOpNumThreads: m.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } },
   });
-  return { t, ex };
+  return { t, ex, suffix: suffixOf(ex.tokenizer), spec: m.spec };
 }
 parentPort.on('message', (m) => {
   if (m.type === 'init') {
@@ -70,11 +121,12 @@ parentPort.on('message', (m) => {
   if (m.type !== 'embed') return;
   chain = chain.then(async () => {
     try {
-      const { ex } = await ready;
-      const inputs = ex.tokenizer(m.texts, { padding: true, truncation: true, max_length: m.maxLength });
+      const { t, ex, suffix, spec } = await ready;
+      const texts = spec.lowercase ? m.texts.map((x) => x.toLowerCase()) : m.texts;
+      const inputs = encode(t, ex.tokenizer, suffix, texts, m.maxLength);
       const out = await ex.model(inputs);
       const h = out.last_hidden_state ?? out.token_embeddings ?? out.logits;
-      const { data, tokens } = meanPool(h.data, inputs.attention_mask.data, h.dims[0], h.dims[1], h.dims[2]);
+      const { data, tokens } = pool(h.data, inputs.attention_mask.data, h.dims[0], h.dims[1], h.dims[2], spec.pooling, spec.normalize);
       parentPort.postMessage({ type: 'result', id: m.id, dims: h.dims[2], data, tokens, padded: inputs.attention_mask.data.length }, [data.buffer]);
     } catch (e) {
       parentPort.postMessage({ type: 'error', id: m.id, message: errText(e) });
@@ -113,8 +165,9 @@ interface Pending {
 }
 
 /**
- * Sentence embeddings with transformers.js (feature-extraction: mean pooling over the attention mask,
- * L2-normalised) in a worker thread, from a local folder only. Texts are cut at the model's token limit.
+ * Sentence embeddings with transformers.js in a worker thread, from a local folder only: the pooling and
+ * normalisation of the folder's distillery_embedding.json (mean and normalised without one). Texts are cut at the
+ * token limit keeping the final special token, as sentence-transformers does.
  */
 export class Embedder {
   private worker: Worker | null = null;
@@ -180,7 +233,7 @@ export class Embedder {
       });
     });
     this.ready.catch(() => undefined);
-    w.postMessage({ type: 'init', dir: this.model.dir, dtype: this.model.dtype, threads: this.threads });
+    w.postMessage({ type: 'init', dir: this.model.dir, dtype: this.model.dtype, threads: this.threads, spec: this.model.spec });
     return this.ready;
   }
 
