@@ -1,5 +1,6 @@
 import { isUserError } from '../core/util/errors';
 import { appVersion } from '../core/util/root';
+import { storageErrorSentence } from '../core/util/sqlite-errors';
 import { runProject } from './commands/project';
 import { runServe } from './commands/serve';
 import { runCheck } from './commands/check';
@@ -158,6 +159,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     if (e instanceof OutputClosed) return 0;
     if (e instanceof UsageError || isUserError(e)) {
       io.stderr(`distillery: ${e.message}`);
+      return 2;
+    }
+    // A lock or a full disk met by a command that does not name its file itself: still one sentence, not a stack.
+    const storage = storageErrorSentence(e, "the project's database (project.sqlite)", 'The command stopped before finishing; what it had saved is kept.');
+    if (storage) {
+      io.stderr(`distillery: ${storage}`);
       return 2;
     }
     io.stderr(`distillery: unexpected error: ${(e as Error).stack ?? String(e)}`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
+import { asStorageError } from '../util/sqlite-errors';
 import { openFile, type Format } from './readers';
 import { detectShape, mapRecord, resolveMapping, type Mapping, type RowIn, type Shape } from './shapes';
 import { normHash } from './text';
@@ -76,7 +77,15 @@ export async function importFile(project: Project, file: string, opts: ImportOpt
   const mapping = resolveMapping(shape, samples, opts.mapping);
 
   const db = project.db;
-  const existing = poolHashes(project, opts.dryRun ?? false);
+  // A lock held by another program or a full disk is a sentence naming project.sqlite, not a stack trace;
+  // the writes below are one transaction, so nothing of this import is left behind.
+  const unchanged = 'Nothing was imported; the project is as it was.';
+  let existing: Map<string, number>;
+  try {
+    existing = poolHashes(project, opts.dryRun ?? false);
+  } catch (e) {
+    throw asStorageError(e, project.dbPath, unchanged);
+  }
   const seenInFile = new Map<string, number>();
   const rejected: Rejected[] = [];
   const duplicateRows: DuplicateRow[] = [];
@@ -140,36 +149,40 @@ export async function importFile(project: Project, file: string, opts: ImportOpt
     `INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, created_at) VALUES (?, 'imported', ?, ?, 'done', ?, ?, ?)`,
   );
   const insR = db.prepare('INSERT INTO import_rejects (import_id, kind, file, line, reason, duplicate_of, raw) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  db.transaction(() => {
-    const importId = Number(
-      insImport.run(abs, opened.format, opened.compressed ? 1 : 0, shape, JSON.stringify(mapping), read, accepted.length, duplicateRows.length, rejected.length, traces, ts)
-        .lastInsertRowid,
-    );
-    result.importId = importId;
-    // Full-text index: a bulk import fills it with one INSERT … SELECT after the rows are written instead of
-    // one trigger call per row (about 4× less work at 60K rows); the trigger is restored inside the same
-    // transaction, so a failure part-way rolls back both.
-    const bulk = accepted.length >= BULK_FTS_ROWS ? (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'questions_fts_ai'").get() as { sql: string } | undefined) : undefined;
-    if (bulk) db.exec('DROP TRIGGER questions_fts_ai');
-    for (let i = 0; i < accepted.length; i++) {
-      opts.beforeInsert?.(i);
-      const { row, hash, line } = accepted[i]!;
-      const qid = Number(
-        insQ.run(row.extId, row.question, row.answer, row.solution, row.domain, source, row.metadata ? JSON.stringify(row.metadata) : null, ts, hash, importId, line)
+  try {
+    db.transaction(() => {
+      const importId = Number(
+        insImport.run(abs, opened.format, opened.compressed ? 1 : 0, shape, JSON.stringify(mapping), read, accepted.length, duplicateRows.length, rejected.length, traces, ts)
           .lastInsertRowid,
       );
-      row.traces.forEach((t, k) => insT.run(qid, t.teacher, k, t.thinking, t.answer, ts));
-    }
-    if (bulk) {
-      db.prepare('INSERT INTO questions_fts (rowid, question, answer) SELECT id, question, answer FROM questions WHERE import_id = ? ORDER BY id').run(importId);
-      db.exec(bulk.sql);
-    }
-    for (const r of rejected) insR.run(importId, 'rejected', abs, r.line, r.reason, null, r.raw ?? null);
-    for (const d of duplicateRows) {
-      const reason = d.duplicateOf !== null ? `duplicate of question #${d.duplicateOf}` : `duplicate of line ${d.duplicateOfLine}`;
-      insR.run(importId, 'duplicate', abs, d.line, reason, d.duplicateOf, rawByLine.get(d.line) ?? null);
-    }
-  })();
+      result.importId = importId;
+      // Full-text index: a bulk import fills it with one INSERT … SELECT after the rows are written instead of
+      // one trigger call per row (about 4× less work at 60K rows); the trigger is restored inside the same
+      // transaction, so a failure part-way rolls back both.
+      const bulk = accepted.length >= BULK_FTS_ROWS ? (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'questions_fts_ai'").get() as { sql: string } | undefined) : undefined;
+      if (bulk) db.exec('DROP TRIGGER questions_fts_ai');
+      for (let i = 0; i < accepted.length; i++) {
+        opts.beforeInsert?.(i);
+        const { row, hash, line } = accepted[i]!;
+        const qid = Number(
+          insQ.run(row.extId, row.question, row.answer, row.solution, row.domain, source, row.metadata ? JSON.stringify(row.metadata) : null, ts, hash, importId, line)
+            .lastInsertRowid,
+        );
+        row.traces.forEach((t, k) => insT.run(qid, t.teacher, k, t.thinking, t.answer, ts));
+      }
+      if (bulk) {
+        db.prepare('INSERT INTO questions_fts (rowid, question, answer) SELECT id, question, answer FROM questions WHERE import_id = ? ORDER BY id').run(importId);
+        db.exec(bulk.sql);
+      }
+      for (const r of rejected) insR.run(importId, 'rejected', abs, r.line, r.reason, null, r.raw ?? null);
+      for (const d of duplicateRows) {
+        const reason = d.duplicateOf !== null ? `duplicate of question #${d.duplicateOf}` : `duplicate of line ${d.duplicateOfLine}`;
+        insR.run(importId, 'duplicate', abs, d.line, reason, d.duplicateOf, rawByLine.get(d.line) ?? null);
+      }
+    })();
+  } catch (e) {
+    throw asStorageError(e, project.dbPath, unchanged);
+  }
   return result;
 }
 
@@ -204,8 +217,16 @@ export function writeRejectReport(project: Project, importId: number): { path: s
     .all(importId) as { kind: string; file: string; line: number; reason: string; duplicate_of: number | null; raw: string | null }[];
   const rel = path.join('imports', `import-${importId}-rejected.jsonl`);
   const abs = path.join(project.artifactsDir, rel);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  fs.writeFileSync(abs, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
-  project.db.prepare('UPDATE imports SET report_path = ? WHERE id = ?').run(path.join('artifacts', rel), importId);
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+  } catch (e) {
+    throw asStorageError(e, abs, `The import itself is saved; the report can be written again later (import #${importId}).`);
+  }
+  try {
+    project.db.prepare('UPDATE imports SET report_path = ? WHERE id = ?').run(path.join('artifacts', rel), importId);
+  } catch (e) {
+    throw asStorageError(e, project.dbPath, `The import and the report ${abs} are saved; only the report's path was not recorded.`);
+  }
   return { path: abs, rows: rows.length };
 }
