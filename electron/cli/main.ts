@@ -18,6 +18,7 @@ import { runExport } from './commands/export';
 import { runReview } from './commands/review';
 import { runEval } from './commands/eval';
 import { runBundle } from './commands/bundle';
+import { runEmbed } from './commands/embed';
 import { guardClosedPipes, OutputClosed, processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -56,6 +57,10 @@ Commands:
         Distil: the teacher reasons about every question (a durable job; the same command resumes it).
   traces PROJECT [--teacher NAME] [--json]
         One line per question: status, thinking, answer, attempts, finish reason, token counts.
+  embed PROJECT --model DIR [--k 20] [--seed S] [--precision fp32|q8] [--max-length N] [--batch N] [--json]
+        Embed the pool in the app (the durable job the Curate step shows; the same command resumes it), then
+        k-means clusters. DIR is an ONNX embedding folder or a sentence-transformers folder, converted first
+        into the project's artifacts/models/ (checked against sentence-transformers; said on stderr).
   curate PROJECT [--target N] [--seed S] [--recipe FILE.json] [--json]
         s1's selection: quality, difficulty, diversity (2^-rank by thinking length within a random domain),
         seeded and explained; stores a run. --explain QUESTION_ID shows why a question was kept or dropped;
@@ -63,11 +68,13 @@ Commands:
   review PROJECT [--set accepted|rejected|todo|needs_work --ids ID,ID... [--reviewer NAME] [--comment TEXT]] [--json]
         Scripted review decisions on questions (their current trace), saved with synchronous=FULL;
         without --set, prints "N / M reviewed" and the counts.
-  bundle export PROJECT --out FILE [--ids ID,ID...] [--scope selection|pool] [--json]
+  bundle export PROJECT --out FILE [--ids ID,ID...] [--scope selection|pool] [--force] [--json]
   bundle import PROJECT FILE [--json]
         Review bundles for air-gapped reviewers: export samples (question ids; default the whole queue) to one
         file; import another copy's edits and decisions ({"applied","unchanged","conflicts":[...]}); samples
-        changed on both sides are reported with a merge proposal and not applied.
+        changed on both sides are reported with a merge proposal and not applied. An existing FILE is replaced only
+        with --force; a project database, or a file inside the project other than under artifacts/bundles or
+        artifacts/exports, never.
   export PROJECT --format trl|s1k|llamafactory|alpaca [--out DIR] [--include accepted|all] [--scope selection|pool]
          [--val 0.05] [--seed 42] [--reasoning-field] [--system TEXT] [--json]
         Export the reviewed set (accepted only by default) with a seeded train/validation split, a dataset card
@@ -150,6 +157,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runEval(rest, io);
       case 'bundle':
         return await runBundle(rest, io);
+      case 'embed':
+        return await runEmbed(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;
