@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,5 +66,53 @@ describe('distillery bundle', () => {
     const r4 = io();
     expect(await main(['bundle', 'import', dir, junk, '--json'], r4.cli)).toBe(2);
     expect(r4.err[0]).toContain(`${junk} line 1 is not valid JSON`);
+  });
+
+  it('never writes over the project (even with --force) and replaces an existing file only with --force (issue 15, item 5)', async () => {
+    const dir = path.join(tmp, 'guard');
+    reviewProject(dir, 2).project.close();
+    openProject(dir).close(); // settle the WAL, so that the file's bytes are comparable
+    const db = path.join(dir, 'project.sqlite');
+    const digest = () => createHash('sha256').update(fs.readFileSync(db)).digest('hex');
+    const before = digest();
+    fs.mkdirSync(path.join(dir, 'artifacts', 'runs'), { recursive: true });
+    const link = path.join(tmp, 'link-to-db.jsonl');
+    fs.symlinkSync(db, link);
+    const refused: [string, RegExp][] = [
+      [db, /project database file \(project\.sqlite\); Distillery never writes a review bundle over one, even when asked to overwrite/],
+      [`${db}-wal`, /project database file \(project\.sqlite-wal\)/],
+      [path.join(dir, 'artifacts', 'runs', 'r.jsonl'), /is inside the project folder .*artifacts\/bundles or .*artifacts\/exports/],
+      [path.join(dir, 'notes.jsonl'), /is inside the project folder/],
+      [link, /project database file/],
+    ];
+    for (const [out, sentence] of refused) {
+      for (const force of [[], ['--force']]) {
+        const r = io();
+        expect(await main(['bundle', 'export', dir, '--out', out, ...force], r.cli), out).toBe(2);
+        expect(r.err).toHaveLength(1);
+        expect(r.err[0]).toMatch(sentence);
+        expect(r.out).toEqual([]);
+      }
+    }
+    expect(digest()).toBe(before);
+    expect(fs.existsSync(path.join(dir, 'notes.jsonl'))).toBe(false);
+
+    // inside the project, artifacts/bundles is where bundles go
+    const inBundles = path.join(dir, 'artifacts', 'bundles', 'r.jsonl');
+    expect(await main(['bundle', 'export', dir, '--out', inBundles], io().cli)).toBe(0);
+
+    // an ordinary existing file: refused and untouched, then replaced with --force
+    const mine = path.join(tmp, 'mine.jsonl');
+    fs.writeFileSync(mine, 'keep me\n');
+    const r = io();
+    expect(await main(['bundle', 'export', dir, '--out', mine], r.cli)).toBe(2);
+    expect(r.err[0]).toBe(`distillery: ${mine} already exists and was left as it is; choose another file name, or ask to overwrite it (--force on the command line).`);
+    expect(fs.readFileSync(mine, 'utf8')).toBe('keep me\n');
+    const f = io();
+    expect(await main(['bundle', 'export', dir, '--out', mine, '--force', '--json'], f.cli), f.err.join('\n')).toBe(0);
+    expect(JSON.parse(f.out[0] as string)).toMatchObject({ file: mine, samples: 2 });
+    expect(fs.readFileSync(mine, 'utf8').split('\n')[0]).toContain('"format"');
+    expect(fs.readdirSync(tmp).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    expect(digest()).toBe(before);
   });
 });

@@ -13,7 +13,8 @@ function questionIds(raw: string | undefined): number[] | undefined {
 }
 
 /**
- * `bundle export PROJECT --out FILE [--ids ID,ID…] [--scope selection|pool] [--json]`: a review bundle (one file);
+ * `bundle export PROJECT --out FILE [--ids ID,ID…] [--scope selection|pool] [--force] [--json]`: a review bundle (one file;
+ * an existing FILE only with --force, and never the project's database or another file inside the project);
  * `bundle import PROJECT FILE [--json]`: applies another reviewer's bundle, prints {applied, unchanged, conflicts}.
  */
 export async function runBundle(args: string[], io: CliIO): Promise<number> {
@@ -23,7 +24,7 @@ export async function runBundle(args: string[], io: CliIO): Promise<number> {
       const { values, positionals } = parse(
         'bundle export',
         rest,
-        { out: { type: 'string' }, ids: { type: 'string' }, scope: { type: 'string' }, json: { type: 'boolean' } },
+        { out: { type: 'string' }, ids: { type: 'string' }, scope: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
         ['PROJECT'],
       );
       if (!values.out) throw new UsageError('bundle export: --out FILE is required (the bundle is one JSON-lines file).');
@@ -32,7 +33,7 @@ export async function runBundle(args: string[], io: CliIO): Promise<number> {
       const ids = questionIds(values.ids as string | undefined);
       const p = openProject(positionals[0] as string);
       try {
-        const r = bundleExport(p, { out: values.out as string, questionIds: ids, scope: scope as 'selection' | 'pool' | undefined });
+        const r = bundleExport(p, { out: values.out as string, questionIds: ids, scope: scope as 'selection' | 'pool' | undefined, overwrite: Boolean(values.force) });
         if (values.json) io.stdout(JSON.stringify(r));
         else io.stdout(`Wrote ${r.samples} sample${r.samples === 1 ? '' : 's'} to ${r.file} (bundle ${r.bundleId}).`);
       } finally {

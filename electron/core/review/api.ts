@@ -94,7 +94,7 @@ export const reviewRouter = router({
 
   /** A subset of samples in one file (JSON lines) for a reviewer on another machine. */
   bundleExport: projectProcedure
-    .input(z.object({ out: z.string().min(1).max(4096), traceIds: ids.optional(), questionIds: ids.optional(), scope }))
+    .input(z.object({ out: z.string().min(1).max(4096), traceIds: ids.optional(), questionIds: ids.optional(), scope, overwrite: z.boolean().optional() }))
     .mutation(({ ctx, input }) => bundleExport(ctx.project, input)),
   /** Applies another reviewer's bundle: decisions and edits; conflicts are reported, not applied. */
   bundleImport: projectProcedure.input(z.object({ file: z.string().min(1).max(4096) })).mutation(({ ctx, input }) => bundleImport(ctx.project, input.file)),

@@ -7,6 +7,8 @@ import { bundleExport, bundleImport } from './bundle';
 import { setStatus } from './decisions';
 import { listRevisions, saveRevision } from './revisions';
 import { getSample } from './sample';
+import { UserError } from '../util/errors';
+import { placeOutputFile } from '../util/output-file';
 import { reviewProject } from './testing/fixture';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-bundle-'));
@@ -127,5 +129,25 @@ describe('review bundles', () => {
     fs.writeFileSync(bad, [lines[0]?.replace(A.id, 'another-project'), lines[1], lines[2]].join('\n'));
     await expect(bundleImport(A, bad)).rejects.toThrow(/was exported from the project "Sample project" \(id another-project\), not from this one/);
     await expect(bundleImport(A, path.join(tmp, 'missing.jsonl'))).rejects.toThrow(/Could not read the review bundle .*missing\.jsonl/);
+  });
+
+  it('keeps existing files unless overwrite is asked, and never writes inside the project but artifacts/bundles (issue 15, item 5)', () => {
+    const out = path.join(tmp, 'existing.jsonl');
+    fs.writeFileSync(out, 'the user’s own file\n');
+    expect(() => bundleExport(B, { out, traceIds: [ids[0] as number] })).toThrow(expect.objectContaining({ code: 'out_exists' }));
+    expect(fs.readFileSync(out, 'utf8')).toBe('the user’s own file\n');
+    expect(bundleExport(B, { out, traceIds: [ids[0] as number], overwrite: true }).samples).toBe(1);
+    expect(fs.readFileSync(out, 'utf8')).toContain('"format"');
+    for (const bad of [B.dbPath, `${B.dbPath}-journal`, path.join(B.dir, 'artifacts', 'x.jsonl'), B.dir, path.join(B.dir, 'artifacts', 'bundles')]) {
+      expect(() => bundleExport(B, { out: bad, traceIds: [ids[0] as number], overwrite: true }), bad).toThrow(UserError);
+    }
+    expect(fs.existsSync(path.join(B.dir, 'artifacts', 'x.jsonl'))).toBe(false);
+    // a file that appears between the check and the write is not replaced either (hard-link placement)
+    const raced = path.join(tmp, 'raced.jsonl');
+    const part = path.join(tmp, 'raced.part');
+    fs.writeFileSync(part, 'new');
+    fs.writeFileSync(raced, 'appeared meanwhile');
+    expect(() => placeOutputFile(part, raced, false)).toThrow(/appeared while it was being written and was left as it is/);
+    expect(fs.readFileSync(raced, 'utf8')).toBe('appeared meanwhile');
   });
 });

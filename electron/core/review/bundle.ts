@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { withFullSync, type DB, type Project } from '../store/project';
 import { UserError } from '../util/errors';
+import { checkOutputFile, placeOutputFile } from '../util/output-file';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, readBundle, type BundleHeader, type BundleSample } from './bundle-format';
 import { representativeTraces, tracesForQuestions, type ReviewStatus } from './decisions';
 import { mergeTexts } from './merge';
@@ -15,6 +16,8 @@ export interface BundleExportInput {
   traceIds?: number[];
   questionIds?: number[];
   scope?: 'selection' | 'pool';
+  /** Replace an existing file (CLI --force). Never allowed over a project database or inside the project (util/output-file). */
+  overwrite?: boolean;
 }
 
 export interface BundleConflict {
@@ -93,6 +96,9 @@ function sampleRecord(db: DB, traceId: number): BundleSample {
 /** Writes the chosen samples (default: the whole queue scope) to ONE JSON-lines file, atomically. */
 export function bundleExport(project: Project, input: BundleExportInput): { file: string; bundleId: string; projectId: string; samples: number; bytes: number } {
   const db = project.db;
+  const file = path.resolve(input.out);
+  // before any work: a bundle must never replace the project, nor a file the user did not agree to lose
+  checkOutputFile({ file, projectDir: project.dir, overwrite: input.overwrite, what: 'a review bundle', forceHint: 'ask to overwrite it (--force on the command line)' });
   let ids: number[];
   if (input.traceIds?.length) ids = [...new Set(input.traceIds)];
   else if (input.questionIds?.length) ids = [...tracesForQuestions(db, input.questionIds).values()];
@@ -108,15 +114,17 @@ export function bundleExport(project: Project, input: BundleExportInput): { file
     createdAt: new Date().toISOString(),
     samples: records.length,
   };
-  const file = path.resolve(input.out);
   const text = `${[header, ...records].map((r) => JSON.stringify(r)).join('\n')}\n`;
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = `${file}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
+  let made = false; // only a temporary file this call created is ever removed
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    fs.writeFileSync(tmp, text, { flag: 'wx' });
+    made = true;
+    placeOutputFile(tmp, file, input.overwrite ?? false);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    if (made) fs.rmSync(tmp, { force: true });
+    if (e instanceof UserError) throw e;
     throw new UserError(`Could not write the review bundle ${file}: ${(e as Error).message}. Choose a folder you can write to.`, 'io');
   }
   return { file, bundleId: header.bundleId, projectId: project.id, samples: records.length, bytes: Buffer.byteLength(text) };
