@@ -8,6 +8,7 @@ import { getTaxonomy, listTaxonomies, parseTaxonomyText, setTaxonomy } from './t
 import { embedModelKey, embedParams, startEmbed } from '../embed/job';
 import { ensureClusters } from '../embed/clusters';
 import { listModels, missingCount } from '../embed/store';
+import { convertForProject } from '../embed/convert';
 import { isUserError } from '../util/errors';
 import type { Project } from '../store/project';
 import { difficultyFilterStatus, filterParams, startDifficultyFilter } from './filter';
@@ -105,6 +106,8 @@ export const curateRouter = router({
     const missing = missingCount(ctx.project.db, model);
     return { model, pool, embedded: pool - missing, missing };
   }),
+  /** Converts a sentence-transformers folder into the project's artifacts/models/ (ONNX, checked against sentence-transformers). */
+  embedConvert: projectProcedure.input(z.object({ modelDir: z.string().trim().min(1) })).mutation(({ ctx, input }) => convertForProject(ctx.project, input.modelDir)),
   /** Starts the durable embedding job (or resumes the unfinished one with the same settings). */
   embed: projectProcedure.input(embedParams).mutation(({ ctx, input }) => startEmbed(ctx.runner, input)),
   /** Runs k-means now (k, seed) over a model's vectors and stores the labels; later previews read them. */

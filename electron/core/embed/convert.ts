@@ -104,3 +104,11 @@ export async function embeddableDir(project: Project, dir: string, opts: { signa
   const report = await convertEmbedModel(dir, convertedDir(project, dir), opts);
   return { dir: report.path, converted: report };
 }
+
+/** The Curate step's "Convert for in-app use": the project's copy of a sentence-transformers folder (made once). */
+export function convertForProject(project: Project, dir: string): Promise<ConvertReport> {
+  if (!isSentenceTransformersFolder(dir)) {
+    throw new UserError(`The folder ${path.resolve(dir.trim())} is not a sentence-transformers model to convert (it has no modules.json, or already has onnx/model.onnx); choose the folder that holds modules.json and model.safetensors.`, 'embed_bad_model');
+  }
+  return convertEmbedModel(dir, convertedDir(project, dir));
+}

@@ -29,6 +29,10 @@ export function EmbeddingClusters({ value, onChange, job, clusters }: { value: C
   const target = value.modelDir ? { modelDir: value.modelDir, dtype: value.dtype, maxLength: value.maxLength } : null;
   const status = useApiQuery(() => (target ? api.curate.embedStatus.query(target) : Promise.resolve(null)), [value.modelDir, value.dtype, value.maxLength, jobKey]);
   const embed = useApiMutation(() => api.curate.embed.mutate({ modelDir: value.modelDir ?? '', dtype: value.dtype, maxLength: value.maxLength }));
+  // A sentence-transformers folder (safetensors, no onnx/) is offered a conversion into the project's artifacts/models/.
+  const convert = useApiMutation(() => api.curate.embedConvert.mutate({ modelDir: value.modelDir ?? '' }));
+  const [converted, setConverted] = useState<Awaited<ReturnType<typeof api.curate.embedConvert.mutate>> | null>(null);
+  const needsConvert = status.error?.code === 'embed_needs_convert';
   const [started, setStarted] = useState<number | null>(null);
   const running = job && (job.status === 'running' || job.status === 'queued');
   const s = status.data;
@@ -75,7 +79,32 @@ export function EmbeddingClusters({ value, onChange, job, clusters }: { value: C
       {job && job.status !== 'done' && (
         <JobBar testId="embed-progress" label={t('curateEmbed.run')} job={job} />
       )}
-      <ErrorNote error={status.error ?? embed.error} />
+      {needsConvert && (
+        <div className="space-y-1" data-testid="embed-convert">
+          <p className="text-xs text-slate-700 dark:text-slate-300">{t('curateEmbed.convertHelp')}</p>
+          <Button
+            disabled={convert.pending}
+            onClick={() =>
+              void convert.run().then((r) => {
+                if (!r) return;
+                setConverted(r);
+                setDir(r.path);
+                onChange({ ...value, modelDir: r.path });
+              })
+            }
+          >
+            {convert.pending ? t('curateEmbed.converting') : t('curateEmbed.convert')}
+          </Button>
+        </div>
+      )}
+      {converted && (
+        <p className="text-xs text-emerald-700 dark:text-emerald-300" data-testid="embed-converted">
+          {converted.check
+            ? t('curateEmbed.converted', { path: converted.path, fp32: converted.check.fp32_min_cosine.toFixed(4), int8: converted.check.int8_min_cosine.toFixed(3), n: converted.check.sentences })
+            : t('curateEmbed.convertedBefore', { path: converted.path })}
+        </p>
+      )}
+      <ErrorNote error={needsConvert ? convert.error : (status.error ?? embed.error ?? convert.error)} />
     </div>
   );
 }
