@@ -1,6 +1,7 @@
 import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink, type TRPCLink } from '@trpc/client';
 import { ipcLink } from 'trpc-electron/renderer';
 import type { AppRouter } from '../../electron/core/api/router';
+import { noteStreamError, trackedFetch } from './connection';
 import { takeToken } from './token';
 
 export type Transport = 'ipc' | 'http';
@@ -19,6 +20,7 @@ function eventSourceWithToken(token: string): typeof EventSource {
       const u = new URL(String(url), window.location.href);
       u.searchParams.set('token', token);
       super(u.toString(), init);
+      this.addEventListener('error', noteStreamError);
     }
   };
 }
@@ -30,7 +32,7 @@ function httpLinks(): TRPCLink<AppRouter> {
   return splitLink({
     condition: (op) => op.type === 'subscription',
     true: httpSubscriptionLink({ url, EventSource: eventSourceWithToken(token) }),
-    false: httpBatchStreamLink({ url, headers: () => ({ Authorization: `Bearer ${token}` }) }),
+    false: httpBatchStreamLink({ url, headers: () => ({ Authorization: `Bearer ${token}` }), fetch: trackedFetch(token) }),
   });
 }
 

@@ -1,5 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import i18next from 'i18next';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { connectionSnapshot, connectionState, subscribeConnection } from './connection';
 
 export interface ApiError {
   message: string;
@@ -7,8 +9,14 @@ export interface ApiError {
   code: string | null;
 }
 
+/** Errors that the connection banner explains; panels do not repeat them. */
+export const CONNECTION_CODES = ['engine_unreachable', 'token_invalid'] as const;
+
 /** API errors carry a sentence meant for the user; anything else is shown with its own message. */
 export function toApiError(e: unknown): ApiError {
+  const link = connectionState();
+  if (link === 'unauthorized') return { message: i18next.t('connection.tokenInvalid'), code: 'token_invalid' };
+  if (link === 'down') return { message: i18next.t('connection.down'), code: 'engine_unreachable' };
   if (e instanceof TRPCClientError) {
     const data = (e as TRPCClientError<never>).data as { userCode?: string | null } | undefined;
     return { message: e.message, code: data?.userCode ?? null };
@@ -49,9 +57,11 @@ export function useApiQuery<T>(fn: () => Promise<T>, key: unknown[], enabled = t
   }, []);
 
   const keyString = JSON.stringify(key);
+  // Load again when the engine comes back after it stopped responding.
+  const { epoch } = useConnection();
   useEffect(() => {
     if (enabled) void refetch();
-  }, [keyString, enabled, refetch]);
+  }, [keyString, enabled, refetch, epoch]);
 
   return { data, error, loading, refetch };
 }
@@ -83,4 +93,9 @@ export function useApiMutation<A extends unknown[], T>(fn: (...args: A) => Promi
   }, []);
   const reset = useCallback(() => setError(null), []);
   return { run, error, pending, reset };
+}
+
+/** The engine link's state (browser mode); `epoch` grows each time the engine comes back. */
+export function useConnection(): { state: 'ok' | 'down' | 'unauthorized'; epoch: number } {
+  return useSyncExternalStore(subscribeConnection, connectionSnapshot, connectionSnapshot);
 }

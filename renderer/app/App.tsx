@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { toApiError, type ApiError } from '../api/hooks';
+import { toApiError, useConnection, type ApiError } from '../api/hooks';
+import { ConnectionBanner } from './ConnectionBanner';
 import { Header } from './Header';
 import { HelpOverlay } from './HelpOverlay';
 import { ProjectContext, type OpenProject } from './ProjectContext';
@@ -41,9 +42,10 @@ export function App() {
     }
   }, []);
 
+  const { epoch } = useConnection();
   useEffect(() => {
     void refresh();
-  }, [refresh]);
+  }, [refresh, epoch]);
 
   const select = useCallback((s: StepId) => {
     setStep(s);
@@ -114,17 +116,18 @@ export function App() {
           {t('app.skipToContent')}
         </a>
         <Header onHelp={() => setHelp(true)} />
+        <ConnectionBanner />
         <div className="flex min-h-0 flex-1">
           <Rail active={step} onSelect={select} hasProject={Boolean(project)} />
           <main id="main" data-step={step} className="min-w-0 flex-1 overflow-y-auto p-6 lg:p-8">
-            {fatal ? (
+            {fatal && fatal.code !== 'engine_unreachable' && fatal.code !== 'token_invalid' ? (
               <div role="alert" className="mx-auto max-w-xl rounded-xl border border-rose-200 bg-rose-50 p-5 text-rose-800 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-200">
                 <p>{t('app.connectionError', { message: fatal.message })}</p>
                 <button type="button" className="mt-3 text-sm font-medium underline" onClick={() => window.location.reload()}>
                   {t('app.reload')}
                 </button>
               </div>
-            ) : loaded ? (
+            ) : loaded && !fatal ? (
               body
             ) : (
               <p className="text-sm text-slate-500">{t('common.loading')}</p>

@@ -1,5 +1,5 @@
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
-import type { ApiError } from '../api/hooks';
+import { CONNECTION_CODES, type ApiError } from '../api/hooks';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 
@@ -44,7 +44,8 @@ export function Card({ title, actions, children, className = '', labelId }: { ti
 
 /** An API error: its message is already a sentence for the user. Rendered as text, never as HTML. */
 export function ErrorNote({ error, children }: { error: ApiError | null; children?: ReactNode }) {
-  if (!error) return null;
+  // A stopped engine or a stale token is said once, by the connection banner, not in every panel.
+  if (!error || (CONNECTION_CODES as readonly (string | null)[]).includes(error.code)) return null;
   return (
     <div role="alert" className="mt-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-200">
       <p>{error.message}</p>
