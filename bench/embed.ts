@@ -15,13 +15,18 @@ import { s1Recipe } from '../electron/core/curate/recipe';
 import { kmeans } from '../electron/core/embed/kmeans';
 import { embedKind, startEmbed } from '../electron/core/embed/job';
 import { loadVectors } from '../electron/core/embed/store';
-import { embedTestModel } from '../electron/core/embed/testing';
+import { embedTestModel, realMiniLM } from '../electron/core/embed/testing';
+import { pythonExecutable } from '../electron/core/env/python';
+import { execFileSync } from 'node:child_process';
 import { JobRunner, type JobProgress } from '../electron/core/jobs';
 import { generateSample } from '../electron/core/sample/generators';
 import { rng } from '../electron/core/sample/rng';
 import { createProject, type Project } from '../electron/core/store/project';
 
 const N = Number(process.env.BENCH_QUESTIONS ?? 60_000);
+// The real all-MiniLM-L6-v2 against sentence-transformers on the same questions (0 skips it); BENCH_EMBED_ONLY=st runs only that.
+const ST_QUESTIONS = Number(process.env.BENCH_EMBED_ST ?? 1_500);
+const ONLY_ST = process.env.BENCH_EMBED_ONLY === 'st';
 const SUBSET = Math.min(N, Number(process.env.BENCH_EMBED_SUBSET ?? 4_000));
 const COMPETITION = Number(process.env.BENCH_EMBED_COMPETITION ?? 600);
 const CONFIGS = (process.env.BENCH_EMBED_CONFIGS ?? 'fp32:64,q8:64').split(',').map((c) => {
@@ -32,9 +37,6 @@ const cores = os.availableParallelism();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-bench-embed-'));
 
 console.log(`machine: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-const b0 = performance.now();
-const modelDir = embedTestModel();
-console.log(`model: ${modelDir} (built by python -m distillery_worker embed-model --quantized, or cached) in ${((performance.now() - b0) / 1000).toFixed(1)} s`);
 
 /** 60,000 questions like the sample project's (8 domains, a Chinese fifth), numbered to be distinct. */
 function sampleQuestions(n: number): { q: string; domain: string }[] {
@@ -72,6 +74,8 @@ function projectWith(name: string, qs: { q: string; domain: string }[], keep: nu
   return p;
 }
 
+const fmt = (x: number) => x.toFixed(1);
+
 async function embedRun(p: Project, dtype: 'fp32' | 'q8', batchSize: number): Promise<{ qps: number; cpuQps: number; seconds: number; n: number; tokens: number; padding: number }> {
   const runner = new JobRunner(p).register(embedKind);
   let last: JobProgress | null = null;
@@ -91,7 +95,97 @@ async function embedRun(p: Project, dtype: 'fp32' | 'q8', batchSize: number): Pr
   return { qps: n / seconds, cpuQps: n / cpuS, seconds, n, tokens: Number(extra.tokens_per_question ?? 0), padding: Number(extra.padding ?? 0) };
 }
 
-const fmt = (x: number) => x.toFixed(1);
+
+/** sentence-transformers' encode on the same texts in the Python env: questions/s and the vectors (float32 file). */
+function stEncode(src: string, texts: string[], threads: number): { qps: number; vectors: Float32Array } {
+  const inFile = path.join(tmp, 'st-in.json');
+  const vecFile = path.join(tmp, 'st-out.f32');
+  fs.writeFileSync(inFile, JSON.stringify(texts));
+  const code = [
+    'import json, sys, time, torch, numpy as np',
+    'from sentence_transformers import SentenceTransformer',
+    'torch.set_num_threads(int(sys.argv[3]))',
+    'texts = json.load(open(sys.argv[2], encoding="utf-8"))',
+    'm = SentenceTransformer(sys.argv[1], device="cpu", local_files_only=True)',
+    'm.encode(texts[:64], batch_size=64)',
+    't = time.perf_counter(); v = m.encode(texts, batch_size=64, convert_to_numpy=True); s = time.perf_counter() - t',
+    'np.asarray(v, dtype="<f4").tofile(sys.argv[4]); print(json.dumps({"seconds": s}))',
+  ].join('\n');
+  const out = execFileSync(pythonExecutable(), ['-c', code, src, inFile, String(threads), vecFile], { encoding: 'utf8', env: { ...process.env, HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' }, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+  const { seconds } = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { seconds: number };
+  const buf = fs.readFileSync(vecFile);
+  return { qps: texts.length / seconds, vectors: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) };
+}
+
+function cosStats(a: Float32Array, b: Float32Array, d: number): { min: number; mean: number } {
+  let min = 1;
+  let sum = 0;
+  const n = a.length / d;
+  for (let i = 0; i < n; i++) {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let j = i * d; j < (i + 1) * d; j++) {
+      ab += a[j]! * b[j]!;
+      aa += a[j]! * a[j]!;
+      bb += b[j]! * b[j]!;
+    }
+    const c = ab / Math.sqrt(aa * bb);
+    min = Math.min(min, c);
+    sum += c;
+  }
+  return { min, mean: sum / n };
+}
+
+/** Ours (the durable embed job, real MiniLM converted by embed-convert, 256 tokens as sentence-transformers) vs sentence-transformers. */
+async function versusSentenceTransformers(): Promise<void> {
+  const models = realMiniLM();
+  if (!models || ST_QUESTIONS <= 0) {
+    console.log('\nvs sentence-transformers: skipped (the real all-MiniLM-L6-v2 or the Python env is missing, or BENCH_EMBED_ST=0)');
+    return;
+  }
+  const real = competitionQuestions();
+  const nReal = Math.min(real.length, Math.floor(ST_QUESTIONS / 3));
+  const texts = [...real.slice(0, nReal), ...sampleQuestions(ST_QUESTIONS - nReal).map((x) => x.q)];
+  const p = projectWith('vs-st', texts.map((q) => ({ q, domain: 'x' })), texts.length, 1);
+  console.log(`\nvs sentence-transformers: real all-MiniLM-L6-v2 (${models.dir}), ${texts.length} questions (${nReal} competition problems, the rest sample-style), batch 64, max 256 tokens, ${cores} threads each`);
+  const st = stEncode(models.src, texts, cores);
+  const ours: Record<string, { qps: number; vectors: Float32Array }> = {};
+  for (const dtype of ['fp32', 'q8'] as const) {
+    const runner = new JobRunner(p).register(embedKind);
+    const t0 = performance.now();
+    const { jobId, model } = startEmbed(runner, { modelDir: models.dir, dtype, batchSize: 64, maxLength: 256, threads: cores });
+    const job = await runner.wait(jobId);
+    const seconds = (performance.now() - t0) / 1000;
+    await runner.close();
+    if (job.status !== 'done') throw new Error(`embed job ${jobId} ended ${job.status}: ${job.error}`);
+    const v = loadVectors(p.db, model);
+    // Back into the order of `texts` (ids are 1-based positions).
+    const vectors = new Float32Array(texts.length * v.dims);
+    v.ids.forEach((id, i) => vectors.set(v.data.subarray(i * v.dims, (i + 1) * v.dims), (id - 1) * v.dims));
+    ours[dtype] = { qps: texts.length / seconds, vectors };
+  }
+  const d = 384;
+  const f = ours.fp32!;
+  const q = ours.q8!;
+  const c32 = cosStats(f.vectors, st.vectors, d);
+  const c8 = cosStats(q.vectors, st.vectors, d);
+  const c88 = cosStats(q.vectors, f.vectors, d);
+  console.log(`sentence-transformers (torch, encode): ${fmt(st.qps)} questions/s (model load and warm-up excluded)`);
+  console.log(`ours fp32 (embed job, model load included): ${fmt(f.qps)} questions/s = ${(f.qps / st.qps).toFixed(2)}x sentence-transformers; cosine to its vectors min ${c32.min.toFixed(5)}, mean ${c32.mean.toFixed(5)}`);
+  console.log(`ours int8 (per-channel): ${fmt(q.qps)} questions/s = ${(q.qps / st.qps).toFixed(2)}x sentence-transformers; cosine to its vectors min ${c8.min.toFixed(4)}, mean ${c8.mean.toFixed(4)}; int8 vs fp32 min ${c88.min.toFixed(4)}, mean ${c88.mean.toFixed(4)}`);
+  p.close();
+}
+
+if (ONLY_ST) {
+  await versusSentenceTransformers();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
+
+const b0 = performance.now();
+const modelDir = embedTestModel();
+console.log(`model: ${modelDir} (built by python -m distillery_worker embed-model --quantized, or cached) in ${((performance.now() - b0) / 1000).toFixed(1)} s`);
 const all = sampleQuestions(N);
 console.log(`\nquestions: ${N} sample-project-style questions; embedding a seeded random subset of ${SUBSET}${SUBSET < N ? ' and extrapolating to all of them' : ''}.`);
 const results: Record<string, number> = {};
@@ -149,6 +243,8 @@ if (real.length && COMPETITION > 0) {
   console.log(`long questions: ${r.n} of the ${real.length} competition problems in /work/shared/data/benchmarks (${fmt(r.tokens)} tokens per question after the 128 cut), ${c.dtype}: ${fmt(r.qps)} questions/s wall, ${fmt(r.cpuQps * cores)}/s on ${cores} idle cores`);
   p.close();
 }
+
+await versusSentenceTransformers();
 
 console.log(`\nwhole-recipe timing (quality, difficulty from stored verdicts, diversity sampling on 60,000): npm run bench:curate`);
 if (!process.env.BENCH_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
