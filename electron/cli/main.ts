@@ -42,8 +42,10 @@ Commands:
         Import a question pool (also .gz). Every row ends imported, duplicate or rejected (with its line).
   evalset add PROJECT NAME FILE [--map ...] [--replace] [--json] | evalset list PROJECT | evalset remove PROJECT NAME
         Register evaluation sets for decontamination.
-  dedup PROJECT [--threshold 0.8] [--json]
-        Exact and near (MinHash LSH) deduplication of the pool.
+  dedup PROJECT [--threshold 0.8] [--apply | --undo] [--json]
+        Exact and near (MinHash LSH) duplicates of the pool, as a proposal: prints {checked, clusters, would_remove,
+        numbers_differ, …} and excludes nothing. Questions that differ in their numbers are not proposed.
+        --apply excludes what it proposes; --undo restores what the last applied dedup excluded.
   decontaminate PROJECT [--ngram 8] [--json]
         Flag and exclude pool questions that share an n-gram with a registered evaluation set.
   teacher add PROJECT --name NAME --url URL [--url URL ...] --model MODEL [--key-env VAR] [--preset P]

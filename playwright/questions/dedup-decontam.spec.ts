@@ -4,6 +4,7 @@ import { expect, mutate, test } from '../fixtures';
 import { QuestionsPage } from '../pages/questions';
 
 const BASE = 'A farmer has a rectangular field whose length is twice its width and whose perimeter is sixty metres so what is its area';
+const MOD = 'Compute the remainder when seven factorial is divided by the prime number';
 
 test.describe('Questions step: duplicates and decontamination', () => {
   test('finds a near-duplicate cluster, keeps the other one, flags an evaluation leak', async ({ app, page, request, host, uniqueDir }, testInfo) => {
@@ -16,6 +17,8 @@ test.describe('Questions step: duplicates and decontamination', () => {
       { question: `${BASE} exactly`, answer: '200', domain: 'geometry' },
       { question: 'What is the sum of the interior angles of a pentagon measured in degrees?', answer: '540', domain: 'geometry' },
       { question: 'Compute $\\int_0^1 x\\,dx$.', answer: '1/2', domain: 'calculus' },
+      { question: `${MOD} 97 and give it as an integer`, answer: '93', domain: 'number theory' },
+      { question: `${MOD} 89 and give it as an integer`, answer: '56', domain: 'number theory' },
     ];
     fs.writeFileSync(path.join(data, 'pool.jsonl'), pool.map((r) => JSON.stringify(r)).join('\n') + '\n');
     fs.writeFileSync(path.join(data, 'bench.jsonl'), JSON.stringify({ question: 'Find the sum of the interior angles of a pentagon measured in degrees.', answer: '540' }) + '\n');
@@ -24,20 +27,38 @@ test.describe('Questions step: duplicates and decontamination', () => {
 
     await app.open('#/questions');
     const q = new QuestionsPage(page);
-    await expect(q.total).toContainText('4 questions match');
+    await expect(q.total).toContainText('6 questions match');
 
     await q.tab('Duplicates').click();
     await expect(page.locator('#dedup-threshold')).toHaveValue('0.8');
     await page.getByRole('button', { name: 'Find duplicates' }).click();
-    await expect(page.getByTestId('dedup-summary')).toContainText('4 questions checked: 1 clusters, 1 excluded');
-    const cluster = page.getByTestId('clusters').locator('> li');
-    await expect(cluster).toHaveCount(1);
-    await expect(cluster.locator('li').first()).toContainText('kept representative');
-    await expect(cluster.locator('li').first()).toContainText('#1');
-    await cluster.getByRole('button', { name: 'Keep this one instead' }).click();
-    await expect(cluster.locator('li').first()).toContainText('#2');
-    await expect(cluster.locator('li').first()).toContainText('kept representative');
+    // A proposal: nothing is excluded before the user confirms.
+    await expect(page.getByTestId('dedup-summary')).toContainText('6 questions checked: 2 clusters. 1 would be excluded');
+    await expect(page.getByTestId('dedup-summary')).toContainText('1 look alike but differ in their numbers and are kept. Nothing is excluded yet.');
+    const clusters = page.getByTestId('clusters').locator('> li');
+    await expect(clusters).toHaveCount(2);
+    const farm = clusters.filter({ hasText: 'farmer' });
+    await expect(farm.getByTestId('dedup-member').first()).toContainText('kept representative');
+    await expect(farm.getByTestId('dedup-member').first()).toContainText('#1');
+    await expect(farm.getByTestId('dedup-member').nth(1)).toHaveAttribute('data-state', 'proposed');
+    await expect(farm.getByTestId('dedup-diff')).toHaveText('exactly');
+    const mod = clusters.filter({ hasText: 'factorial' });
+    await expect(mod.getByTestId('dedup-member').nth(1)).toHaveAttribute('data-state', 'numbers-differ');
+    await expect(mod.getByTestId('dedup-diff')).toHaveText('89');
+    await farm.getByRole('button', { name: 'Keep this one instead' }).click();
+    await expect(farm.getByTestId('dedup-member').first()).toContainText('#2');
+    await expect(farm.getByTestId('dedup-member').first()).toContainText('kept representative');
     await app.snap(testInfo, 'questions-dedup-en');
+    await q.tab('Pool').click();
+    await expect(q.total).toContainText('6 questions match');
+    await q.tab('Duplicates').click();
+
+    await page.getByTestId('dedup-apply').click();
+    await expect(page.getByTestId('dedup-note')).toContainText('1 questions excluded as duplicates');
+    await expect(clusters.filter({ hasText: 'farmer' }).getByTestId('dedup-member').nth(1)).toHaveAttribute('data-state', 'excluded');
+    await page.getByTestId('dedup-undo').click();
+    await expect(page.getByTestId('dedup-note')).toContainText('1 questions are back in the pool');
+    await expect(clusters.filter({ hasText: 'farmer' }).getByTestId('dedup-member').nth(1)).toHaveAttribute('data-state', 'proposed');
 
     await q.tab('Decontamination').click();
     await page.locator('#evalset-name').fill('bench');
@@ -47,7 +68,7 @@ test.describe('Questions step: duplicates and decontamination', () => {
     await expect(page.getByTestId('evalsets')).toContainText('1 item');
     await expect(page.locator('#decontam-ngram')).toHaveValue('8');
     await page.getByRole('button', { name: 'Check the pool' }).click();
-    await expect(page.getByTestId('decontam-summary')).toContainText('4 questions checked, 1 flagged');
+    await expect(page.getByTestId('decontam-summary')).toContainText('6 questions checked, 1 flagged');
     const flagged = page.getByTestId('flagged').locator('tbody tr');
     await expect(flagged).toHaveCount(1);
     await expect(flagged).toContainText('pentagon');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { projectProcedure, router } from '../api/trpc';
 import { addEvalset, listEvalsets, listFlagged, removeEvalset, runDecontamination } from './decontam';
-import { keepQuestion, listClusters, runDedup, unkeepQuestion } from './dedup';
+import { applyDedup, includeMember, keepQuestion, listClusters, proposalSummary, proposeDedup, undoDedup, unkeepQuestion } from './dedup';
 import { importFile, writeRejectReport } from './importer';
 import { facets, getQuestion, importRejects, listImports, queryIds, queryPool, setDomain, setExcluded } from './query';
 import { FORMATS } from './readers';
@@ -74,9 +74,17 @@ export const poolRouter = router({
     .mutation(({ ctx, input }) => ({ changed: setDomain(ctx.project, input.ids, input.domain || null) })),
 
   dedup: router({
-    run: projectProcedure
+    /** Finds duplicates and stores a proposal; excludes nothing. */
+    propose: projectProcedure
       .input(z.object({ threshold: z.number().gt(0).max(1).default(0.8), shingle: z.number().int().min(1).max(20).default(5) }))
-      .mutation(({ ctx, input }) => runDedup(ctx.project, { threshold: input.threshold, shingle: input.shingle })),
+      .mutation(({ ctx, input }) => proposeDedup(ctx.project, { threshold: input.threshold, shingle: input.shingle })),
+    summary: projectProcedure.query(({ ctx }) => proposalSummary(ctx.project)),
+    confirm: projectProcedure.mutation(({ ctx }) => applyDedup(ctx.project)),
+    undo: projectProcedure.mutation(({ ctx }) => undoDedup(ctx.project)),
+    include: projectProcedure.input(z.object({ questionId: z.number().int().positive(), include: z.boolean() })).mutation(({ ctx, input }) => {
+      includeMember(ctx.project, input.questionId, input.include);
+      return null;
+    }),
     clusters: projectProcedure.input(z.object(page)).query(({ ctx, input }) => listClusters(ctx.project, input.offset, input.limit)),
     keep: projectProcedure
       .input(z.object({ questionId: z.number().int().positive(), only: z.boolean().default(false) }))

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../store/project';
 import { addEvalset, runDecontamination } from './decontam';
-import { keepQuestion, listClusters, runDedup } from './dedup';
+import { applyDedup, keepQuestion, listClusters, proposeDedup } from './dedup';
 import { importFile } from './importer';
 import { benchmarkRows, BENCH_DIR, trackedProjects, tmpDir, writeAs } from './fixtures.test-helpers';
 import { lshParams } from './minhash';
@@ -22,7 +22,11 @@ describe('dedup', () => {
     const planted = long.map((r) => ({ problem: r.problem.replace(/\b(the)\b/, 'a').replace(/\.\s*$/, '!') }));
     const imp = await importFile(p, writeAs(tmpDir(), 'jsonl', planted));
     expect(imp.imported).toBe(20);
-    const res = runDedup(p, { threshold: 0.8 });
+    const res = proposeDedup(p, { threshold: 0.8 });
+    // A proposal excludes nothing.
+    expect((p.db.prepare('SELECT COUNT(*) AS n FROM questions WHERE excluded = 1').get() as { n: number }).n).toBe(0);
+    expect(res.wouldRemove).toBeGreaterThanOrEqual(20);
+    expect(applyDedup(p).excluded).toBe(res.wouldRemove);
     expect(res.checked).toBe((p.db.prepare('SELECT COUNT(*) AS n FROM questions').get() as { n: number }).n);
     const orig = new Map((p.db.prepare('SELECT id, question FROM questions').all() as { id: number; question: string }[]).map((q) => [q.question, q.id]));
     const plantedIds = (p.db.prepare('SELECT id, question FROM questions WHERE import_id = ? ORDER BY id').all(imp.importId) as { id: number }[]).map((q) => q.id);
@@ -40,9 +44,12 @@ describe('dedup', () => {
     expect(reason(p, first)).toBeNull();
     const cl = listClusters(p, 0, 1000).clusters.find((c) => c.members.some((m) => m.question_id === first))!;
     expect(cl.representative).toBe(first);
-    expect(cl.members.filter((m) => m.question_id !== first).every((m) => m.excluded === 1)).toBe(true);
+    // The original is now proposed as the copy's duplicate; applying excludes it.
+    expect(cl.members.filter((m) => m.question_id !== first).every((m) => m.proposed)).toBe(true);
+    applyDedup(p);
+    expect(listClusters(p, 0, 1000).clusters.find((c) => c.id === cl.id)!.members.filter((m) => m.question_id !== first).every((m) => m.excluded === 1)).toBe(true);
     // The keep survives a re-run.
-    runDedup(p);
+    proposeDedup(p);
     expect(reason(p, first)).toBeNull();
   });
 
