@@ -46,8 +46,9 @@ Commands:
         Exact and near (MinHash LSH) duplicates of the pool, as a proposal: prints {checked, clusters, would_remove,
         numbers_differ, …} and excludes nothing. Questions that differ in their numbers are not proposed.
         --apply excludes what it proposes; --undo restores what the last applied dedup excluded.
-  decontaminate PROJECT [--ngram 8] [--json]
-        Flag and exclude pool questions that share an n-gram with a registered evaluation set.
+  decontaminate PROJECT [--ngram 8] [--benchmarks all|none|NAME,NAME] [--json]
+        Flag and exclude pool questions that share an n-gram with a benchmark: the built-in ones (all by default)
+        and those registered with evalset add.
   teacher add PROJECT --name NAME --url URL [--url URL ...] --model MODEL [--key-env VAR] [--preset P]
          [--header K=V] [--system TEXT] [--price-input USD] [--price-output USD]
   teacher test PROJECT --name NAME [--json] | teacher list PROJECT | teacher remove PROJECT --name NAME

@@ -61,6 +61,10 @@ test.describe('Questions step: duplicates and decontamination', () => {
     await expect(clusters.filter({ hasText: 'farmer' }).getByTestId('dedup-member').nth(1)).toHaveAttribute('data-state', 'proposed');
 
     await q.tab('Decontamination').click();
+    // The built-in benchmarks are offered, all ticked: checking needs no typed path.
+    const builtin = page.getByTestId('builtin-benchmarks').getByRole('checkbox');
+    await expect(builtin).toHaveCount(8);
+    for (const box of await builtin.all()) await expect(box).toBeChecked();
     await page.locator('#evalset-name').fill('bench');
     await page.locator('#evalset-file').fill(path.join(data, 'bench.jsonl'));
     await page.getByRole('button', { name: 'Register' }).click();
@@ -69,6 +73,7 @@ test.describe('Questions step: duplicates and decontamination', () => {
     await expect(page.locator('#decontam-ngram')).toHaveValue('8');
     await page.getByRole('button', { name: 'Check the pool' }).click();
     await expect(page.getByTestId('decontam-summary')).toContainText('6 questions checked, 1 flagged');
+    await expect(page.getByTestId('evalsets')).toContainText('math500');
     const flagged = page.getByTestId('flagged').locator('tbody tr');
     await expect(flagged).toHaveCount(1);
     await expect(flagged).toContainText('pentagon');

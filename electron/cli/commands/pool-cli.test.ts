@@ -33,6 +33,10 @@ describe('pool CLI', () => {
     expect(dc.checked).toBe(31);
     expect(dc.flagged).toBe(30);
     expect(dc.items[0]).toMatchObject({ question_id: 2, evalset: 'aime24', evalset_item: 1 });
+    // The built-in benchmarks were registered without a typed path (all by default).
+    const sets = io();
+    expect(await runEvalset(['list', dir, '--json'], sets.cli)).toBe(0);
+    expect(sets.out.join('\n')).toContain('math500');
     const e = io();
     expect(await runDedupCommand([dir, '--threshold', '0.8', '--json'], e.cli)).toBe(0);
     expect(JSON.parse(e.out[0]!)).toMatchObject({ checked: 31, clusters: expect.any(Number), would_remove: expect.any(Number), numbers_differ: expect.any(Number), applied: null });

@@ -8,11 +8,13 @@ import path from 'node:path';
 import type { Project } from '../store/project';
 import { openFile } from '../pool/readers';
 import { detectShape, mapRecord, resolveMapping } from '../pool/shapes';
-import { appRoot } from '../util/root';
+import { builtinDir } from '../util/benchmarks';
 import { UserError } from '../util/errors';
 import { extractAnswer } from '../verify';
 import { ensureEvalSchema } from './store';
 import type { BenchmarkInfo, BenchQuestion, RejectedRow } from './types';
+
+export { builtinDir };
 
 const DESCRIPTIONS: Record<string, string> = {
   aime24: 'AIME 2024: 30 competition problems with integer answers',
@@ -24,13 +26,6 @@ const DESCRIPTIONS: Record<string, string> = {
   minervamath: 'Minerva Math: 272 undergraduate science problems',
   olympiadbench: 'OlympiadBench: 674 olympiad math problems',
 };
-
-/** The folder of the built-in benchmarks: $DISTILLERY_BENCHMARKS, else ../shared/data/benchmarks beside the app. */
-export function builtinDir(): string | null {
-  const candidates = [process.env.DISTILLERY_BENCHMARKS, path.resolve(appRoot(), '..', 'shared', 'data', 'benchmarks'), path.join(appRoot(), 'resources', 'benchmarks')];
-  for (const c of candidates) if (c && fs.existsSync(c) && fs.statSync(c).isDirectory()) return c;
-  return null;
-}
 
 interface Parsed {
   questions: BenchQuestion[];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { projectProcedure, router } from '../api/trpc';
-import { addEvalset, listEvalsets, listFlagged, removeEvalset, runDecontamination } from './decontam';
+import { addEvalset, builtinEvalsets, listEvalsets, listFlagged, registerBuiltins, removeEvalset, runDecontamination } from './decontam';
 import { applyDedup, includeMember, keepQuestion, listClusters, proposalSummary, proposeDedup, undoDedup, unkeepQuestion } from './dedup';
 import { importFile, writeRejectReport } from './importer';
 import { facets, getQuestion, importRejects, listImports, queryIds, queryPool, setDomain, setExcluded } from './query';
@@ -100,15 +100,20 @@ export const poolRouter = router({
       .input(fileInput.extend({ name: z.string().trim().min(1).max(100), replace: z.boolean().default(false) }))
       .mutation(({ ctx, input }) => addEvalset(ctx.project, input.name, input.file, input)),
     list: projectProcedure.query(({ ctx }) => listEvalsets(ctx.project)),
+    builtins: projectProcedure.query(({ ctx }) => builtinEvalsets(ctx.project)),
     remove: projectProcedure.input(z.object({ name: z.string().min(1) })).mutation(({ ctx, input }) => {
       removeEvalset(ctx.project, input.name);
       return null;
     }),
   }),
   decontaminate: router({
+    /** Checks the pool; `benchmarks` (built-in names) are registered first, so a user need not type paths. */
     run: projectProcedure
-      .input(z.object({ ngram: z.number().int().min(1).max(50).default(8) }))
-      .mutation(({ ctx, input }) => runDecontamination(ctx.project, input.ngram)),
+      .input(z.object({ ngram: z.number().int().min(1).max(50).default(8), benchmarks: z.array(z.string().min(1).max(100)).max(100).default([]) }))
+      .mutation(async ({ ctx, input }) => {
+        await registerBuiltins(ctx.project, input.benchmarks);
+        return runDecontamination(ctx.project, input.ngram);
+      }),
     flagged: projectProcedure.input(z.object(page)).query(({ ctx, input }) => listFlagged(ctx.project, input.offset, input.limit)),
   }),
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Project } from '../store/project';
+import { builtinBenchmarkFiles } from '../util/benchmarks';
 import { UserError } from '../util/errors';
 import { openFile, type Format } from './readers';
 import { detectShape, mapRecord, resolveMapping, type Mapping, type Shape } from './shapes';
@@ -431,4 +432,30 @@ export function listFlagged(project: Project, offset = 0, limit = 100) {
     )
     .all(limit, offset);
   return { total, rows };
+}
+
+/** The built-in benchmarks, with whether each is registered for this project (and its item count there). */
+export function builtinEvalsets(project: Project): { name: string; file: string; registered: boolean; items: number | null }[] {
+  const regs = new Map(listEvalsets(project).map((e) => [e.name, e]));
+  return builtinBenchmarkFiles().map((b) => {
+    const r = regs.get(b.name);
+    return { name: b.name, file: b.file, registered: Boolean(r && path.resolve(r.file) === path.resolve(b.file)), items: r?.items ?? null };
+  });
+}
+
+/**
+ * Registers the chosen built-in benchmarks as this project's benchmarks to check against (a set already
+ * registered from the same file is left as it is). Unknown names are refused with the list of known ones.
+ */
+export async function registerBuiltins(project: Project, names: readonly string[]): Promise<string[]> {
+  const all = builtinEvalsets(project);
+  const added: string[] = [];
+  for (const name of names) {
+    const b = all.find((x) => x.name === name);
+    if (!b) throw new UserError(`There is no built-in benchmark named "${name}"; the built-in ones are ${all.map((x) => x.name).join(', ') || '(none found)'}.`, 'unknown_benchmark');
+    if (b.registered) continue;
+    await addEvalset(project, b.name, b.file, { replace: true });
+    added.push(b.name);
+  }
+  return added;
 }

@@ -19,12 +19,44 @@ export function DecontamPanel({ version, onChanged }: { version: number; onChang
   const flagged = useApiQuery(() => api.pool.decontaminate.flagged.query({ offset: 0, limit: 200 }), [version]);
   const add = useApiMutation(() => api.pool.evalsets.add.mutate({ name: name.trim(), file: file.trim() }));
   const remove = useApiMutation((n: string) => api.pool.evalsets.remove.mutate({ name: n }));
-  const run = useApiMutation(() => api.pool.decontaminate.run.mutate({ ngram }));
+  const builtins = useApiQuery(() => api.pool.evalsets.builtins.query(), [version]);
+  // Every built-in benchmark is checked by default; the user unticks what they do not want.
+  const [unticked, setUnticked] = useState<Set<string>>(new Set());
+  const chosen = (builtins.data ?? []).map((b) => b.name).filter((n) => !unticked.has(n));
+  const run = useApiMutation(() => api.pool.decontaminate.run.mutate({ ngram, benchmarks: chosen }));
+  const nothingToCheck = chosen.length === 0 && !sets.data?.length;
   const [summary, setSummary] = useState<{ checked: number; flagged: number } | null>(null);
   const rows = (flagged.data?.rows ?? []) as FlaggedRow[];
 
   return (
     <div className="space-y-5">
+      <Card title={t('questions.decontam.builtins')} labelId="builtins-title">
+        <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">{t('questions.decontam.builtinsHelp')}</p>
+        {builtins.data?.length === 0 && <p className="text-sm text-slate-500">{t('questions.decontam.noBuiltins')}</p>}
+        <ul className="grid gap-1 sm:grid-cols-2 lg:grid-cols-4" data-testid="builtin-benchmarks">
+          {builtins.data?.map((b) => (
+            <li key={b.name}>
+              <label className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  className="accent-indigo-600"
+                  checked={!unticked.has(b.name)}
+                  onChange={(e) => {
+                    const next = new Set(unticked);
+                    if (e.target.checked) next.delete(b.name);
+                    else next.add(b.name);
+                    setUnticked(next);
+                  }}
+                />
+                <span className="font-medium">{b.name}</span>
+                {b.items !== null && <Badge>{t('questions.decontam.items', { count: b.items })}</Badge>}
+              </label>
+            </li>
+          ))}
+        </ul>
+        <ErrorNote error={builtins.error} />
+      </Card>
+
       <Card title={t('questions.decontam.evalsets')} labelId="evalsets-title">
         <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">{t('questions.decontam.help')}</p>
         {sets.data?.length === 0 && <p className="text-sm text-slate-500">{t('questions.decontam.noEvalsets')}</p>}
@@ -84,17 +116,20 @@ export function DecontamPanel({ version, onChanged }: { version: number; onChang
           </div>
           <Button
             variant="primary"
-            disabled={run.pending || !sets.data?.length}
+            disabled={run.pending || nothingToCheck}
+            title={nothingToCheck ? t('questions.decontam.nothingToCheck') : undefined}
             onClick={async () => {
               const r = await run.run();
               if (r) {
                 setSummary(r);
+                await Promise.all([sets.refetch(), builtins.refetch()]);
                 onChanged();
               }
             }}
           >
             {run.pending ? t('questions.decontam.running') : t('questions.decontam.run')}
           </Button>
+          {nothingToCheck && <p className="text-xs text-slate-500">{t('questions.decontam.nothingToCheck')}</p>}
           {summary && (
             <p className="text-sm text-emerald-700 dark:text-emerald-300" data-testid="decontam-summary">
               {t('questions.decontam.summary', summary)}
