@@ -85,6 +85,12 @@ test.describe('Teacher step: a local teacher, a test, generation and checking', 
     await expect(traces.verdicts).toHaveCount(done, { timeout: 120_000 });
     await expect(traces.verdicts.first()).toHaveAttribute('title', /.+: .+/);
     await expect(page.getByTestId('verify-summary')).toContainText(`of ${done} checked`);
+    // Beside the badge, the verdict in plain words: at 16 tokens every trace was cut at the limit.
+    const plain = traces.detail.getByTestId('verdict-plain').first();
+    await expect(plain).toContainText('cut at the token limit');
+    await expect(plain.locator('details')).not.toHaveAttribute('open', '');
+    await plain.getByText('Technical detail').click();
+    await expect(plain.locator('details p')).toHaveText(/.+: .+/);
     await traces.verdictFilter.selectOption('wrong');
     const wrong = await traces.questions.count();
     await traces.verdictFilter.selectOption('any');

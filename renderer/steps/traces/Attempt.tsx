@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
+import { plainVerdict } from './plainVerdict';
 import { VerdictBadge } from './VerdictBadge';
 import { muted, pill, type TraceRow, type Verdict } from './types';
 
@@ -25,6 +26,7 @@ export function Attempt({ row, verdict, showRaw, onToggleRaw }: { row: TraceRow;
           </span>
         ))}
       </header>
+      {verdict && <PlainVerdict verdict={verdict} finishReason={row.finish_reason} />}
       <dl className="mt-2 flex flex-wrap gap-x-6 gap-y-1 text-xs">
         <div>
           <dt className={muted}>{t('traces.view.tokens')}</dt>
@@ -93,5 +95,20 @@ function Raw({ id }: { id: number }) {
     <pre data-testid="raw" className={block}>
       {raw.loading ? t('common.loading') : raw.error ? raw.error.message : (text ?? t('traces.view.rawNone'))}
     </pre>
+  );
+}
+
+/** The verdict in plain words beside the badge; the checker's method and reason one click away. */
+function PlainVerdict({ verdict, finishReason }: { verdict: Verdict; finishReason: string | null }) {
+  const { t } = useTranslation();
+  const p = plainVerdict(verdict, finishReason);
+  return (
+    <div className="mt-2 text-sm" data-testid="verdict-plain" data-key={p.key}>
+      <p>{t(`traces.verdict.plain.${p.key}`, { answer: p.answer || '–' })}</p>
+      <details className="mt-0.5">
+        <summary className={`${muted} cursor-pointer`}>{t('traces.verdict.details')}</summary>
+        <p className={`${muted} font-mono break-words`}>{t('traces.verdict.title', { method: verdict.method, reason: verdict.reason })}</p>
+      </details>
+    </div>
   );
 }

@@ -124,6 +124,18 @@ export const en = {
     wrong: '✗ wrong',
     undecided: '? undecided',
     title: '{{method}}: {{reason}}',
+    details: 'Technical detail',
+    plain: {
+      correct: 'The answer {{answer}} matches the reference.',
+      correctJudge: 'The judge found the answer {{answer}} equivalent to the reference.',
+      wrong: 'The answer {{answer}} differs from the reference.',
+      wrongCut: 'The answer {{answer}} differs from the reference — and the trace was cut at the token limit, so it may be unfinished.',
+      wrongJudge: 'The judge found the answer {{answer}} not equivalent to the reference.',
+      noAnswer: 'No final answer was found in the response (no \\boxed{} or “Final answer:”).',
+      cutNoAnswer: 'No final answer was found — the trace was cut at the token limit. Raise max_tokens or regenerate it.',
+      unreadable: 'The answer or the reference could not be read as math; a judge (Check answers with a judge) can decide.',
+      undecided: 'The rules could not decide whether {{answer}} matches the reference; a judge (Check answers with a judge) can decide.',
+    },
   },
 };
 
@@ -250,6 +262,18 @@ export const zhCN: typeof en = {
     wrong: '✗ 错误',
     undecided: '? 无法判定',
     title: '{{method}}：{{reason}}',
+    details: '技术细节',
+    plain: {
+      correct: '答案 {{answer}} 与参考答案一致。',
+      correctJudge: '评判模型认为答案 {{answer}} 与参考答案等价。',
+      wrong: '答案 {{answer}} 与参考答案不同。',
+      wrongCut: '答案 {{answer}} 与参考答案不同——而且推理轨迹在 token 上限处被截断，答案可能并不完整。',
+      wrongJudge: '评判模型认为答案 {{answer}} 与参考答案不等价。',
+      noAnswer: '回复中没有找到最终答案（没有 \\boxed{} 或“最终答案：”）。',
+      cutNoAnswer: '没有找到最终答案——推理轨迹在 token 上限处被截断。请提高 max_tokens 或重新生成。',
+      unreadable: '答案或参考答案无法按数学表达式解析；可以用评判模型（用评判模型检查答案）来判定。',
+      undecided: '规则无法判定 {{answer}} 是否与参考答案一致；可以用评判模型（用评判模型检查答案）来判定。',
+    },
   },
 };
 
