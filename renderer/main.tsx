@@ -3,6 +3,9 @@ import { createRoot } from 'react-dom/client';
 import './i18n';
 import './styles.css';
 import { App } from './app/App';
+import { initTheme } from './app/theme';
+
+initTheme();
 
 const root = document.getElementById('root');
 if (root) {

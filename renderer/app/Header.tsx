@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { setLanguage, type Language } from '../i18n';
 import { useProject } from './ProjectContext';
+import { ThemeSwitch } from './ThemeSwitch';
 
 const CHOICES: { lang: Language; key: 'lang.en' | 'lang.zh' }[] = [
   { lang: 'en', key: 'lang.en' },
@@ -40,6 +41,7 @@ export function Header({ onHelp }: { onHelp: () => void }) {
           );
         })}
       </div>
+      <ThemeSwitch />
       <button
         type="button"
         onClick={onHelp}

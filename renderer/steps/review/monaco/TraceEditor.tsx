@@ -1,5 +1,6 @@
 import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
+import { onThemeChange } from '../../../app/theme';
 import { currentTheme } from './language';
 import type { MonacoApi } from './load';
 import { baseOptions, TRACE_LANGUAGE, TRACE_MODEL_OPTIONS } from './options';
@@ -65,7 +66,9 @@ export function TraceEditor(props: {
       }),
     );
     latest.current.onReady?.(ed);
+    const offTheme = onThemeChange(() => monaco.editor.setTheme(currentTheme()));
     return () => {
+      offTheme();
       latest.current.onReady?.(null);
       sub.dispose();
       for (const a of actions) a.dispose();

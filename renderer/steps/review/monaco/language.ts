@@ -1,6 +1,7 @@
 import type * as Monaco from 'monaco-editor';
 import { TRACE_LANGUAGE } from './options';
 import { STEP_WORDS, STEP_WORDS_ZH, stepFolds } from './steps';
+import { isDark } from '../../../app/theme';
 
 export const LIGHT_THEME = 'distillery-light';
 export const DARK_THEME = 'distillery-dark';
@@ -95,7 +96,7 @@ export function registerTraceLanguage(monaco: MonacoApi): void {
   monaco.editor.defineTheme(DARK_THEME, { base: 'vs-dark', inherit: true, rules: rules(TOKEN_COLORS.dark), colors: { 'editor.background': '#0f172a' } });
 }
 
-/** The theme that follows the OS, like the rest of the app (Tailwind's dark: variant). */
+/** The theme the rest of the app uses (app/theme.ts: the user's choice or the OS). */
 export function currentTheme(): string {
-  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? DARK_THEME : LIGHT_THEME;
+  return isDark() ? DARK_THEME : LIGHT_THEME;
 }
