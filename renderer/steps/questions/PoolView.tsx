@@ -193,7 +193,7 @@ export function PoolView({ version, onChanged, active }: { version: number; onCh
         }}
       />
       <ErrorNote error={pool.error ?? setExcluded.error ?? setDomain.error ?? selectAll.error ?? facets.error} />
-      <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid gap-4 2xl:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="min-w-0">
           {pool.total === 0 ? (
             <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500 dark:border-slate-700" data-testid="pool-empty">
