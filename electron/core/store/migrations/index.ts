@@ -9,6 +9,7 @@ import { sql as m008 } from './008_eval';
 import { sql as m009 } from './009_embeddings';
 import { sql as m010 } from './010_teacher_prompt';
 import { sql as m011 } from './011_dedup_proposal';
+import { sql as m012 } from './012_form_state';
 
 export interface Migration {
   version: number;
@@ -32,6 +33,7 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'embeddings', sql: m009 },
   { version: 10, name: 'teacher_prompt', sql: m010 },
   { version: 11, name: 'dedup_proposal', sql: m011 },
+  { version: 12, name: 'form_state', sql: m012 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
