@@ -16,6 +16,7 @@ import { exportRouter } from '../export/api';
 import { reviewRouter } from '../review/api';
 import { trainRouter } from '../train/api';
 import { evaluateRouter } from '../eval/api';
+import { formsRouter } from '../forms/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });
@@ -87,6 +88,7 @@ export const appRouter = router({
   review: reviewRouter,
   train: trainRouter,
   evaluate: evaluateRouter,
+  forms: formsRouter,
 });
 
 export type AppRouter = typeof appRouter;

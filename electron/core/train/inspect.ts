@@ -145,5 +145,13 @@ export function projectDatasets(project: Project): DatasetInfo[] {
     const d = path.join(root, n);
     if (fs.existsSync(path.join(d, 'train.jsonl'))) out.push(inspectDataset(d));
   }
-  return out;
+  // Newest first: the Train step pre-fills the latest export.
+  const mtime = (dir: string) => {
+    try {
+      return fs.statSync(path.join(dir, 'train.jsonl')).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  return out.sort((a, b) => mtime(b.dir) - mtime(a.dir));
 }

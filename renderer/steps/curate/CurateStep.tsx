@@ -11,6 +11,7 @@ import { Knobs } from './Knobs';
 import { PreviewPanel } from './PreviewPanel';
 import { Runs } from './Runs';
 import type { Recipe } from './types';
+import { useProjectForm } from '../../app/useProjectForm';
 
 /** The Curate step: s1's selection with live knobs, stored runs, explained decisions and overrides. */
 export function CurateStep({ onGoProject }: { onGoProject: () => void }) {
@@ -46,15 +47,30 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+/**
+ * The recipe the step opens with: the one the user last had here (kept in the project), else the frozen
+ * run's (what the selection was made with), else the defaults. Saved fields are laid over the defaults, so
+ * a setting added in a later version keeps its default.
+ */
 function Workspace({ projectPath }: { projectPath: string }) {
   const defaults = useApiQuery(() => api.curate.defaults.query(), [projectPath]);
-  if (!defaults.data) return <ErrorNote error={defaults.error} />;
-  return <Curation key={projectPath} projectPath={projectPath} defaults={defaults.data} />;
+  const form = useProjectForm<Recipe>('curate', projectPath);
+  const frozen = useApiQuery(async () => {
+    const f = (await api.curate.runs.query()).find((r) => r.frozenAt);
+    return f ? (await api.curate.detail.query({ runId: f.id })).recipe : null;
+  }, [projectPath]);
+  if (!defaults.data || form.saved === undefined || frozen.data === undefined) return <ErrorNote error={defaults.error ?? frozen.error} />;
+  const initial = { ...defaults.data, ...(form.saved ?? frozen.data ?? {}) } as Recipe;
+  return <Curation key={projectPath} projectPath={projectPath} defaults={defaults.data} initial={initial} onRecipe={form.save} />;
 }
 
-function Curation({ projectPath, defaults }: { projectPath: string; defaults: Recipe }) {
+function Curation({ projectPath, defaults, initial, onRecipe }: { projectPath: string; defaults: Recipe; initial: Recipe; onRecipe: (r: Recipe) => void }) {
   const { t, i18n } = useTranslation();
-  const [recipe, setRecipe] = useState<Recipe>(defaults);
+  const [recipe, setRecipeState] = useState<Recipe>(initial);
+  const setRecipe = (r: Recipe) => {
+    setRecipeState(r);
+    onRecipe(r);
+  };
   const [viewing, setViewing] = useState<number | null>(null);
   const [stored, setStored] = useState<{ id: number; n: number } | null>(null);
   const [overrideSeq, setOverrideSeq] = useState(0);

@@ -4,6 +4,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote, inputClass } from '../../app/ui';
 import { FolderInput } from '../project/FolderInput';
 import { trainApi, type Hardware, type Presets, type PresetName, type Recipe, type Verdict } from './api';
+import { useProjectForm } from '../../app/useProjectForm';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -135,10 +136,24 @@ export function Setup({ projectPath, nativePicker, onLaunched }: { projectPath: 
   const presets = useApiQuery(() => trainApi.presets.query(), []);
   const hardware = useApiQuery(() => trainApi.hardware.query(), []);
   const exports = useApiQuery(() => trainApi.datasets.query(), [projectPath]);
-  const [recipe, setRecipe] = useState<Recipe | null>(null);
+  const form = useProjectForm<Recipe>('train', projectPath);
+  const [recipe, setRecipeState] = useState<Recipe | null>(null);
+  const setRecipe = (next: Recipe | null | ((r: Recipe | null) => Recipe | null)) => {
+    setRecipeState((r) => {
+      const v = typeof next === 'function' ? next(r) : next;
+      if (v) form.save(v);
+      return v;
+    });
+  };
   useEffect(() => {
-    if (presets.data && !recipe) setRecipe(fromPreset('s1', presets.data, hardware.data));
-  }, [presets.data, hardware.data, recipe]);
+    // The form the user last had in this project, else the s1 preset; saved fields over the preset's.
+    if (presets.data && !recipe && form.saved !== undefined) setRecipeState({ ...fromPreset('s1', presets.data, hardware.data), ...(form.saved ?? {}) });
+  }, [presets.data, hardware.data, recipe, form.saved]);
+  useEffect(() => {
+    // Pre-fill the latest export as the dataset when none is chosen yet.
+    const latest = exports.data?.[0]?.dir;
+    if (recipe && !recipe.dataset.trim() && latest) setRecipeState({ ...recipe, dataset: latest });
+  }, [exports.data, recipe]);
   const hwTouched = useRef(false);
   useEffect(() => {
     // the environment check answers late (it imports torch): adopt its GPUs unless the user typed some
