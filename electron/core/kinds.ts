@@ -1,5 +1,4 @@
 import type { Engine } from './engine';
-import { registerPoolJobKinds } from './pool/kinds';
 import { registerTeacherJobKinds } from './teacher/kinds';
 import { registerVerificationJobKinds } from './verification/kinds';
 import { registerCurateJobKinds } from './curate/kinds';
@@ -12,7 +11,6 @@ import { registerEvalJobKinds } from './eval/kinds';
  * browser mode, CLI — can run and resume them.
  */
 export function registerJobKinds(engine: Engine): void {
-  registerPoolJobKinds(engine);
   registerTeacherJobKinds(engine);
   registerVerificationJobKinds(engine);
   registerCurateJobKinds(engine);

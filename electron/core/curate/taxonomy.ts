@@ -110,10 +110,6 @@ export function parseLabel(t: Taxonomy, reply: string): string {
   return best?.code ?? OTHER;
 }
 
-export function titleOf(t: Taxonomy, code: string): string {
-  return t.entries.find((e) => e.code === code)?.title ?? (code === OTHER ? 'Other' : code);
-}
-
 /** Labels of one taxonomy, per question. */
 export function labelsOf(db: DB, taxonomy: string): Map<number, string> {
   ensureCurationSchema(db);

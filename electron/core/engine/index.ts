@@ -4,6 +4,7 @@ import { createProject, openProject, type Project } from '../store/project';
 import { rememberProject } from '../store/registry';
 import { createSampleProject } from '../sample';
 import { LocalServers } from '../localserve/manager';
+import { forgetFeatures } from '../curate/features';
 
 /** What the host around the engine can do (a native dialog in Electron; nothing in browser mode). */
 export interface HostCapabilities {
@@ -67,6 +68,8 @@ export class Engine {
     await this.localServers.stopAll();
     if (!c) return;
     await c.runner.close();
+    // Curation's feature cache is per project; a closed project's rows would otherwise stay in memory.
+    forgetFeatures(c.project);
     c.project.close();
     this.events.emit('project', null);
   }

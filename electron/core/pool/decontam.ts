@@ -304,17 +304,6 @@ export class NgramIndex {
   }
 }
 
-export function findContamination(texts: readonly string[], items: readonly EvalItem[], n = 8): Flag[] {
-  const index = new NgramIndex(n);
-  for (const it of items) index.add(it);
-  const out: Flag[] = [];
-  for (let i = 0; i < texts.length; i++) {
-    const m = index.match(texts[i]!);
-    if (m) out.push({ index: i, ...m });
-  }
-  return out;
-}
-
 // ---- evaluation sets in the project ----
 
 export interface EvalsetOptions {

@@ -35,11 +35,6 @@ export function saveVerdict(db: DB, traceId: number, v: Verdict, judge: string |
   ).run(traceId, v.equivalent === null ? null : v.equivalent ? 1 : 0, v.method, v.reason, v.extracted, judge, new Date().toISOString());
 }
 
-export function getVerdict(db: DB, traceId: number): StoredVerdict | undefined {
-  const r = db.prepare('SELECT * FROM verdicts WHERE trace_id = ?').get(traceId) as Row | undefined;
-  return r ? fromRow(r) : undefined;
-}
-
 /** Verdicts for a page of traces (the traces and review views show them as badges). */
 export function verdictsFor(db: DB, traceIds: readonly number[]): Map<number, StoredVerdict> {
   const out = new Map<number, StoredVerdict>();

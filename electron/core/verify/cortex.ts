@@ -96,11 +96,3 @@ export function ceIsEqual(a: Boxed, b: Boxed): boolean | undefined {
   }
 }
 
-export function ceHead(e: Boxed): string {
-  try {
-    const j = e.json;
-    return Array.isArray(j) && typeof j[0] === 'string' ? j[0] : typeof j;
-  } catch {
-    return 'unknown';
-  }
-}

@@ -31,10 +31,6 @@ export function Kbd({ children }: { children: ReactNode }) {
 export const th = 'sticky top-0 bg-slate-50 px-2 py-1.5 text-left text-xs font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300';
 export const td = 'border-t border-slate-100 px-2 py-1.5 align-top text-sm dark:border-slate-800';
 
-export function useNumber(): (n: number) => string {
-  return (n) => n.toLocaleString();
-}
-
 /** Whether a key press comes from a field the user types in. */
 export function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;

@@ -1,3 +1,0 @@
-import type { Engine } from '../engine';
-
-export function registerPoolJobKinds(_engine: Engine): void {}
