@@ -45,8 +45,11 @@ test.describe('Questions step: import with a column mapping, then browse the poo
     // Unmapped, "Problem Text" is not recognised: every row is rejected as missing its question.
     await expect(page.getByTestId('preview-counts')).toContainText('7 rows read: 0 would be imported');
 
+    // "Gold" is not a name the importer knows: it says that no answer column is mapped, until the user maps one.
+    await expect(page.getByTestId('no-answer-column')).toContainText('No column is mapped to the reference answer');
     await q.mapping('question').selectOption('Problem Text');
     await q.mapping('answer').selectOption('Gold');
+    await expect(page.getByTestId('no-answer-column')).toHaveCount(0);
     await q.mapping('domain').selectOption('Topic');
     await q.mapping('solution').selectOption('Worked');
     await expect(page.getByTestId('preview-counts')).toContainText('7 rows read: 5 would be imported, 0 duplicates, 2 rejected');

@@ -91,6 +91,7 @@ export function openFile(file: string, format: Format | 'auto' = 'auto'): Opened
       'unknown_format',
     );
   }
+  if (fmt !== 'parquet') refuseBinary(file, compressed);
   if (fmt === 'json' && format === 'auto' && looksLikeJsonl(file, compressed)) fmt = 'jsonl';
   const f = fmt;
   const records: AsyncIterable<RawRecord> = {
@@ -109,6 +110,40 @@ export function openFile(file: string, format: Format | 'auto' = 'auto'): Opened
     },
   };
   return { file, format: f, compressed, records };
+}
+
+const MAGIC: [string, string][] = [
+  ['%PDF', 'a PDF document'],
+  ['PK\u0003\u0004', 'a ZIP archive (an .xlsx or .docx is one: save it as CSV)'],
+  ['PAR1', 'a Parquet file (name it .parquet)'],
+  ['SQLite format 3', 'an SQLite database'],
+  ['\u0089PNG', 'a PNG image'],
+  ['\u00ff\u00d8\u00ff', 'a JPEG image'],
+];
+
+/**
+ * A file named .jsonl/.csv/… whose first bytes are binary (a PDF, a spreadsheet, a database) used to be read as
+ * zero rows with Import enabled. Say what it is instead. NUL bytes or many control characters mean binary.
+ */
+function refuseBinary(file: string, compressed: boolean): void {
+  let head: Buffer;
+  try {
+    const fd = fs.openSync(file, 'r');
+    const b = Buffer.alloc(8 * 1024);
+    const n = fs.readSync(fd, b, 0, b.length, 0);
+    fs.closeSync(fd);
+    head = compressed ? zlib.gunzipSync(b.subarray(0, n), { finishFlush: zlib.constants.Z_SYNC_FLUSH }) : b.subarray(0, n);
+  } catch {
+    return;
+  }
+  const latin = head.toString('latin1');
+  const known = MAGIC.find(([m]) => latin.startsWith(m));
+  let control = 0;
+  for (const c of head) if (c === 0 || (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12)) control++;
+  if (!known && control === 0) return;
+  if (!known && control <= head.length * 0.01 && !head.includes(0)) return;
+  const what = known ? known[1] : 'binary data';
+  throw new UserError(`${file} is not a text table: it holds ${what}. Choose a JSONL, JSON, CSV, TSV or Parquet file of questions.`, 'not_text');
 }
 
 /** A ".json" file whose first two non-blank lines each hold an object is JSON Lines in disguise. */

@@ -39,7 +39,7 @@ const CANDIDATES: Record<Shape, Mapping & Record<string, string | undefined>> = 
 
 const PLAIN: Partial<Record<Field, readonly string[]>> = {
   question: ['question', 'problem', 'prompt', 'instruction', 'query', 'Question', 'Problem', 'input'],
-  answer: ['answer', 'final_answer', 'ground_truth', 'gold', 'target', 'expected_answer', 'Answer', 'output', 'response'],
+  answer: ['answer', 'final_answer', 'ground_truth', 'gold', 'target', 'expected_answer', 'Answer', 'output', 'response', 'final', 'Final Answer', 'final answer', 'label', 'correct_answer', 'reference_answer', 'reference'],
   solution: ['solution', 'reference_solution', 'rationale', 'explanation', 'Solution'],
   domain: ['domain', 'subject', 'category', 'topic', 'type'],
   id: ['id', 'unique_id', 'uid', 'problem_id', 'question_id', 'idx', 'ID'],

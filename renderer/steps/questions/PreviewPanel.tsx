@@ -17,6 +17,11 @@ export function PreviewPanel({ preview, loading }: { preview: PreviewResult; loa
       <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="preview-counts">
         {t('questions.import.previewCounts', { read: preview.read, ok, duplicates: preview.duplicates, rejected: preview.rejectedTotal })}
       </p>
+      {preview.read > 0 && !preview.mapping.answer && (
+        <p role="status" data-testid="no-answer-column" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/60 dark:text-amber-200">
+          {t('questions.import.noAnswerColumn')}
+        </p>
+      )}
       <div>
         <h3 className="mb-1.5 text-sm font-semibold">{t('questions.import.firstRows')}</h3>
         <div className="max-h-72 overflow-auto rounded-md ring-1 ring-slate-200 dark:ring-slate-700">
