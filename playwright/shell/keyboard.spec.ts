@@ -36,8 +36,28 @@ test.describe('Keyboard navigation', () => {
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText('Next step');
+    // Besides the keys, what the words of this step mean.
+    await expect(dialog.getByTestId('help-concepts')).toContainText('Project');
     await app.snap(testInfo, 'help-overlay');
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
+  });
+
+  test("'?' on a step explains that step's concepts, in both languages", async ({ app, page }) => {
+    await app.open('#/evaluate');
+    await page.keyboard.press('?');
+    const concepts = page.getByRole('dialog').getByTestId('help-concepts');
+    await expect(concepts).toContainText('Budget forcing');
+    await expect(concepts).toContainText('pass@1');
+    await page.keyboard.press('Escape');
+    await app.step('traces').click();
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog').getByTestId('help-concepts')).toContainText('Verdict');
+    await page.keyboard.press('Escape');
+    await app.language('中文').click();
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog').getByTestId('help-concepts')).toContainText('判定');
+    await page.keyboard.press('Escape');
+    await app.language('English').click();
   });
 });

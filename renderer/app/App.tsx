@@ -134,7 +134,7 @@ export function App() {
             )}
           </main>
         </div>
-        {help && <HelpOverlay onClose={() => setHelp(false)} />}
+        {help && <HelpOverlay step={step} onClose={() => setHelp(false)} />}
       </div>
     </ProjectContext.Provider>
   );

@@ -15,9 +15,12 @@ const ROWS: { keys: string[]; label: string }[] = [
   { keys: ['Esc'], label: 'evaluate.keys.stop' },
 ];
 
-export function HelpOverlay({ onClose }: { onClose: () => void }) {
+/** `?`: what the words on this step mean, then the keyboard shortcuts. */
+export function HelpOverlay({ onClose, step }: { onClose: () => void; step: string }) {
   const { t } = useTranslation();
   const closeRef = useRef<HTMLButtonElement>(null);
+  const concepts = t(`concepts.${step}`, { returnObjects: true, defaultValue: [] }) as unknown;
+  const terms = Array.isArray(concepts) ? (concepts as [string, string][]) : [];
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     closeRef.current?.focus();
@@ -33,8 +36,21 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
         onKeyDown={(e) => {
           if (e.key === 'Escape') onClose();
         }}
-        className="w-full max-w-md rounded-xl bg-white p-6 shadow-xl dark:bg-slate-900 dark:ring-1 dark:ring-slate-700"
+        className="max-h-[90vh] w-full max-w-lg overflow-y-auto rounded-xl bg-white p-6 shadow-xl dark:bg-slate-900 dark:ring-1 dark:ring-slate-700"
       >
+        {terms.length > 0 && (
+          <section className="mb-6" data-testid="help-concepts">
+            <h2 className="mb-3 text-lg font-semibold">{t('concepts.title')}</h2>
+            <dl className="space-y-2 text-sm">
+              {terms.map(([term, text]) => (
+                <div key={term}>
+                  <dt className="font-medium">{term}</dt>
+                  <dd className="text-slate-600 dark:text-slate-300">{text}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        )}
         <h2 id="help-title" className="mb-4 text-lg font-semibold">
           {t('help.title')}
         </h2>
