@@ -4,6 +4,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { UserError } from '../util/errors';
+import { isPrivate, makePrivate, mkdirPrivate, tightenTree, writePrivateFile } from '../util/private-fs';
+import { checkWritable, damaged, explainOpenError } from './open-errors';
 import { latestVersion, migrations } from './migrations';
 
 export const DB_FILE = 'project.sqlite';
@@ -35,14 +37,18 @@ export function createProject(dir: string, name?: string): Project {
   if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) {
     throw new UserError(`${abs} is a file, not a folder; choose a folder for the new project.`, 'not_a_folder');
   }
+  const target = { dir: abs, dbPath, creating: true };
+  const made = { dir: !fs.existsSync(abs), artifacts: !fs.existsSync(path.join(abs, ARTIFACTS_DIR)) };
+  let db: DB | undefined;
   try {
-    fs.mkdirSync(path.join(abs, ARTIFACTS_DIR), { recursive: true });
-  } catch (e) {
-    throw new UserError(`Could not create the project folder ${abs}: ${(e as Error).message}. Choose a folder you can write to.`, 'io');
-  }
-  const db = new Database(dbPath);
-  try {
+    // the project folder is the user's choice and keeps its mode; what Distillery puts in it is private
+    fs.mkdirSync(abs, { recursive: true });
+    mkdirPrivate(path.join(abs, ARTIFACTS_DIR));
+    // SQLite creates the file with the umask's mode; creating it first (empty = a new database) makes it 0600
+    writePrivateFile(dbPath, '');
+    db = new Database(dbPath);
     configure(db);
+    makeDbPrivate(dbPath);
     migrate(db);
     const projectName = (name ?? path.basename(abs)).trim() || path.basename(abs);
     const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
@@ -54,10 +60,25 @@ export function createProject(dir: string, name?: string): Project {
       put.run('created_by', `${os.userInfo().username}@${os.hostname()}`);
     })();
   } catch (e) {
-    db.close();
-    throw e;
+    db?.close();
+    removeUnfinished(abs, dbPath, made);
+    throw explainOpenError(e, target);
   }
   return wrap(abs, dbPath, db);
+}
+
+/** After a failed create, removes only what this create made, so that trying again starts clean. */
+function removeUnfinished(abs: string, dbPath: string, made: { dir: boolean; artifacts: boolean }): void {
+  for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`]) fs.rmSync(f, { force: true });
+  const rmdirIfEmpty = (d: string) => {
+    try {
+      fs.rmdirSync(d); // fails, and keeps the folder, when anything is in it
+    } catch {
+      // not empty or already gone
+    }
+  };
+  if (made.artifacts) rmdirIfEmpty(path.join(abs, ARTIFACTS_DIR));
+  if (made.dir) rmdirIfEmpty(abs);
 }
 
 /**
@@ -73,17 +94,38 @@ export function openProject(dir: string): Project {
   if (!fs.existsSync(dbPath)) {
     throw new UserError(`${abs} is not a Distillery project: it has no ${DB_FILE}. Create a project there, or choose another folder.`, 'not_a_project');
   }
-  inspectReadOnly(dbPath);
-  const db = new Database(dbPath, { fileMustExist: true });
+  const target = { dir: abs, dbPath };
+  let db: DB | undefined;
   try {
+    checkHeader(dbPath);
+    checkWritable(target);
+    inspectReadOnly(dbPath);
+    db = new Database(dbPath, { fileMustExist: true });
     configure(db);
     migrate(db);
     for (const hook of openHooks) hook(db);
   } catch (e) {
-    db.close();
-    throw e;
+    db?.close();
+    throw explainOpenError(e, target);
   }
+  tightenModes(abs, dbPath);
   return wrap(abs, dbPath, db);
+}
+
+/**
+ * Projects made before modes were set at creation (or copied in with a loose umask) are tightened on
+ * open: the database files and artifacts/ become the user's only. Only entries this user owns are
+ * changed, and a failure (a read-only disk) never stops the open.
+ */
+function tightenModes(abs: string, dbPath: string): void {
+  makeDbPrivate(dbPath);
+  const artifacts = path.join(abs, ARTIFACTS_DIR);
+  // the walk runs once: after it artifacts/ is 0700 and later opens skip it
+  if (!isPrivate(artifacts)) tightenTree(artifacts);
+}
+
+function makeDbPrivate(dbPath: string): void {
+  for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) if (!isPrivate(f)) makePrivate(f);
 }
 
 /** True when `dir` holds a file named project.sqlite (cheap test for folder browsers). */
@@ -95,12 +137,8 @@ export function looksLikeProject(dir: string): boolean {
   }
 }
 
-function inspectReadOnly(dbPath: string): void {
-  const corrupt = (why: string) =>
-    new UserError(
-      `${dbPath} is damaged and cannot be opened (${why}). Nothing was changed; restore it from a backup or copy, or create a new project.`,
-      'corrupt',
-    );
+/** The SQLite header, read with plain file I/O: a file that is not SQLite at all is damaged (or not ours). */
+function checkHeader(dbPath: string): void {
   const fd = fs.openSync(dbPath, 'r');
   const header = Buffer.alloc(16);
   let read: number;
@@ -109,13 +147,15 @@ function inspectReadOnly(dbPath: string): void {
   } finally {
     fs.closeSync(fd);
   }
-  if (read < 16 || header.toString('latin1') !== SQLITE_MAGIC) throw corrupt('it is not an SQLite database');
+  if (read < 16 || header.toString('latin1') !== SQLITE_MAGIC) throw damaged(dbPath, 'it is not an SQLite database');
+}
 
+function inspectReadOnly(dbPath: string): void {
   let ro: DB | undefined;
   try {
     ro = new Database(dbPath, { readonly: true, fileMustExist: true });
     const check = ro.pragma('quick_check(1)', { simple: true });
-    if (check !== 'ok') throw corrupt(`integrity check: ${String(check)}`);
+    if (check !== 'ok') throw damaged(dbPath, `integrity check: ${String(check)}`);
     const hasMeta = ro.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
     const app = hasMeta ? (ro.prepare("SELECT value FROM meta WHERE key = 'app'").get() as { value: string } | undefined) : undefined;
     if (app?.value !== APP_ID) {
@@ -128,10 +168,8 @@ function inspectReadOnly(dbPath: string): void {
         'newer_schema',
       );
     }
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw corrupt((e as Error).message);
   } finally {
+    // any other error (a lock, a read-only disk, a full disk) is explained by explainOpenError, never as damage
     ro?.close();
   }
 }
@@ -170,16 +208,6 @@ export function getMeta(db: DB, key: string): string | undefined {
   return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }
 
-const openHooks: ((db: DB) => void)[] = [];
-
-/**
- * Lets a domain tidy its own rows each time an existing project opens (the teacher domain moves secrets that
- * older versions kept in clear into the key store), without the store importing that domain.
- */
-export function onProjectOpen(hook: (db: DB) => void): void {
-  openHooks.push(hook);
-}
-
 function wrap(dir: string, dbPath: string, db: DB): Project {
   let closed = false;
   return {
@@ -195,4 +223,14 @@ function wrap(dir: string, dbPath: string, db: DB): Project {
       db.close();
     },
   };
+}
+
+const openHooks: ((db: DB) => void)[] = [];
+
+/**
+ * Lets a domain tidy its own rows each time an existing project opens (the teacher domain moves secrets that
+ * older versions kept in clear into the key store), without the store importing that domain.
+ */
+export function onProjectOpen(hook: (db: DB) => void): void {
+  openHooks.push(hook);
 }
