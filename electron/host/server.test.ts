@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSampleProject } from '../core/sample';
+import { publicFault } from '../core/api/trpc';
 import { startHost, type RunningHost } from './server';
 
 let host: RunningHost;
@@ -30,6 +32,18 @@ function request(pathname: string, headers: Record<string, string> = {}, method 
   });
 }
 const auth = () => ({ Authorization: `Bearer ${host.token}` });
+
+/** Bytes no HTTP client library would send, straight onto a socket; resolves with the whole reply. */
+function raw(bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    const socket = net.connect({ host: '127.0.0.1', port: host.port }, () => socket.end(bytes));
+    socket.setEncoding('utf8');
+    socket.on('data', (c: string) => (data += c));
+    socket.on('close', () => resolve(data));
+    socket.on('error', reject);
+  });
+}
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-host-'));
@@ -105,5 +119,56 @@ describe('browser-mode host', () => {
     expect(r.headers['content-security-policy']).toContain("script-src 'self'");
     expect(r.headers['content-security-policy']).not.toContain('unsafe-eval');
     expect((await request('/../../etc/passwd')).body).not.toContain('root:');
+  });
+
+  it('answers a malformed percent escape or path with 400 and keeps serving', async () => {
+    const bad = await request('/%ZZ');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatch(/malformed percent escape/);
+    expect((await request('/assets/%E0%A4%A.js')).status).toBe(400);
+    expect((await request('/%00')).status).toBe(400);
+    expect((await request('//')).status).toBe(400);
+    expect((await request('/api/health', auth())).status).toBe(200);
+  });
+
+  it('answers malformed HTTP with a status and a sentence, not a crash', async () => {
+    expect(await raw('GET / HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 [^]*not valid HTTP/);
+    expect(await raw(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nX-Huge: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 [^]*too large/);
+    expect((await request('/api/health', auth())).status).toBe(200);
+  });
+
+  it('answers methods the API does not take with 405, not an internal error', async () => {
+    const r = await request('/api/trpc/health', auth(), 'PUT', '{}');
+    expect(r.status).toBe(405);
+    expect(r.headers.allow).toBe('GET, POST');
+  });
+
+  it('answers an internal error with a sentence and a code: no stack, no source or file path', async () => {
+    // A NUL byte in a folder path makes Node's fs throw a TypeError that the folder browser does not expect.
+    const input = encodeURIComponent(JSON.stringify({ path: `${tmp}/x\u0000y` }));
+    const r = await request(`/api/trpc/fs.list?input=${input}`, auth());
+    expect(r.status).toBe(500);
+    const err = JSON.parse(r.body).error;
+    expect(err.message).toMatch(/^Something went wrong in the engine: .+ — see the log\.$/);
+    expect(err.data).toEqual({ code: 'INTERNAL_SERVER_ERROR', httpStatus: 500, userCode: null, issues: null });
+    expect(r.body).not.toMatch(/stack|node_modules|\.ts:\d+/);
+    expect(r.body).not.toContain(tmp);
+    expect(r.body).not.toContain(path.resolve(import.meta.dirname, '..', '..'));
+    // User errors keep their sentence (with the user's own path) and their code for the renderer.
+    const user = await request(`/api/trpc/fs.list?input=${encodeURIComponent(JSON.stringify({ path: path.join(tmp, 'gone') }))}`, auth());
+    expect(user.status).toBe(400);
+    expect(JSON.parse(user.body).error).toMatchObject({ message: expect.stringMatching(/does not exist/), data: { userCode: 'not_found' } });
+    expect(user.body).not.toMatch(/stack/);
+  });
+});
+
+describe('publicFault', () => {
+  it('keeps one short line and drops absolute paths of every kind', () => {
+    const m = publicFault("ENOENT: no such file or directory, open '/work/main/electron/x.ts'\n    at foo (/work/main/y.ts:1:2)");
+    expect(m).toBe("Something went wrong in the engine: ENOENT: no such file or directory, open '…' — see the log.");
+    expect(publicFault('failed at C:\\Users\\me\\app\\x.js and file:///opt/app/y.js')).not.toMatch(/Users|opt/);
+    expect(publicFault('')).toMatch(/an unexpected error/);
+    expect(publicFault('x'.repeat(500)).length).toBeLessThan(240);
+    expect(publicFault('a/b ratio is 3')).toContain('a/b ratio');
   });
 });

@@ -21,14 +21,32 @@ function describeIssues(issues: readonly Issue[]): string {
     .join('; ');
 }
 
+/** Absolute paths (POSIX, Windows, file:// URLs) in an internal error's message: they say where the code lives. */
+const ABSOLUTE_PATH = /(?<=^|[\s'"`(=[,])(?:file:\/\/\/?|[A-Za-z]:[\\/]|\/)[^\s'"`)\],]*/g;
+
+/** An internal error's message cut to one short line without paths, for a sentence the user can read. */
+export function publicFault(message: string): string {
+  const line = (message.split('\n')[0] ?? '').replace(ABSOLUTE_PATH, '…').trim();
+  const short = line.length > 160 ? `${line.slice(0, 157)}…` : line;
+  return `Something went wrong in the engine: ${short || 'an unexpected error'} — see the log.`;
+}
+
 const t = initTRPC.context<Context>().create({
   sse: { ping: { enabled: true, intervalMs: 5_000 }, client: { reconnectAfterInactivityMs: 15_000 } },
-  errorFormatter({ shape, error }) {
+  // Responses carry a sentence and codes only, never a stack or a source path (in development too):
+  // a response can reach any page that gets hold of the token, and paths tell it where the code lives.
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause as { issues?: Issue[] } | undefined;
     const issues = Array.isArray(cause?.issues) ? cause.issues : null;
     const userCode = isUserError(error.cause) ? error.cause.code : null;
-    const message = issues ? `Invalid input: ${describeIssues(issues)}.` : shape.message;
-    return { ...shape, message, data: { ...shape.data, userCode, issues: issues ? describeIssues(issues) : null } };
+    const internal = error.code === 'INTERNAL_SERVER_ERROR' && !userCode;
+    if (internal) console.error(`Distillery engine: ${path ?? 'a request'} failed:`, error.cause ?? error);
+    const message = issues ? `Invalid input: ${describeIssues(issues)}.` : internal ? publicFault(error.message) : shape.message;
+    return {
+      code: shape.code,
+      message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, userCode, issues: issues ? describeIssues(issues) : null },
+    };
   },
 });
 
