@@ -4,7 +4,6 @@
  * question with its full traces in <details>. All text from models and files is HTML-escaped; the file
  * loads nothing from anywhere.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { JobRunner } from '../jobs';
 import type { Project } from '../store/project';
@@ -13,6 +12,7 @@ import { questionRows } from './score';
 import { runDetail, requireRun } from './runs';
 import { parseConfig, updateEvalRun } from './store';
 import type { Cell, LatencyRow, QuestionRow, RunDetail, ScalingSeries } from './types';
+import { mkdirPrivate, writePrivateFile } from '../util/private-fs';
 
 export interface ReportJson {
   format: 'distillery-eval-report';
@@ -172,8 +172,8 @@ export function exportReport(project: Project, runner: JobRunner, runId: string,
   const r = buildReport(project, runner, runId);
   const content = format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderHtml(r);
   const file = out ? path.resolve(out) : path.join(project.artifactsDir, 'eval', runId, `report.${format}`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
+  mkdirPrivate(path.dirname(file));
+  writePrivateFile(file, content);
   updateEvalRun(project.db, runId, format === 'json' ? { report_json: file } : { report_html: file });
   return { path: file, bytes: Buffer.byteLength(content), content: inline ? content : null };
 }

@@ -7,6 +7,7 @@ import { datasetCard, provenance, tokenStats } from './card';
 import { llamaFactoryInfo, writeSplit, type ExportFormat } from './formats';
 import { selectSamples, type Include } from './samples';
 import { seededSplit } from './split';
+import { mkdirPrivate, tightenTree } from '../util/private-fs';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -57,7 +58,7 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
     if (fs.readdirSync(dir).length > 0) throw new UserError(`${dir} is not empty; choose an empty or new folder so that no earlier export is overwritten.`, 'out_not_empty');
   }
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    mkdirPrivate(dir);
   } catch (e) {
     throw new UserError(`Could not create ${dir}: ${(e as Error).message}. Choose a folder you can write to.`, 'io');
   }
@@ -113,6 +114,8 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
     provenance: prov,
   };
   fs.writeFileSync(path.join(dir, 'export.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // the data a user curated is theirs alone: 0600 files (the folder was made 0700 above)
+  tightenTree(dir);
   return { dir, train: split.train.length, validation: split.validation.length, files: files.map((f) => path.join(dir, f)) };
 }
 

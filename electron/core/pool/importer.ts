@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
@@ -6,6 +5,7 @@ import { asStorageError } from '../util/sqlite-errors';
 import { openFile, type Format } from './readers';
 import { detectShape, mapRecord, resolveMapping, type Mapping, type RowIn, type Shape } from './shapes';
 import { normHash } from './text';
+import { mkdirPrivate, writePrivateFile } from '../util/private-fs';
 
 export interface ImportOptions {
   format?: Format | 'auto';
@@ -218,8 +218,8 @@ export function writeRejectReport(project: Project, importId: number): { path: s
   const rel = path.join('imports', `import-${importId}-rejected.jsonl`);
   const abs = path.join(project.artifactsDir, rel);
   try {
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+    mkdirPrivate(path.dirname(abs));
+    writePrivateFile(abs, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
   } catch (e) {
     throw asStorageError(e, abs, `The import itself is saved; the report can be written again later (import #${importId}).`);
   }

@@ -10,6 +10,7 @@ import { mergeTexts } from './merge';
 import { resolveScope, scopeSql } from './queue';
 import { appendHead, digestOf, ensureOriginal, headRow, recheck, traceTexts } from './revisions';
 import type { MergedTexts, Texts } from './types';
+import { mkdirPrivate, writePrivateFile } from '../util/private-fs';
 
 export interface BundleExportInput {
   out: string;
@@ -118,8 +119,8 @@ export function bundleExport(project: Project, input: BundleExportInput): { file
   const tmp = `${file}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
   let made = false; // only a temporary file this call created is ever removed
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, text, { flag: 'wx' });
+    mkdirPrivate(path.dirname(file));
+    writePrivateFile(tmp, text, { flag: 'wx' });
     made = true;
     placeOutputFile(tmp, file, input.overwrite ?? false);
   } catch (e) {

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../util/errors';
+import { classifyStorageError } from '../util/sqlite-errors';
 
 /** The codes the renderer maps to a translated headline (renderer/steps/project/openErrors.ts). */
 export type OpenErrorCode = 'project_in_use' | 'read_only' | 'permission_denied' | 'disk_full' | 'not_found' | 'corrupt' | 'open_failed';
@@ -127,19 +128,30 @@ export function explainOpenError(e: unknown, t: OpenTarget): UserError {
   if (e instanceof UserError) return e;
   const code = errnoOf(e) ?? '';
   const message = (e as Error | undefined)?.message ?? String(e);
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return inUse(t);
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return damaged(t.dbPath, message);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return diskFull(t);
   if (code === 'ENOENT') return vanished(t);
-  if (code === 'EACCES' || code === 'EPERM') return diagnose(t) ?? unreadable(t, t.dbPath);
-  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return diagnose(t) ?? readOnlyFolder(t, 'it cannot be written');
-  return (
-    diagnose(t) ??
-    new UserError(
-      `Distillery could not ${t.creating ? 'create' : 'open'} ${t.dbPath} (${message}). ${tail(t)} Check that its disk is connected and readable, then try again.`,
-      'open_failed',
-    )
-  );
+  // the code → class table is shared with the write path (util/sqlite-errors.ts); here the disk is also looked at
+  const kind = classifyStorageError(e);
+  switch (kind) {
+    case 'busy':
+      return inUse(t);
+    case 'corrupt':
+      return damaged(t.dbPath, message);
+    case 'full':
+      return diskFull(t);
+    case 'permission':
+      return diagnose(t) ?? unreadable(t, t.dbPath);
+    case 'read_only':
+      return diagnose(t) ?? readOnlyFolder(t, 'it cannot be written');
+    case 'io':
+    case null:
+      return (
+        diagnose(t) ??
+        new UserError(
+          `Distillery could not ${t.creating ? 'create' : 'open'} ${t.dbPath} (${message}). ${tail(t)} Check that its disk is connected and readable, then try again.`,
+          'open_failed',
+        )
+      );
+  }
 }
 
 function diagnose(t: OpenTarget): UserError | null {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configDir } from '../util/paths';
+import { makePrivate, mkdirPrivate, writePrivateFile } from '../util/private-fs';
 
 export interface RecentProject {
   path: string;
@@ -43,9 +44,11 @@ export function forgetProject(dir: string): RecentProject[] {
 }
 
 function write(list: RecentProject[]): void {
-  fs.mkdirSync(configDir(), { recursive: true });
+  // The config folder (recent projects, keys) is the user's only; one an older version made is tightened.
+  mkdirPrivate(configDir());
+  makePrivate(configDir());
   // Write then rename, so a crash mid-write never leaves a half file behind.
   const tmp = `${file()}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(list, null, 2));
+  writePrivateFile(tmp, JSON.stringify(list, null, 2));
   fs.renameSync(tmp, file());
 }

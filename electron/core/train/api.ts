@@ -18,6 +18,7 @@ import { deepspeedRefusal, launchFiles, writeLaunchFiles } from './launchfiles';
 import { DISTRIBUTED, RECIPE_DEFAULTS, RECIPES, type Distributed, type RecipeName, type RunConfig } from './recipes';
 import { appRoot } from '../util/root';
 import { getRun, insertRun, listRuns, runEvents, updateRun, type RunRow } from './store';
+import { mkdirPrivate, tightenTree } from '../util/private-fs';
 
 /** The form's presets (mirror distillery_worker/train.py PRESETS for the fields the form shows). */
 export const PRESETS: Record<RecipeName, { method: Method; learningRate: number; epochs: number; batchSize: number; maxLength: number; microBatch: number; gradientCheckpointing: boolean }> = {
@@ -165,12 +166,13 @@ export async function createRun(project: Project, r: RecipeInput): Promise<{ run
     ...(method === 'kd' && r.teacherLogits ? { kd: { teacher_logits: path.resolve(r.teacherLogits) } } : {}),
     ...(method === 'kd' && !r.teacherLogits && r.teacherModel ? { kd: { teacher_model: path.resolve(r.teacherModel) } } : {}),
   };
-  fs.mkdirSync(dir, { recursive: true });
+  mkdirPrivate(dir);
   fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
   writeLaunchFiles(launch);
   const planJson = { ...verdict, name: r.name ?? null, recipe: r };
   fs.writeFileSync(path.join(dir, 'plan.json'), `${JSON.stringify(planJson, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'events.jsonl'), '');
+  tightenTree(dir); // config, plan and launch files readable by the user only
   insertRun(project.db, { id: runId, dir: rel, config, plan: planJson });
   return { runId, dir, config, verdict };
 }

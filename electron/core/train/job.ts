@@ -13,6 +13,7 @@ import { appRoot } from '../util/root';
 import { startWorker, type TrainEvent } from './launch';
 import type { RunConfig } from './recipes';
 import { getRun, insertEvent, nextSeq, updateRun, type RunStatus } from './store';
+import { appendPrivateFile, mkdirPrivate, tightenTree } from '../util/private-fs';
 
 export const trainParams = z.object({ runId: z.string().regex(/^[\w.-]+$/, 'a run id') });
 export type TrainParams = z.infer<typeof trainParams>;
@@ -121,7 +122,7 @@ async function runTrainItem(ctx: ItemContext<TrainParams>, opts: TrainKindOption
   const argv = checkpoints.length > 0 ? [...command, '--resume'] : command;
   const logFile = path.join(dir, 'worker.log');
   const eventsFile = path.join(dir, 'events.jsonl');
-  fs.mkdirSync(dir, { recursive: true });
+  mkdirPrivate(dir);
 
   let seq = nextSeq(db, id);
   let maxSteps = run.max_steps;
@@ -155,7 +156,7 @@ async function runTrainItem(ctx: ItemContext<TrainParams>, opts: TrainKindOption
     else if (e.event === 'stopped') stopped = e;
   };
 
-  fs.appendFileSync(logFile, `\n=== ${new Date().toISOString()} ${argv.join(' ')}\n`);
+  appendPrivateFile(logFile, `\n=== ${new Date().toISOString()} ${argv.join(' ')}\n`);
   const worker = startWorker(argv, { cwd: appRoot(), logFile, onEvent });
   updateRun(db, id, { status: 'running', pid: worker.pid, error: null, ended_at: null });
   ctx.report({ run: id, step: run.step, total_steps: maxSteps, loss: run.loss, tokens_per_sec: null, pid: worker.pid });
@@ -166,6 +167,8 @@ async function runTrainItem(ctx: ItemContext<TrainParams>, opts: TrainKindOption
     code = await worker.done;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
+    // the worker writes checkpoints with its own umask: make them the user's only (the folder already is)
+    tightenTree(dir);
   }
   const ended = new Date().toISOString();
   if (done) {

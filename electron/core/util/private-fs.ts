@@ -28,9 +28,10 @@ export function mkdirPrivate(dir: string): void {
   for (const d of created.reverse()) fs.chmodSync(d, PRIVATE_DIR_MODE);
 }
 
-/** writeFileSync, but the file is created 0600 and an existing file is set to 0600. */
-export function writePrivateFile(file: string, data: string | NodeJS.ArrayBufferView, mode = PRIVATE_FILE_MODE): void {
-  fs.writeFileSync(file, data, { mode });
+/** writeFileSync, but the file is created 0600 and an existing file is set to 0600 (`flag` as writeFileSync's). */
+export function writePrivateFile(file: string, data: string | NodeJS.ArrayBufferView, opts: { mode?: number; flag?: string } = {}): void {
+  const mode = opts.mode ?? PRIVATE_FILE_MODE;
+  fs.writeFileSync(file, data, { mode, flag: opts.flag ?? 'w' });
   fs.chmodSync(file, mode);
 }
 
