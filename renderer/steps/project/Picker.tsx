@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { useProject, type OpenProject } from '../../app/ProjectContext';
-import { Button, Card, ErrorNote, Field, inputClass } from '../../app/ui';
+import { Button, Card, Field, inputClass } from '../../app/ui';
 import { FolderInput } from './FolderInput';
+import { OpenErrorNote } from './OpenErrorNote';
 import { RecentList } from './RecentList';
 
 function joinPath(home: string, ...parts: string[]): string {
@@ -65,13 +66,13 @@ export function Picker() {
             {sample.pending ? t('common.working') : t('picker.sample.submit')}
           </Button>
         </form>
-        <ErrorNote error={sample.error}>
+        <OpenErrorNote error={sample.error}>
           {sample.error?.code === 'project_exists' && (
             <Button className="mt-2" onClick={() => void open.run(sampleDir).then(adopt)}>
               {t('picker.sample.openInstead')}
             </Button>
           )}
-        </ErrorNote>
+        </OpenErrorNote>
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
@@ -88,7 +89,7 @@ export function Picker() {
               {create.pending ? t('common.working') : t('picker.create.submit')}
             </Button>
           </form>
-          <ErrorNote error={create.error} />
+          <OpenErrorNote error={create.error} />
         </Card>
 
         <Card title={t('picker.open.title')} labelId="open-title">
@@ -101,7 +102,7 @@ export function Picker() {
               {open.pending ? t('common.working') : t('picker.open.submit')}
             </Button>
           </form>
-          <ErrorNote error={open.error} />
+          <OpenErrorNote error={open.error} />
         </Card>
       </div>
 
