@@ -107,6 +107,9 @@ test.describe('Train step', () => {
       await expect(tr.log).not.toHaveText('');
       await expect(tr.runs).toHaveCount(1);
       await expect(tr.runs.first()).toContainText('done');
+      // The runs table has headers; the log shows transformers' metric dicts as named values.
+      for (const h of ['Run', 'Method', 'Status', 'Step', 'Loss']) await expect(page.getByRole('columnheader', { name: h, exact: true })).toBeVisible();
+      await expect(tr.log).not.toContainText("{'loss'");
       // the user's GPU settings survive the environment check answering late
       await expect(tr.gpuMemory).toHaveValue('8');
       await tr.lossChart.scrollIntoViewIfNeeded();

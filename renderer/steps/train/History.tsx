@@ -64,6 +64,21 @@ export function History({ runs, current, onOpen }: { runs: RunSummary[]; current
       ) : (
         <>
           <table className="w-full text-left text-sm">
+            <thead>
+              <tr className="text-xs text-slate-500 dark:text-slate-400">
+                <th scope="col" className="py-1 pr-2">
+                  <span className="sr-only">{t('train.history.compare')}</span>
+                </th>
+                <th scope="col" className="py-1 pr-2 font-medium">{t('train.history.cols.run')}</th>
+                <th scope="col" className="py-1 pr-2 font-medium">{t('train.history.cols.method')}</th>
+                <th scope="col" className="py-1 pr-2 font-medium">{t('train.history.cols.status')}</th>
+                <th scope="col" className="py-1 pr-2 font-medium">{t('train.history.cols.step')}</th>
+                <th scope="col" className="py-1 pr-2 font-medium">{t('train.history.cols.loss')}</th>
+                <th scope="col" className="py-1">
+                  <span className="sr-only">{t('train.history.open')}</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {runs.map((r) => (
                 <Fragment key={r.id}>

@@ -4,6 +4,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { trainApi } from './api';
 import { Charts } from './Charts';
+import { KNOWN_METRICS, parseMetrics } from './logLine';
 
 const LIVE = new Set(['queued', 'running']);
 
@@ -116,10 +117,27 @@ export function RunPanel({ runId, onChanged }: { runId: string; onChanged: () =>
         <div className="lg:col-span-2">
           <h3 className="mb-1 text-sm font-semibold">{t('train.log.title')}</h3>
           <pre className="max-h-56 overflow-auto rounded bg-slate-950 p-2 text-[11px] leading-snug whitespace-pre-wrap text-slate-100" data-testid="log-tail">
-            {d.log.length ? d.log.join('\n') : t('train.log.empty')}
+            {d.log.length ? d.log.map((line, i) => <LogLine key={i} line={line} />) : t('train.log.empty')}
           </pre>
         </div>
       </div>
     </Card>
+  );
+}
+
+/** One log line: a metrics dict becomes named values; anything else stays as written (text only). */
+function LogLine({ line }: { line: string }) {
+  const { t } = useTranslation();
+  const metrics = parseMetrics(line);
+  if (!metrics) return <div>{line}</div>;
+  return (
+    <div data-testid="log-metrics" className="text-emerald-200">
+      {metrics.map(([k, v], i) => (
+        <span key={k}>
+          {i > 0 && ' · '}
+          <span className="text-slate-400">{(KNOWN_METRICS as readonly string[]).includes(k) ? t(`train.log.metrics.${k}`) : k.replace(/_/g, ' ')}</span> {v}
+        </span>
+      ))}
+    </div>
   );
 }

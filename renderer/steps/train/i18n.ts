@@ -96,7 +96,24 @@ export const en = {
     empty: 'No steps yet.',
     points: '{{n}} steps',
   },
-  log: { title: 'Worker log', empty: 'Nothing logged yet.' },
+  log: {
+    title: 'Worker log',
+    empty: 'Nothing logged yet.',
+    metrics: {
+      loss: 'loss',
+      eval_loss: 'eval loss',
+      grad_norm: 'grad norm',
+      learning_rate: 'learning rate',
+      epoch: 'epoch',
+      train_runtime: 'runtime (s)',
+      train_samples_per_second: 'samples/s',
+      train_steps_per_second: 'steps/s',
+      train_loss: 'train loss',
+      mean_token_accuracy: 'token accuracy',
+      num_tokens: 'tokens',
+      entropy: 'entropy',
+    },
+  },
   checkpoints: { title: 'Checkpoints', empty: 'No checkpoint yet.', step: 'step {{step}}' },
   history: {
     title: 'Runs',
@@ -109,6 +126,7 @@ export const en = {
     same: 'same',
     close: 'Close',
     different: 'Differences are highlighted.',
+    cols: { run: 'Run', method: 'Method', status: 'Status', step: 'Step', loss: 'Loss' },
   },
 };
 
@@ -207,7 +225,24 @@ export const zhCN: typeof en = {
     empty: '还没有训练步。',
     points: '{{n}} 步',
   },
-  log: { title: '训练日志', empty: '暂无日志。' },
+  log: {
+    title: '训练日志',
+    empty: '暂无日志。',
+    metrics: {
+      loss: '损失',
+      eval_loss: '验证损失',
+      grad_norm: '梯度范数',
+      learning_rate: '学习率',
+      epoch: '轮次',
+      train_runtime: '用时（秒）',
+      train_samples_per_second: '样本/秒',
+      train_steps_per_second: '步/秒',
+      train_loss: '训练损失',
+      mean_token_accuracy: 'token 准确率',
+      num_tokens: 'token 数',
+      entropy: '熵',
+    },
+  },
   checkpoints: { title: '检查点', empty: '还没有检查点。', step: '第 {{step}} 步' },
   history: {
     title: '运行记录',
@@ -220,6 +255,7 @@ export const zhCN: typeof en = {
     same: '相同',
     close: '关闭',
     different: '不同之处已高亮。',
+    cols: { run: '运行', method: '方法', status: '状态', step: '步数', loss: '损失' },
   },
 };
 
