@@ -4,6 +4,7 @@ import { generateKind, startOrResume } from '../../core/teacher/generate';
 import type { GenerateInput } from '../../core/teacher/params';
 import { resolveKey } from '../../core/teacher/secrets';
 import { getTeacher } from '../../core/teacher/store';
+import { failureSentence, failureSummary, jobTraceQuality } from '../../core/teacher/traces';
 import { intFlag, parse } from '../args';
 import { UsageError, type CliIO } from '../io';
 
@@ -37,6 +38,7 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
       'top-p': { type: 'string' },
       samples: { type: 'string' },
       'max-attempts': { type: 'string' },
+      'redo-no-thinking': { type: 'boolean' },
       json: { type: 'boolean' },
     },
     ['PROJECT'],
@@ -61,6 +63,7 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
     if (!Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`generate: --${flag} must be a number from 0 to ${max}, not "${v}".`);
     input[key] = n;
   }
+  if (values['redo-no-thinking']) input.redoNoThinking = true;
   const json = Boolean(values.json);
 
   const project = openProject(positionals[0] as string);
@@ -103,8 +106,20 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
     off();
     if (tty) process.stderr.write('\n');
     const remaining = Math.max(0, (job.total ?? 0) - job.done - job.failed);
-    if (json) io.stdout(JSON.stringify({ done: job.done, failed: job.failed, remaining }));
-    else io.stdout(`Job ${jobId} ${job.status}: ${job.done} done, ${job.failed} failed, ${remaining} remaining.${job.error ? ` ${job.error}` : ''}`);
+    // Why questions failed, grouped, and what came back without thinking or cut short: said now, not at export.
+    const failures = failureSummary(project.db, jobId);
+    const quality = jobTraceQuality(project.db, jobId);
+    if (json) io.stdout(JSON.stringify({ done: job.done, failed: job.failed, remaining, failures, no_thinking: quality.noThinking, truncated: quality.truncated }));
+    else {
+      io.stdout(`Job ${jobId} ${job.status}: ${job.done} done, ${job.failed} failed, ${remaining} remaining.${job.error ? ` ${job.error}` : ''}`);
+      if (failures.length) io.stdout(`${failureSentence(failures, failures.reduce((a, g) => a + g.count, 0), job.total ?? 0)}.`);
+      if (quality.noThinking) {
+        io.stdout(
+          `${quality.noThinking} of ${quality.done} answers have no thinking: the teacher does not reason. Turn on a reasoning prompt ("distillery teacher set-prompt PROJECT --name ${teacherName} --reasoning prompt") or split mode ("--reasoning split"), then ask those questions again with "distillery generate PROJECT --teacher ${teacherName} --redo-no-thinking".`,
+        );
+      }
+      if (quality.truncated) io.stdout(`${quality.truncated} of ${quality.done} answers were cut at the token limit (finish_reason length); raise --max-tokens.`);
+    }
     if (job.status === 'failed') return 1;
     return job.status === 'done' ? (job.failed > 0 ? 1 : 0) : 130;
   } finally {

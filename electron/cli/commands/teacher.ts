@@ -2,6 +2,7 @@ import { openProject } from '../../core/store/project';
 import { getTeacher, listTeachers, publicTeacher, removeTeacher, saveTeacher } from '../../core/teacher/store';
 import { testTeacher } from '../../core/teacher/probe';
 import { discover } from '../../core/teacher/probe';
+import { getPrompting, REASONING_MODES, setPrompting, type PromptingInput, type ReasoningMode } from '../../core/teacher/prompting';
 import { parse } from '../args';
 import { UsageError, type CliIO } from '../io';
 
@@ -12,7 +13,42 @@ function num(command: string, name: string, v: string | undefined): number | und
   return n;
 }
 
-/** `teacher add|test|list|remove|discover`. */
+const PROMPT_FLAGS = {
+  'prompt-template': { type: 'string' },
+  'default-template': { type: 'boolean' },
+  reasoning: { type: 'string' },
+  'reasoning-prompt': { type: 'string' },
+  'default-reasoning-prompt': { type: 'boolean' },
+} as const;
+
+async function readText(io: CliIO, command: string, flag: string, file: string): Promise<string> {
+  try {
+    return await io.readFile(file);
+  } catch (e) {
+    throw new UsageError(`${command}: could not read the --${flag} file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a text file.`);
+  }
+}
+
+/** The prompt settings given on the command line (--prompt-template FILE, --reasoning MODE, --reasoning-prompt FILE). */
+async function promptFlags(io: CliIO, command: string, name: string, values: Record<string, unknown>): Promise<PromptingInput | null> {
+  const out: PromptingInput = { name };
+  const tpl = values['prompt-template'] as string | undefined;
+  if (tpl !== undefined && values['default-template']) throw new UsageError(`${command}: give --prompt-template FILE or --default-template, not both.`);
+  if (tpl !== undefined) out.promptTemplate = await readText(io, command, 'prompt-template', tpl);
+  else if (values['default-template']) out.promptTemplate = null;
+  const mode = values.reasoning as string | undefined;
+  if (mode !== undefined) {
+    if (!(REASONING_MODES as readonly string[]).includes(mode)) throw new UsageError(`${command}: --reasoning must be one of ${REASONING_MODES.join(', ')}, not "${mode}".`);
+    out.reasoningMode = mode as ReasoningMode;
+  }
+  const rp = values['reasoning-prompt'] as string | undefined;
+  if (rp !== undefined && values['default-reasoning-prompt']) throw new UsageError(`${command}: give --reasoning-prompt FILE or --default-reasoning-prompt, not both.`);
+  if (rp !== undefined) out.reasoningPrompt = await readText(io, command, 'reasoning-prompt', rp);
+  else if (values['default-reasoning-prompt']) out.reasoningPrompt = null;
+  return Object.keys(out).length > 1 ? out : null;
+}
+
+/** `teacher add|set-prompt|test|list|remove|discover`. */
 export async function runTeacher(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -30,6 +66,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
           system: { type: 'string' },
           'price-input': { type: 'string' },
           'price-output': { type: 'string' },
+          ...PROMPT_FLAGS,
           json: { type: 'boolean' },
         },
         ['PROJECT'],
@@ -53,6 +90,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
           throw new UsageError(`teacher add: "${u}" is not a URL; give the server's base URL, e.g. http://127.0.0.1:8000/v1.`);
         }
       }
+      const prompting = await promptFlags(io, 'teacher add', name, values);
       const p = openProject(positionals[0] as string);
       try {
         const t = saveTeacher(p.db, {
@@ -66,7 +104,26 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
           priceInput: num('teacher add', 'price-input', values['price-input'] as string | undefined) ?? null,
           priceOutput: num('teacher add', 'price-output', values['price-output'] as string | undefined) ?? null,
         });
-        io.stdout(values.json ? JSON.stringify(publicTeacher(t)) : `Saved teacher "${t.name}": ${t.model} at ${t.baseUrls.join(', ')}`);
+        const pr = prompting ? setPrompting(p.db, prompting) : null;
+        io.stdout(values.json ? JSON.stringify({ ...publicTeacher(t), ...(pr ? { prompting: pr } : {}) }) : `Saved teacher "${t.name}": ${t.model} at ${t.baseUrls.join(', ')}`);
+      } finally {
+        p.close();
+      }
+      return 0;
+    }
+    case 'set-prompt': {
+      const { values, positionals } = parse('teacher set-prompt', rest, { name: { type: 'string' }, ...PROMPT_FLAGS, json: { type: 'boolean' } }, ['PROJECT']);
+      const name = values.name as string | undefined;
+      if (!name) throw new UsageError('teacher set-prompt: --name is required (usage: distillery teacher set-prompt PROJECT --name NAME [--prompt-template FILE] [--reasoning native|prompt|split] [--reasoning-prompt FILE]).');
+      const prompting = await promptFlags(io, 'teacher set-prompt', name, values);
+      if (!prompting) throw new UsageError('teacher set-prompt: nothing to change; give --prompt-template FILE, --default-template, --reasoning MODE, --reasoning-prompt FILE or --default-reasoning-prompt.');
+      const p = openProject(positionals[0] as string);
+      try {
+        const pr = setPrompting(p.db, prompting);
+        if (values.json) io.stdout(JSON.stringify({ teacher: name, ...pr }));
+        else {
+          io.stdout(`Teacher "${name}": ${pr.promptTemplate === null ? 'default prompt template' : 'own prompt template'}; reasoning: ${pr.reasoningMode}${pr.reasoningMode === 'prompt' ? ` (${pr.reasoningPrompt === null ? 'default reasoning prompt in the question\'s language' : 'own reasoning prompt'})` : ''}.`);
+        }
       } finally {
         p.close();
       }
@@ -77,12 +134,14 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
       if (!values.name) throw new UsageError('teacher test: --name is required.');
       const p = openProject(positionals[0] as string);
       let t;
+      let pr;
       try {
         t = getTeacher(p.db, values.name as string);
+        pr = getPrompting(p.db, t.name);
       } finally {
         p.close();
       }
-      const reports = await testTeacher(t);
+      const reports = await testTeacher(t, { reasoning: { mode: pr.reasoningMode, prompt: pr.reasoningPrompt } });
       const ok = reports.every((r) => r.ok);
       if (values.json) io.stdout(JSON.stringify({ teacher: t.name, model: t.model, ok, endpoints: reports }));
       else
@@ -93,6 +152,12 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
               : `${r.endpoint}: FAILED: ${r.error}`,
           );
         }
+      // A teacher that does not reason is found here, before a whole pool comes back without thinking.
+      if (!values.json && reports.some((r) => r.ok && r.flags.includes('no_thinking'))) {
+        io.stdout(
+          `No thinking came back: "${t.name}" does not reason by itself. Ask it to think inside <think>…</think> with "distillery teacher set-prompt PROJECT --name ${t.name} --reasoning prompt", or take the text before its final answer as the thinking with "--reasoning split".`,
+        );
+      }
       return ok ? 0 : 1;
     }
     case 'list': {
@@ -126,6 +191,6 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(sub ? `teacher: unknown subcommand "${sub}" (use add, test, list, remove or discover).` : 'teacher: missing subcommand (use add, test, list, remove or discover).');
+      throw new UsageError(sub ? `teacher: unknown subcommand "${sub}" (use add, set-prompt, test, list, remove or discover).` : 'teacher: missing subcommand (use add, set-prompt, test, list, remove or discover).');
   }
 }

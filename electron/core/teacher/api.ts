@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { projectProcedure, publicProcedure, router } from '../api/trpc';
 import { UserError } from '../util/errors';
 import { GENERATE_KIND, startOrResume } from './generate';
-import { generateParams } from './params';
+import { DEFAULT_PROMPT, generateParams } from './params';
 import { PRESETS } from './presets';
+import { getPrompting, promptingInput, REASONING_PROMPT, setPrompting } from './prompting';
 import { discover, listModels, testTeacher } from './probe';
 import { getTeacher, listTeachers, normaliseBaseUrl, publicTeacher, removeTeacher, saveTeacher, teacherInput } from './store';
 import { listTraces, traceCounts, traceRaw } from './traces';
@@ -25,12 +26,22 @@ export const teacherRouter = router({
       }
     }),
 
-  list: projectProcedure.query(({ ctx }) => listTeachers(ctx.project.db).map(publicTeacher)),
+  list: projectProcedure.query(({ ctx }) => listTeachers(ctx.project.db).map((t) => ({ ...publicTeacher(t), prompting: getPrompting(ctx.project.db, t.name) }))),
+  /** The teacher's generation prompt and reasoning mode, with the default prompts in both languages. */
+  prompting: projectProcedure
+    .input(z.object({ name: z.string() }))
+    .query(({ ctx, input }) => ({ ...getPrompting(ctx.project.db, input.name), defaults: { promptTemplate: DEFAULT_PROMPT, reasoningPrompt: REASONING_PROMPT } })),
+  setPrompting: projectProcedure.input(promptingInput).mutation(({ ctx, input }) => setPrompting(ctx.project.db, input)),
   get: projectProcedure.input(z.object({ name: z.string() })).query(({ ctx, input }) => publicTeacher(getTeacher(ctx.project.db, input.name))),
   /** Adds or replaces a teacher; an apiKey goes to the key store (safeStorage or the 0600 file), never into the project. */
   save: projectProcedure.input(teacherInput).mutation(({ ctx, input }) => publicTeacher(saveTeacher(ctx.project.db, input))),
   remove: projectProcedure.input(z.object({ name: z.string() })).mutation(({ ctx, input }) => ({ removed: removeTeacher(ctx.project.db, input.name) })),
-  test: projectProcedure.input(z.object({ name: z.string() })).mutation(({ ctx, input }) => testTeacher(getTeacher(ctx.project.db, input.name))),
+  test: projectProcedure
+    .input(z.object({ name: z.string() }))
+    .mutation(({ ctx, input }) => {
+      const pr = getPrompting(ctx.project.db, input.name);
+      return testTeacher(getTeacher(ctx.project.db, input.name), { reasoning: { mode: pr.reasoningMode, prompt: pr.reasoningPrompt } });
+    }),
 
   /** Starts a generation job, or resumes the unfinished job with identical settings. Progress comes from the jobs events. */
   generate: projectProcedure.input(generateParams).mutation(({ ctx, input }) => {

@@ -103,12 +103,19 @@ export function planItems(db: DB, p: GenerateParams): { key: string; payload: Pa
     }
   }
   const done = new Set(
-    (db.prepare("SELECT question_id || ':' || sample_index FROM traces WHERE teacher = ? AND status = 'done' AND source != 'imported'").pluck().all(p.teacher) as string[]),
+    (db
+      .prepare(`SELECT question_id || ':' || sample_index FROM traces WHERE teacher = ? AND status = 'done' AND source != 'imported' AND NOT (? AND ${REDOABLE})`)
+      .pluck()
+      .all(p.teacher, p.redoNoThinking ? 1 : 0) as string[]),
   );
   const items: { key: string; payload: Payload }[] = [];
   for (const q of ids) for (let s = 0; s < p.samples; s++) if (!done.has(`${q}:${s}`)) items.push({ key: `${q}:${s}`, payload: { q, s } });
   return items;
 }
+
+/** A finished trace that `redoNoThinking` may replace: no thinking, and no person has reviewed or edited it. */
+const REDOABLE = `(COALESCE(traces.thinking, '') = '' AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.trace_id = traces.id)
+  AND NOT EXISTS (SELECT 1 FROM review_revisions v WHERE v.trace_id = traces.id AND v.n > 0))`;
 
 const UPSERT = `INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, raw, finish_reason, prompt_tokens,
   thinking_tokens, answer_tokens, latency_ms, prompt_hash, error, attempts, created_at, reasoning_source, flags, endpoint, job_id)
@@ -118,7 +125,7 @@ const UPSERT = `INSERT INTO traces (question_id, source, teacher, sample_index, 
     prompt_tokens = excluded.prompt_tokens, thinking_tokens = excluded.thinking_tokens, answer_tokens = excluded.answer_tokens,
     latency_ms = excluded.latency_ms, prompt_hash = excluded.prompt_hash, error = excluded.error, attempts = traces.attempts + excluded.attempts,
     created_at = excluded.created_at, reasoning_source = excluded.reasoning_source, flags = excluded.flags, endpoint = excluded.endpoint, job_id = excluded.job_id
-  WHERE traces.status = 'failed'`;
+  WHERE traces.status = 'failed' OR (@redo = 1 AND traces.status = 'done' AND ${REDOABLE})`;
 
 /** Prepared once per database connection: compiling the upsert (and its index checks) per item is not free. */
 interface Statements {
@@ -132,7 +139,7 @@ function stmts(db: DB): Statements {
   let st = statements.get(db);
   if (!st) {
     st = {
-      answered: db.prepare("SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND status = 'done' AND source != 'imported'"),
+      answered: db.prepare(`SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND status = 'done' AND source != 'imported' AND NOT (? AND ${REDOABLE})`),
       question: db.prepare('SELECT question, answer, domain FROM questions WHERE id = ?'),
       upsert: db.prepare(UPSERT),
     };
@@ -187,7 +194,8 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
   }
   // Another job (or an earlier run) may have answered it since the plan was made.
   const sql = stmts(db);
-  if (sql.answered.get(q, p.teacher, s)) {
+  const redo = p.redoNoThinking ? 1 : 0;
+  if (sql.answered.get(q, p.teacher, s, redo)) {
     ctx.complete();
     return;
   }
@@ -253,16 +261,17 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
       sql.upsert.run({
         q, s, teacher: p.teacher, status: 'done', thinking: parsed.thinking, answer: parsed.answer, raw, finish: stream.finishReason,
         pt: tk.pt, tt: tk.tt, at: tk.at, lat: latency, hash, error: null, attempts: attempt, now: new Date().toISOString(),
-        rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint: redactUrl(endpoint), job: ctx.jobId,
+        rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint: redactUrl(endpoint), job: ctx.jobId, redo,
       });
     });
     return;
   }
   const error = `Failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastError}`;
+  // A failure never replaces a finished trace (redo: 0): the thinking-less answer stays until a new one arrives.
   ctx.fail(error, () => {
     sql.upsert.run({
       q, s, teacher: p.teacher, status: 'failed', thinking: null, answer: null, raw: null, finish: null, pt: null, tt: null, at: null, lat: null,
-      hash, error, attempts: attempt, now: new Date().toISOString(), rs: null, flags: null, endpoint: redactUrl(endpoint), job: ctx.jobId,
+      hash, error, attempts: attempt, now: new Date().toISOString(), rs: null, flags: null, redo: 0, endpoint: redactUrl(endpoint), job: ctx.jobId,
     });
   });
 }

@@ -12,8 +12,21 @@ export const questionFilter = z.discriminatedUnion('mode', [
 export const generateParams = z.object({
   teacher: z.string().min(1),
   questions: questionFilter.default({ mode: 'all' }),
-  /** Variables: {question}, {answer}, {domain}, {id}. Unknown braces (as in \boxed{}) are left alone. */
-  promptTemplate: z.string().min(1).default(DEFAULT_PROMPT),
+  /**
+   * Variables: {question}, {answer}, {domain}, {id}. Unknown braces (as in \boxed{}) are left alone. Left out, the
+   * teacher's own template (Teacher step, `teacher set-prompt`) or DEFAULT_PROMPT is written in when the job starts,
+   * so that a job's params always say which template it sent.
+   */
+  promptTemplate: z.string().min(1).optional(),
+  /** How reasoning is obtained (teacher/prompting.ts); left out: the teacher's setting, written in when the job starts. */
+  reasoningMode: z.enum(['native', 'prompt', 'split']).optional(),
+  /** The reasoning prompt of mode 'prompt'; null: the default in the question's language. */
+  reasoningPrompt: z.string().nullable().optional(),
+  /**
+   * Ask again the questions whose finished trace has no thinking and that no person has reviewed or edited
+   * (after turning on a reasoning prompt or split mode); the new answer replaces the thinking-less one.
+   */
+  redoNoThinking: z.boolean().optional(),
   /** null uses the teacher's system prompt; '' sends none. */
   systemPrompt: z.string().nullable().default(null),
   temperature: z.number().min(0).max(2).nullable().default(null),

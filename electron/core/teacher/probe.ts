@@ -1,6 +1,7 @@
 import { DISCOVERY_PORTS } from './presets';
 import { AttemptError, joinUrl, requestJson, streamChat } from './http';
 import { teacherConnection } from './credentials';
+import { buildPrompt, splitBeforeAnswer, type ReasoningMode } from './prompting';
 import { splitReasoning } from './stream';
 import type { Teacher } from './store';
 
@@ -78,7 +79,10 @@ export interface TestReport {
 }
 
 /** Sends one short request to each endpoint of a teacher and reports what came back. */
-export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTokens?: number } = {}): Promise<TestReport[]> {
+export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTokens?: number; reasoning?: { mode: ReasoningMode; prompt: string | null } } = {}): Promise<TestReport[]> {
+  // The teacher's reasoning setting applies to the test too, so that switching it on shows its effect at once.
+  const question = 'What is 7 + 5? Think briefly, then answer with the number.';
+  const content = opts.reasoning ? buildPrompt('{question}', { question, answer: null, domain: null, id: 0 }, opts.reasoning) : question;
   const conn = teacherConnection(t);
   const headers: Record<string, string> = { 'content-type': 'application/json', ...conn.headers };
   if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
@@ -95,7 +99,7 @@ export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTok
       }
       const body = JSON.stringify({
         model: t.model,
-        messages: [{ role: 'user', content: 'What is 7 + 5? Think briefly, then answer with the number.' }],
+        messages: [{ role: 'user', content }],
         stream: true,
         stream_options: { include_usage: true },
         max_tokens: opts.maxTokens ?? 256,
@@ -106,7 +110,8 @@ export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTok
           report.firstTokenMs ??= Date.now() - t0;
         });
         report.latencyMs = Date.now() - t0;
-        const parsed = splitReasoning(s.reasoning.join(''), s.reasoningField, s.content.join(''));
+        let parsed = splitReasoning(s.reasoning.join(''), s.reasoningField, s.content.join(''));
+        if (opts.reasoning?.mode === 'split') parsed = splitBeforeAnswer(parsed, s.content.join(''));
         report.ok = true;
         report.reasoning = parsed.reasoningSource;
         report.flags = parsed.flags;

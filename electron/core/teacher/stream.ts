@@ -1,4 +1,4 @@
-export type ReasoningSource = 'reasoning' | 'reasoning_content' | 'think_tag';
+export type ReasoningSource = 'reasoning' | 'reasoning_content' | 'think_tag' | 'split';
 
 export interface Usage {
   prompt_tokens?: number;

@@ -10,6 +10,10 @@ export interface QuestionTraceLine {
   finish_reason: string | null;
   thinking_tokens: number | null;
   answer_tokens: number | null;
+  /** Why the generation failed (status 'failed'), as stored; null otherwise. */
+  error: string | null;
+  /** Parse flags of a done trace: no_thinking, truncated, split_thinking … */
+  flags: string[];
 }
 
 interface Joined {
@@ -22,6 +26,8 @@ interface Joined {
   finish_reason: string | null;
   thinking_tokens: number | null;
   answer_tokens: number | null;
+  error: string | null;
+  flags: string | null;
 }
 
 /**
@@ -30,7 +36,7 @@ interface Joined {
  */
 export function eachQuestionTrace(db: DB, each: (l: QuestionTraceLine) => void, opts: { teacher?: string } = {}): void {
   const stmt = db.prepare(`
-    SELECT q.id AS question_id, q.question, t.status, t.thinking, t.answer, t.attempts, t.finish_reason, t.thinking_tokens, t.answer_tokens
+    SELECT q.id AS question_id, q.question, t.status, t.thinking, t.answer, t.attempts, t.finish_reason, t.thinking_tokens, t.answer_tokens, t.error, t.flags
     FROM questions q
     LEFT JOIN traces t ON t.id = (
       SELECT id FROM traces x WHERE x.question_id = q.id AND x.source != 'imported' AND (@teacher IS NULL OR x.teacher = @teacher)
@@ -48,6 +54,8 @@ export function eachQuestionTrace(db: DB, each: (l: QuestionTraceLine) => void, 
       finish_reason: r.finish_reason,
       thinking_tokens: r.thinking_tokens,
       answer_tokens: r.answer_tokens,
+      error: r.error,
+      flags: r.flags ? (JSON.parse(r.flags) as string[]) : [],
     });
   }
 }
@@ -104,4 +112,54 @@ export function traceCounts(db: DB, teacher?: string): { done: number; failed: n
     .get({ teacher: teacher ?? null }) as { done: number | null; failed: number | null };
   const questions = db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;
   return { done: r.done ?? 0, failed: r.failed ?? 0, questions };
+}
+
+/** The stored error without the "Failed after N attempts: " prefix: the reason itself, shared by many rows. */
+export function failureReason(error: string | null): string {
+  return (error ?? 'unknown error').replace(/^Failed after \d+ attempts?: /, '').trim() || 'unknown error';
+}
+
+/** A next step for the usual reasons a generation fails. */
+export function failureHint(reason: string): string | null {
+  if (/could not connect|ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN/.test(reason)) return 'is the teacher running?';
+  if (/\b401\b|\b403\b|unauthori[sz]ed|forbidden|api key/i.test(reason)) return 'check the API key (teacher add --key-env).';
+  if (/\b404\b|not found/i.test(reason)) return 'check the base URL (it usually ends in /v1) and the model name.';
+  if (/timed? ?out|idle/i.test(reason)) return 'the teacher is slow or stuck; raise the timeout or lower the concurrency.';
+  if (/\b429\b|rate/i.test(reason)) return 'the teacher is rate-limited; lower the concurrency or wait.';
+  return null;
+}
+
+export interface FailureGroup {
+  reason: string;
+  count: number;
+  hint: string | null;
+}
+
+/** The failed traces of one generation job grouped by reason, most frequent first. */
+export function failureSummary(db: DB, jobId: number): FailureGroup[] {
+  const rows = db.prepare("SELECT error FROM traces WHERE job_id = ? AND status = 'failed'").pluck().all(jobId) as (string | null)[];
+  const by = new Map<string, number>();
+  for (const e of rows) {
+    const r = failureReason(e);
+    by.set(r, (by.get(r) ?? 0) + 1);
+  }
+  return [...by].map(([reason, count]) => ({ reason, count, hint: failureHint(reason) })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+}
+
+/** "12 of 40 failed: 12 × could not connect to http://127.0.0.1:9 (ECONNREFUSED) — is the teacher running?" */
+export function failureSentence(groups: FailureGroup[], failed: number, total: number): string {
+  const parts = groups.slice(0, 3).map((g) => `${g.count} × ${g.reason}${g.hint ? ` — ${g.hint}` : ''}`);
+  if (groups.length > 3) parts.push(`${groups.slice(3).reduce((a, g) => a + g.count, 0)} × other reasons (see "distillery traces PROJECT --json")`);
+  return `${failed} of ${total} failed: ${parts.join('; ')}`;
+}
+
+/** Done traces of one job without thinking, and cut at max tokens: said at the end of `generate`, not found out at export. */
+export function jobTraceQuality(db: DB, jobId: number): { done: number; noThinking: number; truncated: number } {
+  const r = db
+    .prepare(
+      `SELECT COUNT(*) AS done, COALESCE(SUM(COALESCE(thinking, '') = ''), 0) AS noThinking, COALESCE(SUM(finish_reason = 'length'), 0) AS truncated
+       FROM traces WHERE job_id = ? AND status = 'done'`,
+    )
+    .get(jobId) as { done: number; noThinking: number; truncated: number };
+  return r;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** What the scripted server does with one request. */
 export type Behaviour =
-  | { kind: 'ok'; tokens?: number; reasoning?: 'reasoning' | 'reasoning_content' | 'think' | 'unterminated' | 'none'; delayPerTokenMs?: number; done?: boolean; usage?: boolean }
+  | { kind: 'ok'; tokens?: number; reasoning?: 'reasoning' | 'reasoning_content' | 'think' | 'unterminated' | 'none'; delayPerTokenMs?: number; done?: boolean; usage?: boolean; finish?: string }
   | { kind: 'status'; status: number; retryAfter?: string; body?: string }
   | { kind: 'drop'; afterTokens: number }
   | { kind: 'invalid'; afterTokens: number }
@@ -103,7 +103,7 @@ export async function startScriptedServer(script: (r: ScriptedRequest) => Behavi
         }
         if (mode !== 'unterminated') for (const w of answer) await emit({ content: w });
         const usage = b.usage === false ? undefined : { prompt_tokens: 20, completion_tokens: n, total_tokens: 20 + n };
-        res.write(chunk({}, 'stop', usage));
+        res.write(chunk({}, b.finish ?? 'stop', usage));
         if (b.done !== false) res.write('data: [DONE]\n\n');
         res.end();
         completed.set(r.prompt, (completed.get(r.prompt) ?? 0) + 1);
