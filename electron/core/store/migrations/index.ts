@@ -10,6 +10,7 @@ import { sql as m009 } from './009_embeddings';
 import { sql as m010 } from './010_teacher_prompt';
 import { sql as m011 } from './011_dedup_proposal';
 import { sql as m012 } from './012_form_state';
+import { sql as m013 } from './013_augment_rubric';
 
 export interface Migration {
   version: number;
@@ -34,6 +35,7 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'teacher_prompt', sql: m010 },
   { version: 11, name: 'dedup_proposal', sql: m011 },
   { version: 12, name: 'form_state', sql: m012 },
+  { version: 13, name: 'augment_rubric', sql: m013 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
