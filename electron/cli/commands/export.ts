@@ -4,7 +4,7 @@ import { openProject } from '../../core/store/project';
 import { parse } from '../args';
 import { UsageError, type CliIO } from '../io';
 
-/** `export PROJECT --format trl|s1k|llamafactory|alpaca [--out DIR] [--include accepted|all] [--val F] [--seed S] [--reasoning-field] [--system TEXT] [--json]`. */
+/** `export PROJECT --format trl|s1k|llamafactory|alpaca [--out DIR] [--include accepted|all] [--val F] [--seed S] [--reasoning-field] [--system TEXT] [--allow-empty-thinking] [--json]`. */
 export async function runExport(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(
     'export',
@@ -17,6 +17,7 @@ export async function runExport(args: string[], io: CliIO): Promise<number> {
       val: { type: 'string' },
       seed: { type: 'string' },
       'reasoning-field': { type: 'boolean' },
+      'allow-empty-thinking': { type: 'boolean' },
       system: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -46,6 +47,7 @@ export async function runExport(args: string[], io: CliIO): Promise<number> {
       seed,
       reasoningField: Boolean(values['reasoning-field']),
       systemPrompt: (values.system as string | undefined) ?? null,
+      allowEmptyThinking: Boolean(values['allow-empty-thinking']),
     });
     if (values.json) io.stdout(JSON.stringify({ train: r.train, validation: r.validation, files: r.files }));
     else {

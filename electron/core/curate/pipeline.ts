@@ -7,6 +7,10 @@ import { ensureCurationSchema } from './schema';
 import { labelsOf } from './taxonomy';
 import { loadStudentTokenizer, studentTokenCounts } from './tokens';
 import { clusterDomains, NOT_EMBEDDED, type ClusterSummary } from './clusters';
+import { dominantDropNotes } from './notes';
+
+/** The domain of a question that has none (no label, no imported column); `project info` uses the same word. */
+export const UNLABELLED = 'unlabelled';
 
 export type Stage = 'pool' | 'override' | 'pin' | 'quality' | 'difficulty' | 'diversity';
 
@@ -159,9 +163,10 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
   const domainOf = (f: QuestionFeatures): string => {
     const l = labels?.get(f.id);
     if (src === 'clusters') return l ?? NOT_EMBEDDED;
-    if (src === 'labels') return l ?? 'unlabelled';
-    if (recipe.diversity.domains === 'column') return f.domainColumn ?? 'unknown';
-    return l ?? f.domainColumn ?? 'unknown';
+    if (src === 'labels') return l ?? UNLABELLED;
+    // One word for "no domain" everywhere (project info, curate, the UI): 'unlabelled'.
+    if (recipe.diversity.domains === 'column') return f.domainColumn ?? UNLABELLED;
+    return l ?? f.domainColumn ?? UNLABELLED;
   };
 
   const total = fs.rows.length;
@@ -185,6 +190,7 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
       else next.push(f);
     }
     funnel.push({ stage: 'quality', in: poolOut, out: next.length + pinned.length });
+    notes.push(...dominantDropNotes(decisions, stage.length));
     stage = next;
   }
 

@@ -25,6 +25,7 @@ export const exportRouter = router({
         seed,
         reasoningField: z.boolean().default(false),
         systemPrompt: z.string().max(20_000).nullish(),
+        allowEmptyThinking: z.boolean().default(false),
       }),
     )
     .mutation(({ ctx, input }) => exportDataset(ctx.project, input)),

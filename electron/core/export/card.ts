@@ -66,6 +66,19 @@ export interface Provenance {
   /** Exported samples whose text differs from the teacher's original, and who edited them. */
   edits: { samples: number; exported: number; byEditor: { editor: string; samples: number }[] };
   tokens: TokenStats;
+  /** Samples whose thinking is empty (a teacher that does not reason), and samples cut at max tokens. */
+  completeness: Completeness;
+}
+
+export interface Completeness {
+  samples: number;
+  noThinking: number;
+  truncated: number;
+}
+
+/** How many samples carry no thinking and how many were cut at the token limit (finish_reason length). */
+export function completeness(samples: readonly ExportSample[]): Completeness {
+  return { samples: samples.length, noThinking: samples.filter((s) => !s.thinking.trim()).length, truncated: samples.filter((s) => s.finishReason === 'length').length };
 }
 
 /** Everything the dataset card says about where the samples came from, read from the project. */
@@ -140,7 +153,7 @@ export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: 
     byEditor: [...byEditor].map(([editor, n]) => ({ editor, samples: n })).sort((a, b) => b.samples - a.samples || a.editor.localeCompare(b.editor)),
   };
 
-  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, edits, tokens: tokenStats(samples, tokenizer) };
+  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, edits, tokens: tokenStats(samples, tokenizer), completeness: completeness(samples) };
 }
 
 /** One sentence on which tokenizer counted the lengths. */
@@ -219,11 +232,14 @@ export function datasetCard(c: CardInput): string {
     L.push(`Run ${p.curation.runId} (seed ${p.curation.seed}, created ${p.curation.createdAt}, frozen ${p.curation.frozenAt ?? '—'}), ${p.curation.selected} questions selected.`, '');
     const funnel = p.curation.funnel;
     if (Array.isArray(funnel)) {
-      L.push('| Stage | Questions |', '|---|---|');
+      // The stored funnel (curate/pipeline.ts FunnelStep) is { stage, in, out }: questions entering and kept.
+      L.push('| Stage | In | Kept | Dropped |', '|---|---|---|---|');
+      const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
       for (const st of funnel as Record<string, unknown>[]) {
         const name = String(st.stage ?? st.name ?? st.label ?? '?');
-        const n = st.count ?? st.kept ?? st.n ?? st.remaining ?? '';
-        L.push(`| ${cell(name)} | ${cell(typeof n === 'number' || typeof n === 'string' ? n : JSON.stringify(n))} |`);
+        const i = num(st.in);
+        const o = num(st.out);
+        L.push(`| ${cell(name)} | ${cell(i)} | ${cell(o)} | ${cell(i !== null && o !== null ? i - o : null)} |`);
       }
       L.push('');
     } else if (funnel) L.push('Funnel:', '', fence(JSON.stringify(funnel, null, 2)), '');
@@ -254,6 +270,19 @@ export function datasetCard(c: CardInput): string {
       ? `None of the ${e.exported} exported samples was edited in review: every text is the teacher's original.`
       : `Edited in review: ${e.samples} of the ${e.exported} exported samples ${e.samples === 1 ? 'carries' : 'carry'} the reviewers' text instead of the teacher's original` +
           ` (by ${e.byEditor.map((b) => `${b.editor}: ${b.samples}`).join(', ')}).`,
+  );
+  L.push('', '## Thinking and truncation', '');
+  const k = p.completeness;
+  L.push(
+    k.noThinking === 0
+      ? `Every one of the ${k.samples} samples has thinking.`
+      : `${k.noThinking} of the ${k.samples} samples have no thinking (their teacher did not reason); they were exported on request with an empty thinking part, so a student trained on them learns to answer without reasoning.`,
+  );
+  L.push(
+    '',
+    k.truncated === 0
+      ? 'No sample was cut at the token limit.'
+      : `${k.truncated} of the ${k.samples} samples were cut at the teacher's token limit (finish_reason length): their thinking or answer may stop mid-way.`,
   );
   L.push('', `## Length (${p.tokens.unit})`, '');
   L.push('| Part | Mean | Median | p90 |', '|---|---|---|---|');

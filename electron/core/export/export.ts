@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { appVersion } from '../util/root';
-import { datasetCard, provenance, tokenStats } from './card';
+import { completeness, datasetCard, provenance, tokenStats } from './card';
 import { llamaFactoryInfo, writeSplit, type ExportFormat } from './formats';
 import { selectSamples, type Include } from './samples';
 import { seededSplit } from './split';
@@ -19,6 +19,8 @@ export interface ExportOptions {
   seed?: number;
   reasoningField?: boolean;
   systemPrompt?: string | null;
+  /** Export samples whose thinking is empty (refused otherwise: a teacher that does not reason gives such samples). */
+  allowEmptyThinking?: boolean;
 }
 
 export interface ExportResult {
@@ -49,6 +51,14 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
         ? 'Nothing to export: no trace has been accepted yet. Review the samples first (accept some), or export everything with --include all.'
         : `Nothing to export: no question of the ${scope} has a finished, non-rejected trace. Generate or import traces first.`,
       'empty_export',
+    );
+  }
+  const c = completeness(samples);
+  if (c.noThinking > 0 && !o.allowEmptyThinking) {
+    throw new UserError(
+      `${c.noThinking} of the ${c.samples} samples to export have no thinking (their teacher did not reason), so the student would learn to answer without reasoning; ` +
+        'turn on the reasoning prompt in Teacher and generate them again, or export them anyway with --allow-empty-thinking ("Export samples without thinking" in the Review step).',
+      'empty_thinking',
     );
   }
   const createdAt = new Date();
@@ -107,7 +117,8 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
     seed,
     reasoningField: fo.reasoningField,
     systemPrompt: fo.systemPrompt,
-    counts: { samples: samples.length, train: split.train.length, validation: split.validation.length },
+    counts: { samples: samples.length, train: split.train.length, validation: split.validation.length, noThinking: c.noThinking, truncated: c.truncated },
+    allowEmptyThinking: o.allowEmptyThinking ?? false,
     files,
     split: { train: split.train.map((s) => s.questionId), validation: split.validation.map((s) => s.questionId) },
     traces: Object.fromEntries(samples.map((s) => [s.questionId, s.traceId])),
@@ -123,5 +134,6 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
 export function exportPreview(project: Project, include: Include, scope?: 'selection' | 'pool', val = DEFAULT_VAL, seed = DEFAULT_SEED) {
   const { scope: s, samples, tokenizer } = selectSamples(project.db, include, scope);
   const split = seededSplit(samples, (x) => x.questionId, val, seed);
-  return { scope: s, samples: samples.length, train: split.train.length, validation: split.validation.length, tokens: tokenStats(samples, tokenizer) };
+  const c = completeness(samples);
+  return { scope: s, samples: samples.length, train: split.train.length, validation: split.validation.length, tokens: tokenStats(samples, tokenizer), noThinking: c.noThinking, truncated: c.truncated };
 }

@@ -32,6 +32,8 @@ export interface ExportSample {
   reviewStatus: string;
   reviewer: string | null;
   verdict: boolean | null;
+  /** The teacher's finish reason ('length': cut at max tokens); null for imported traces. */
+  finishReason: string | null;
 }
 
 interface Row {
@@ -56,6 +58,7 @@ interface Row {
   equivalent: number | null;
   teacher_model: string | null;
   edited: number;
+  finish_reason: string | null;
 }
 
 function parseMeta(s: string | null): Record<string, unknown> | null {
@@ -85,7 +88,7 @@ export function selectSamples(
     .prepare(
       /* sql */ `WITH rep AS (${representativeTraces(scopeSql(s))})
       SELECT q.id AS question_id, q.ext_id, q.question, q.answer AS ref, q.solution, q.domain, q.source AS qsource, q.metadata AS qmeta,
-             t.id AS trace_id, t.teacher, t.source AS tsource, t.job_id, t.thinking, t.answer, t.thinking_tokens, t.answer_tokens,
+             t.id AS trace_id, t.teacher, t.source AS tsource, t.job_id, t.thinking, t.answer, t.thinking_tokens, t.answer_tokens, t.finish_reason,
              COALESCE(r.status, 'todo') AS status, r.reviewer, v.equivalent, tm.model AS teacher_model,
              COALESCE(o.digest != (SELECT h.digest FROM review_revisions h WHERE h.trace_id = t.id ORDER BY h.n DESC LIMIT 1), 0) AS edited
       FROM rep JOIN questions q ON q.id = rep.question_id JOIN traces t ON t.id = rep.trace_id
@@ -135,6 +138,7 @@ export function selectSamples(
       reviewStatus: r.status,
       reviewer: r.reviewer,
       verdict: r.equivalent === null ? null : r.equivalent === 1,
+      finishReason: r.finish_reason,
     })),
   };
 }
