@@ -81,4 +81,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tests run in Node under vitest, not in the renderer: they may read files (e.g. the engine's sources, to
+    // check that every engine message code has a translation). Engine values stay forbidden.
+    files: ['renderer/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer has no Node and no electron: use the typed API.' }],
+          patterns: [{ group: ['**/electron/core/**', '**/electron/main/**', '**/electron/host/**', '**/electron/preload/**'], allowTypeImports: true, message: 'The renderer may import only types from electron/core (DESIGN §2).' }],
+        },
+      ],
+    },
+  },
 );

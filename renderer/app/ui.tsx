@@ -1,4 +1,5 @@
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { CONNECTION_CODES, type ApiError } from '../api/hooks';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
@@ -45,9 +46,14 @@ export function Card({ title, actions, children, className = '', labelId }: { ti
 /** An API error: its message is already a sentence for the user. Rendered as text, never as HTML. */
 export function ErrorNote({ error, children }: { error: ApiError | null; children?: ReactNode }) {
   // A stopped engine or a stale token is said once, by the connection banner, not in every panel.
+  const { t, i18n } = useTranslation();
   if (!error || (CONNECTION_CODES as readonly (string | null)[]).includes(error.code)) return null;
+  // The engine's sentences are English and name the file or setting; in another language a headline for
+  // the error's code says what happened first (errors.* in the i18n files, one per engine code).
+  const headline = error.code && !i18n.language.startsWith('en') && i18n.exists(`errors.${error.code}`) ? t(`errors.${error.code}`) : null;
   return (
-    <div role="alert" className="mt-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-200">
+    <div role="alert" data-code={error.code ?? ''} className="mt-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-200">
+      {headline && <p className="font-medium" data-testid="error-headline">{headline}</p>}
       <p>{error.message}</p>
       {children}
     </div>

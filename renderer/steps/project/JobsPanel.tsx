@@ -66,7 +66,10 @@ function JobRow({ job, onPause, onResume, onCancel }: { job: JobProgress; onPaus
   return (
     <li className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
       <div className="flex items-center justify-between gap-2">
-        <p className="truncate text-sm font-medium">{job.label ?? job.kind}</p>
+        <p className="truncate text-sm font-medium" title={job.label ?? job.kind}>
+          {t(`jobs.kinds.${job.kind}`, { defaultValue: job.kind })}
+          {job.label && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">{job.label}</span>}
+        </p>
         <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-200">{t(statusKey(job))}</span>
       </div>
       <div
