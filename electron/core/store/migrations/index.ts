@@ -11,6 +11,7 @@ import { sql as m010 } from './010_teacher_prompt';
 import { sql as m011 } from './011_dedup_proposal';
 import { sql as m012 } from './012_form_state';
 import { sql as m013 } from './013_augment_rubric';
+import { sql as m014 } from './014_documents';
 
 export interface Migration {
   version: number;
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'dedup_proposal', sql: m011 },
   { version: 12, name: 'form_state', sql: m012 },
   { version: 13, name: 'augment_rubric', sql: m013 },
+  { version: 14, name: 'documents', sql: m014 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
