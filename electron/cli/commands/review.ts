@@ -1,5 +1,5 @@
 import { REVIEW_STATUSES, setStatusForQuestions, type ReviewStatus } from '../../core/review/decisions';
-import { queueCounts } from '../../core/review/queue';
+import { outsideSelection, queueCounts } from '../../core/review/queue';
 import { openProject } from '../../core/store/project';
 import { parse } from '../args';
 import { UsageError, type CliIO } from '../io';
@@ -35,8 +35,15 @@ export async function runReview(args: string[], io: CliIO): Promise<number> {
   try {
     const r = setStatusForQuestions(p.db, ids, status as ReviewStatus, (values.reviewer as string | undefined) ?? null, (values.comment as string | undefined) ?? null);
     const c = queueCounts(p.db);
-    if (values.json) io.stdout(JSON.stringify({ updated: r.updated, status: r.status, questionIds: r.questionIds, traceIds: r.traceIds, reviewed: c.reviewed, total: c.total }));
-    else io.stdout(`Marked ${r.updated} sample${r.updated === 1 ? '' : 's'} ${status.replace('_', ' ')}. ${c.label}.`);
+    // The decision is stored either way, but an export of the frozen selection leaves these questions out.
+    const outside = outsideSelection(p.db, r.questionIds);
+    if (values.json) io.stdout(JSON.stringify({ updated: r.updated, status: r.status, questionIds: r.questionIds, traceIds: r.traceIds, reviewed: c.reviewed, total: c.total, outside_selection: outside }));
+    else {
+      io.stdout(`Marked ${r.updated} sample${r.updated === 1 ? '' : 's'} ${status.replace('_', ' ')}. ${c.label}.`);
+      for (const id of outside) {
+        io.stderr(`warning: question ${id} is outside the frozen curation selection, so the export (which takes the selection) leaves it out; pin it in Curate and freeze again, or export with --scope pool.`);
+      }
+    }
   } finally {
     p.close();
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCurate } from '../../cli/commands/curate';
 import { runExport } from '../../cli/commands/export';
+import { runReview } from '../../cli/commands/review';
 import type { CliIO } from '../../cli/io';
 import { JobRunner } from '../jobs';
 import { importFile } from '../pool/importer';
@@ -24,8 +25,9 @@ let server: ScriptedServer;
 
 const io = () => {
   const out: string[] = [];
-  const cli: CliIO = { stdout: (s) => out.push(s), stderr: () => undefined, readFile: (p) => fs.promises.readFile(p, 'utf8') };
-  return { cli, out };
+  const err: string[] = [];
+  const cli: CliIO = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), readFile: (p) => fs.promises.readFile(p, 'utf8') };
+  return { cli, out, err };
 };
 
 beforeAll(async () => {
@@ -102,5 +104,24 @@ describe('a pool answered without thinking', () => {
     for (const st of funnel) expect(card).toContain(`| ${st.stage} | ${st.in} | ${st.out} | ${st.in - st.out} |`);
     expect(card).toContain('| pool | 40 | 40 | 0 |');
     expect(card).not.toMatch(/\| pool \| *\|/);
+  });
+
+  it('review --set warns about questions outside the frozen selection (item 11)', async () => {
+    const recipe = path.join(tmp, 'recipe10.json');
+    fs.writeFileSync(recipe, JSON.stringify({ target: 10, quality: { requireThinking: false, dropUnterminated: false } }));
+    expect(await runCurate([project.dir, '--recipe', recipe], io().cli)).toBe(0);
+    expect(await runCurate([project.dir, '--freeze'], io().cli)).toBe(0);
+    const selected = new Set(project.db.prepare('SELECT question_id FROM selection').pluck().all() as number[]);
+    expect(selected.size).toBe(10);
+    const all = project.db.prepare('SELECT id FROM questions ORDER BY id').pluck().all() as number[];
+    const inside = all.find((id) => selected.has(id)) as number;
+    const outside = all.filter((id) => !selected.has(id)).slice(0, 2);
+    const text = io();
+    expect(await runReview([project.dir, '--set', 'accepted', '--ids', [inside, ...outside].join(',')], text.cli)).toBe(0);
+    expect(text.out[0]).toMatch(/^Marked 3 samples accepted\./);
+    expect(text.err).toEqual(outside.map((id) => expect.stringMatching(new RegExp(`^warning: question ${id} is outside the frozen curation selection, so the export .* leaves it out`)) as unknown as string));
+    const json = io();
+    expect(await runReview([project.dir, '--set', 'accepted', '--ids', [inside, ...outside].join(','), '--json'], json.cli)).toBe(0);
+    expect(JSON.parse(json.out[0] as string)).toMatchObject({ updated: 3, outside_selection: outside });
   });
 });

@@ -73,6 +73,18 @@ export function hasSelection(db: DB): boolean {
   return db.prepare('SELECT 1 FROM selection LIMIT 1').get() !== undefined;
 }
 
+/**
+ * Of these question ids, those outside the frozen selection (none when nothing is frozen): a decision on them is
+ * kept, but the default export (the selection) leaves them out, so the CLI and the Review step say so.
+ */
+export function outsideSelection(db: DB, questionIds: readonly number[]): number[] {
+  if (!hasSelection(db) || questionIds.length === 0) return [];
+  const inSel = new Set(
+    db.prepare('SELECT question_id FROM selection WHERE question_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(questionIds)) as number[],
+  );
+  return [...new Set(questionIds)].filter((id) => !inSel.has(id));
+}
+
 /** SQL yielding the question ids in scope: the frozen selection, or the pool; excluded questions never count. */
 export function scopeSql(scope: 'selection' | 'pool'): string {
   return scope === 'selection'
