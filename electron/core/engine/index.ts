@@ -49,9 +49,13 @@ export class Engine {
     return this.current ? { path: this.current.project.dir, name: this.current.project.name } : null;
   }
 
-  async open(dir: string): Promise<ProjectSummary> {
+  /**
+   * `resumeUnfinished: false` is for the CLI: a command runs the one job it was asked for, not every job
+   * another host left unfinished in the project.
+   */
+  async open(dir: string, opts: { resumeUnfinished?: boolean } = {}): Promise<ProjectSummary> {
     const project = openProject(dir);
-    return this.adopt(project);
+    return this.adopt(project, opts.resumeUnfinished ?? true);
   }
 
   async create(dir: string, name?: string): Promise<ProjectSummary> {
@@ -84,14 +88,14 @@ export class Engine {
     return () => this.events.off('project', listener);
   }
 
-  private async adopt(project: Project): Promise<ProjectSummary> {
+  private async adopt(project: Project, resume = true): Promise<ProjectSummary> {
     await this.close();
     const runner = new JobRunner(project);
     for (const k of this.kinds) runner.register(k);
     runner.onProgress((p) => this.events.emit('progress', p));
     this.current = { project, runner };
     rememberProject(project.dir, project.name);
-    runner.resumeUnfinished();
+    if (resume) runner.resumeUnfinished();
     const s = { path: project.dir, name: project.name };
     this.events.emit('project', s);
     return s;

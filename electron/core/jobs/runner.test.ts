@@ -41,6 +41,22 @@ describe('job runner', () => {
     expect(events.some((e) => e.status === 'running' && e.done > 0 && e.done < 25)).toBe(true);
   });
 
+  it('resume refuses a job another live process is running (it would run twice), and takes over a dead owner\'s', async () => {
+    const p = project();
+    const runner = new JobRunner(p).register(counterKind);
+    const id = runner.start('test.counter', { n: 3, delayMs: 0 });
+    await runner.wait(id);
+    const claim = (pid: number) =>
+      p.db.prepare("UPDATE jobs SET status = 'running', owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE id = ?").run(pid, os.hostname(), new Date().toISOString(), id);
+    claim(process.ppid); // alive, and not this process
+    expect(() => runner.resume(id)).toThrow(new RegExp(`Job ${id} \\(count to 3\\) is already running in process ${process.ppid} on .*; wait for it, or stop that process first\\.`));
+    expect(runner.get(id)).toMatchObject({ status: 'running', owner_pid: process.ppid });
+    const dead = await execa(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    claim(Number(dead.stdout));
+    runner.resume(id);
+    expect((await runner.wait(id)).status).toBe('done');
+  });
+
   it('validates parameters with a sentence naming the setting', () => {
     const runner = new JobRunner(project()).register(counterKind);
     expect(() => runner.start('test.counter', { n: -1, delayMs: 0 })).toThrow(/setting "n" is invalid/);

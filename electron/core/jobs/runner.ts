@@ -79,6 +79,10 @@ export class JobRunner {
     const job = this.require(id);
     if (job.status === 'done') throw new UserError(`Job ${id} has already finished; there is nothing to resume.`, 'job_finished');
     if (this.active.has(id)) return;
+    // resetting the status to queued would let this process take over a job another one is running
+    if (store.runningElsewhere(job, this.opts.staleMs)) {
+      throw new UserError(`Job ${id} (${job.label ?? job.kind}) is already running in process ${job.owner_pid} on ${job.owner_host}; wait for it, or stop that process first.`, 'job_running');
+    }
     store.setStatus(this.project.db, id, 'queued');
     this.launch(id);
   }

@@ -42,13 +42,18 @@ export function claimJob(db: DB, id: number, staleMs: number): boolean {
   return db.transaction(() => {
     const job = getJob(db, id);
     if (!job) return false;
-    if (job.status === 'running' && job.owner_pid && job.owner_pid !== process.pid && ownerAlive(job, staleMs)) return false;
+    if (runningElsewhere(job, staleMs)) return false;
     const t = now();
     db.prepare(
       "UPDATE jobs SET status = 'running', owner_pid = ?, owner_host = ?, heartbeat_at = ?, started_at = COALESCE(started_at, ?), ended_at = NULL, error = NULL, updated_at = ? WHERE id = ?",
     ).run(process.pid, os.hostname(), t, t, t, id);
     return true;
   })();
+}
+
+/** True when another live process (its heartbeat fresh; on this machine, its pid alive) is running the job. */
+export function runningElsewhere(job: JobRow, staleMs: number): boolean {
+  return job.status === 'running' && Boolean(job.owner_pid) && job.owner_pid !== process.pid && ownerAlive(job, staleMs);
 }
 
 function ownerAlive(job: JobRow, staleMs: number): boolean {
