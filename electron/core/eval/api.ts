@@ -10,7 +10,7 @@ import { importBenchmark, listBenchmarks, previewBenchmark, removeBenchmark } fr
 import { addModelFolder, listModels, removeModelFolder } from './models';
 import { playground } from './playground';
 import { exportReport } from './report';
-import { cancelRun, pauseRun, removeRun, resumeRun, runDetail, runItems, runSummaries, startRun, requireRun } from './runs';
+import { cancelRun, pauseRun, removeRun, resumeRun, runCompare, runDetail, runItems, runSummaries, startRun, requireRun } from './runs';
 import { itemsInput, playgroundInput, runInput, type PlaygroundEvent } from './types';
 
 const runId = z.object({ runId: z.string().trim().min(1) });
@@ -59,6 +59,10 @@ const runsRouter = router({
     }
   }),
   items: projectProcedure.input(itemsInput).query(({ ctx, input }) => runItems(ctx.project, input)),
+  /** Model a against model b on the same questions: A − B per benchmark and budget with its paired interval. */
+  compare: projectProcedure
+    .input(runId.extend({ a: z.string().trim().min(1), b: z.string().trim().min(1) }))
+    .query(({ ctx, input }) => runCompare(ctx.project, input.runId, input.a, input.b)),
   pause: projectProcedure.input(runId).mutation(({ ctx, input }) => {
     pauseRun(ctx.project, ctx.runner, input.runId);
     return null;

@@ -14,6 +14,7 @@ import { isUserError } from '../util/errors';
 import { checkEquivalence, MemoryJudgeCache, verify, type Verdict, type VerifyOptions } from '../verify';
 import { budgetForce } from './forcing';
 import { openGenerator } from './models';
+import { seedFrom } from './stats';
 import { getEvalRun, hasResult, insertResult, parseConfig, runQuestion, runQuestions } from './store';
 import type { RunConfig } from './types';
 
@@ -66,6 +67,23 @@ function stateOf(project: Project, params: EvalParams): JobState {
   return s;
 }
 
+/**
+ * The base seed of repeat r: the run seed for the first (so a run with one repeat keeps the seeds it always
+ * had), then a hash of (run seed, r) — deterministic, and far from the first repeat's seed + sample range.
+ */
+export function repeatSeed(runSeed: number, r: number): number {
+  return r === 0 ? runSeed : seedFrom('repeat', runSeed, r);
+}
+
+/**
+ * A stored sample index s covers every repeat: repeat ⌊s / k⌋, sample s mod k within it (k samples per
+ * question). Its generation seed is the repeat's base seed + the sample, kept below 2^31.
+ */
+export function generationSeed(config: Pick<RunConfig, 'seed' | 'samples'>, s: number): number {
+  const r = Math.floor(s / config.samples);
+  return (repeatSeed(config.seed, r) + (s % config.samples)) % 2 ** 31;
+}
+
 export const itemKey = (p: Payload) => `${p.m}:${p.b}:${p.q}:${p.u}:${p.s}`;
 
 /** Every generation of the run that has no successful result yet, model by model (one server at a time). */
@@ -81,7 +99,7 @@ export function planEval(project: Project, params: EvalParams): { key: string; p
   config.models.forEach((_m, m) => {
     config.budgets.forEach((_b, u) => {
       for (const q of qs) {
-        for (let s = 0; s < config.samples; s++) {
+        for (let s = 0; s < config.samples * config.repeats; s++) {
           const p = { m, b: q.benchmark, q: q.qidx, u, s };
           const key = itemKey(p);
           if (!done.has(key)) items.push({ key, payload: p });
@@ -157,7 +175,7 @@ async function runItem(servers: LocalServers, item: JobItem, ctx: ItemContext<Ev
           waitWord: cfg.waitWord,
           maxAnswerTokens: cfg.maxAnswerTokens,
           temperature: cfg.temperature,
-          seed: cfg.seed + p.s,
+          seed: generationSeed(cfg, p.s),
           signal: ctx.signal,
         });
         const v = await score(r.answer, q.reference, q.question, st.judge);

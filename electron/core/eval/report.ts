@@ -8,15 +8,17 @@ import path from 'node:path';
 import type { JobRunner } from '../jobs';
 import type { Project } from '../store/project';
 import { appVersion } from '../util/root';
-import { questionRows } from './score';
+import { allComparisons, comparisonSentence } from './compare';
+import { readPins, type Pins } from './pins';
+import { lightResults, questionRows } from './score';
 import { runDetail, requireRun } from './runs';
 import { parseConfig, updateEvalRun } from './store';
-import type { Cell, LatencyRow, QuestionRow, RunDetail, ScalingSeries } from './types';
+import type { Cell, Comparison, Interval, LatencyRow, QuestionRow, RunDetail, ScalingSeries } from './types';
 import { mkdirPrivate, writePrivateFile } from '../util/private-fs';
 
 export interface ReportJson {
   format: 'distillery-eval-report';
-  version: 1;
+  version: 2;
   app: string;
   generatedAt: string;
   project: string;
@@ -25,6 +27,10 @@ export interface ReportJson {
   cells: Cell[];
   latency: LatencyRow[];
   scaling: ScalingSeries[];
+  /** Every pair of models on the same questions (A − B, paired bootstrap; compare.ts). */
+  comparisons: Comparison[];
+  /** What changes a number (pins.ts), as pinned when the run was created; null for a run made before pins existed. */
+  pins: Pins | null;
   questions: QuestionRow[];
 }
 
@@ -34,7 +40,7 @@ export function buildReport(project: Project, runner: JobRunner, runId: string):
   const questions = questionRows(project.db, config, { runId, offset: 0, limit: Number.MAX_SAFE_INTEGER }).rows;
   return {
     format: 'distillery-eval-report',
-    version: 1,
+    version: 2,
     app: `Distillery ${appVersion()}`,
     generatedAt: new Date().toISOString(),
     project: project.name,
@@ -43,6 +49,8 @@ export function buildReport(project: Project, runner: JobRunner, runId: string):
     cells: d.cells,
     latency: d.latency,
     scaling: d.scaling,
+    comparisons: allComparisons(config, lightResults(project.db, runId)),
+    pins: readPins(project, runId),
     questions,
   };
 }
@@ -54,6 +62,8 @@ export function esc(s: unknown): string {
 
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | null, d = 0) => (x === null ? '–' : x.toFixed(d));
+const ci = (c: Interval | null) => (c ? `${(c[0] * 100).toFixed(1)}–${(c[1] * 100).toFixed(1)}%` : '–');
+const withCi = (x: number | null, c: Interval | null) => `${pct(x)}${c ? ` <span class="muted">[${ci(c)}]</span>` : ''}`;
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
 /** Accuracy (y, 0–100 %) against average thinking tokens (x): one line per model. */
@@ -85,8 +95,16 @@ export function scalingSvg(series: readonly ScalingSeries[], models: readonly st
     const pts = s.points.map((p) => `${x(p.avgThinkingTokens).toFixed(1)},${y(p.accuracy).toFixed(1)}`).join(' ');
     parts.push(`<polyline class="series" data-model="${esc(model)}" fill="none" stroke="${c}" stroke-width="2" points="${pts}"/>`);
     for (const p of s.points) {
+      // The 95 % interval as a whisker with caps.
+      if (p.ci) {
+        const px = x(p.avgThinkingTokens).toFixed(1);
+        const [y1, y2] = [y(p.ci[0]).toFixed(1), y(p.ci[1]).toFixed(1)];
+        parts.push(
+          `<path class="ci" data-model="${esc(model)}" stroke="${c}" stroke-width="1.5" fill="none" d="M${px} ${y1}V${y2}M${(+px - 4).toFixed(1)} ${y1}h8M${(+px - 4).toFixed(1)} ${y2}h8"/>`,
+        );
+      }
       parts.push(
-        `<circle cx="${x(p.avgThinkingTokens).toFixed(1)}" cy="${y(p.accuracy).toFixed(1)}" r="4" fill="${c}"><title>${esc(model)} · max ${p.maxThinking} tokens${p.waits ? `, ${p.waits} Wait` : ''}: ${pct(p.accuracy)} at ${Math.round(p.avgThinkingTokens)} tokens</title></circle>`,
+        `<circle cx="${x(p.avgThinkingTokens).toFixed(1)}" cy="${y(p.accuracy).toFixed(1)}" r="4" fill="${c}"><title>${esc(model)} · max ${p.maxThinking} tokens${p.waits ? `, ${p.waits} Wait` : ''}: ${pct(p.accuracy)}${p.ci ? ` (95% ${ci(p.ci)})` : ''} at ${Math.round(p.avgThinkingTokens)} tokens</title></circle>`,
       );
     }
     parts.push(`<rect x="${m.l + 8}" y="${m.t + 6 + i * 16}" width="10" height="10" fill="${c}"/><text x="${m.l + 22}" y="${m.t + 15 + i * 16}">${esc(model)}</text>`);
@@ -107,16 +125,48 @@ table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ddd;pad
 .plot text{font-size:11px;fill:#333}.plot .t{font-size:13px;font-weight:600}.plot .grid{stroke:#eee}
 details{border:1px solid #e5e5e5;border-radius:6px;margin:6px 0;padding:4px 8px}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#fafafa;border:1px solid #eee;padding:8px;max-height:480px;overflow:auto}
-.ok{color:#15803d}.bad{color:#b91c1c}.muted{color:#666}`;
+.ok{color:#15803d}.bad{color:#b91c1c}.muted{color:#666}.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
+tr.sig td{background:#f0fdf4}`;
 
 function cellTable(cells: readonly Cell[]): string {
+  const repeats = cells.some((c) => c.repeats > 1);
   const rows = cells
     .map(
       (c) =>
-        `<tr><td class="l">${esc(c.model)}</td><td>${c.maxThinking}</td><td>${c.minThinking}</td><td>${c.waits}</td><td>${c.n}</td><td>${c.samples}</td><td>${pct(c.accuracy)}</td><td>${pct(c.majority)}</td><td>${num(c.avgThinkingTokens)}</td><td>${num(c.avgAnswerTokens)}</td><td>${num(c.avgWaits, 2)}</td><td>${pct(c.hitBudget)}</td><td>${c.failed}</td></tr>`,
+        `<tr><td class="l">${esc(c.model)}</td><td>${c.maxThinking}</td><td>${c.minThinking}</td><td>${c.waits}</td><td>${c.n}</td><td>${c.samples}</td><td>${withCi(c.accuracy, c.accuracyCi)}</td>${repeats ? `<td>${c.accuracyByRepeat.map((a) => pct(a)).join(' · ')}</td>` : ''}<td>${withCi(c.majority, c.majorityCi)}</td><td class="l">${c.passAtK.map((p) => `pass@${p.k} ${withCi(p.value, p.ci)}`).join('<br>') || '–'}</td><td>${num(c.avgThinkingTokens)}</td><td>${num(c.avgAnswerTokens)}</td><td>${num(c.avgWaits, 2)}</td><td>${pct(c.hitBudget)}</td><td>${c.failed}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th class="l">model</th><th>max thinking</th><th>min thinking</th><th>Waits (K)</th><th>questions</th><th>samples</th><th>accuracy (pass@1)</th><th>majority vote</th><th>avg thinking tokens</th><th>avg answer tokens</th><th>avg Waits</th><th>hit budget</th><th>failed</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table><thead><tr><th class="l">model</th><th>max thinking</th><th>min thinking</th><th>Waits (K)</th><th>questions</th><th>samples</th><th>accuracy (pass@1) [95% interval]</th>${repeats ? '<th>pass@1 per repeat</th>' : ''}<th>majority vote [95%]</th><th class="l">pass@k [95%]</th><th>avg thinking tokens</th><th>avg answer tokens</th><th>avg Waits</th><th>hit budget</th><th>failed</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function comparisonTable(cs: readonly Comparison[]): string {
+  if (!cs.length) return '';
+  const rows = cs
+    .map(
+      (c) =>
+        `<tr class="${c.significant ? 'sig' : 'nosig'}"><td class="l">${esc(c.a)} − ${esc(c.b)}</td><td>${c.maxThinking}</td><td>${c.n}</td><td>${pct(c.accuracyA)}</td><td>${pct(c.accuracyB)}</td><td>${(c.diff * 100).toFixed(1)}</td><td>${(c.ci[0] * 100).toFixed(1)} to ${(c.ci[1] * 100).toFixed(1)}</td><td class="l">${esc(comparisonSentence(c))}</td></tr>`,
+    )
+    .join('');
+  return `<h3>Paired comparisons (same questions; paired bootstrap over questions)</h3><table class="cmp"><thead><tr><th class="l">A − B</th><th>max thinking</th><th>questions</th><th>A</th><th>B</th><th>difference (points)</th><th>95% interval</th><th class="l">in words</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** What the numbers depend on, so that a reader can make them again. */
+function pinsSection(p: Pins | null): string {
+  if (!p) return '<h2>Pinned settings</h2><p class="muted">This run was made before settings were pinned.</p>';
+  const kv = (k: string, v: string) => `<tr><th class="l">${esc(k)}</th><td class="l mono">${esc(v)}</td></tr>`;
+  const rows = [
+    kv('answer checker', `version ${p.checker.version}; relative tolerance ${p.checker.rules.relativeTolerance}, exact ${p.checker.rules.exactTolerance}; ${p.checker.rules.extraction}`),
+    kv('judge', p.checker.judge ? `${p.checker.judge.teacher} (${p.checker.judge.model}), prompt sha256 ${p.checker.judge.promptSha256}` : 'none (rules only)'),
+    kv('prompt', `sha256 ${p.prompt.sha256}; system prompt ${p.prompt.systemPromptSha256 ?? 'none'}; wait word "${p.prompt.waitWord}"; cue "${p.prompt.finalCue}"`),
+    ...p.questions.map((q) => kv(`questions ${q.benchmark}`, `${q.count} questions, sha256 ${q.sha256}`)),
+    kv('budgets', p.budgets.map((b) => `max ${b.maxThinking}/min ${b.minThinking}/Waits ${b.waits}`).join('; ')),
+    kv('seeds', `run ${p.seeds.run}; repeats ${p.seeds.repeats.join(', ')} (+ sample index)`),
+    kv('sampling', `temperature ${p.sampling.temperature}; k ${p.sampling.samples}; repeats ${p.sampling.repeats}; max answer tokens ${p.sampling.maxAnswerTokens}; question limit ${p.sampling.limit ?? 'none'}`),
+    ...p.models.map((m) =>
+      kv(`model ${m.label}`, `${m.kind}${m.servedModel ? ` serving ${m.servedModel}` : ''}; chat template sha256 ${m.chatTemplateSha256 ?? 'none'}; ${m.files.map((f) => `${f.file} (${f.bytes} bytes) ${f.sha256}`).join('; ') || 'no files on this machine'}`),
+    ),
+  ];
+  return `<h2>Pinned settings</h2><table class="pins"><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function latencyTable(rows: readonly LatencyRow[]): string {
@@ -150,7 +200,7 @@ export function renderHtml(r: ReportJson): string {
     const cells = r.cells.filter((c) => c.benchmark === bench);
     const series = r.scaling.filter((s) => s.benchmark === bench);
     const qs = r.questions.filter((q) => q.benchmark === bench);
-    return `<section><h2>${esc(bench)}</h2>${scalingSvg(series, models, `${bench}: accuracy against average thinking tokens`)}${cellTable(cells)}
+    return `<section><h2>${esc(bench)}</h2>${scalingSvg(series, models, `${bench}: accuracy against average thinking tokens (whiskers: 95% interval)`)}${cellTable(cells)}${comparisonTable(r.comparisons.filter((c) => c.benchmark === bench))}
 <details><summary>Per-question details (${qs.length})</summary>${qs.map((q) => questionBlock(q, budgetLabel(q.budget))).join('\n')}</details></section>`;
   });
   const modelRows = r.config.models
@@ -159,10 +209,12 @@ export function renderHtml(r: ReportJson): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head>
 <body><h1>${esc(title)}</h1>
-<p class="muted">Project ${esc(r.project)} · ${esc(r.app)} · generated ${esc(r.generatedAt)} · status ${esc(r.run.status)} · ${r.run.done}/${r.run.total} generations · k = ${r.config.samples} · temperature ${r.config.temperature} · "${esc(r.config.waitWord)}"</p>
+<p class="muted">Project ${esc(r.project)} · ${esc(r.app)} · generated ${esc(r.generatedAt)} · status ${esc(r.run.status)} · ${r.run.done}/${r.run.total} generations · k = ${r.config.samples} · repeats ${r.config.repeats} · temperature ${r.config.temperature} · "${esc(r.config.waitWord)}"</p>
+<p class="muted">Intervals are 95% percentile bootstraps (2,000 resamples, seeded from the run seed): pass@1 resamples questions, then samples within each question; majority vote questions, then repeats; pass@k (unbiased estimator) questions only.</p>
 <table><thead><tr><th class="l">model</th><th class="l">kind</th><th class="l">source</th></tr></thead><tbody>${modelRows}</tbody></table>
 <h2>Latency on this machine</h2>${latencyTable(r.latency)}
 ${sections.join('\n')}
+${pinsSection(r.pins)}
 </body></html>
 `;
 }

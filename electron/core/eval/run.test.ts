@@ -132,7 +132,13 @@ describe.skipIf(!hasPython() || !bench)('an evaluation run on MATH500 with scrip
     const j = exportReport(project, runner, runId, 'json', true);
     expect(j.path).toBe(path.join(project.dir, 'artifacts', 'eval', runId, 'report.json'));
     const json = JSON.parse(fs.readFileSync(j.path, 'utf8')) as ReportJson;
-    expect(Object.keys(json).sort()).toEqual(['app', 'cells', 'config', 'format', 'generatedAt', 'latency', 'project', 'questions', 'run', 'scaling', 'version'].sort());
+    expect(Object.keys(json).sort()).toEqual(['app', 'cells', 'comparisons', 'config', 'format', 'generatedAt', 'latency', 'pins', 'project', 'questions', 'run', 'scaling', 'version'].sort());
+    expect(json.version).toBe(2);
+    // Pinned when the run was created: the checker, the template folder's files, the frozen questions.
+    expect(json.pins?.checker.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(json.pins?.models[0]?.files.map((f) => f.file)).toEqual(expect.arrayContaining(['tokenizer.json', 'config.json']));
+    expect(json.pins?.models[0]?.chatTemplateSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.pins?.questions).toEqual([{ benchmark: 'builtin:math500', count: N, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(json.format).toBe('distillery-eval-report');
     expect(json.questions).toHaveLength(2 * N);
     expect(json.questions[0]!.samples).toHaveLength(K);
@@ -165,7 +171,8 @@ describe.skipIf(!hasPython() || !bench)('an evaluation run on MATH500 with scrip
       expect(await page.locator('svg.plot').count()).toBe(1);
       expect(await page.locator('svg.plot polyline.series').getAttribute('data-model')).toBe('scripted');
       expect(await page.locator('svg.plot circle').count()).toBe(2);
-      expect(await page.locator('h2').allTextContents()).toEqual(['Latency on this machine', 'builtin:math500']);
+      expect(await page.locator('svg.plot path.ci').count()).toBe(2);
+      expect(await page.locator('h2').allTextContents()).toEqual(['Latency on this machine', 'builtin:math500', 'Pinned settings']);
       expect(await page.locator('details.q').count()).toBe(2 * N);
       const text = await page.locator('body').innerText();
       expect(text).toContain('56.7%');

@@ -9,9 +9,11 @@ import { UserError } from '../util/errors';
 import { loadBenchmark } from './benchmarks';
 import { EVAL_KIND } from './job';
 import { folderProblem } from './models';
-import { computeCells, computeLatency, lightResults, questionRows, scalingSeries } from './score';
+import { compareModels } from './compare';
+import { computePins, savePins } from './pins';
+import { computeCells, computeLatency, lightResults, questionRows, scalingSeries, type LightResult } from './score';
 import { deleteEvalRun, getEvalRun, insertEvalRun, listEvalRuns, parseConfig, updateEvalRun, type EvalRunRow, type RunQuestionRow } from './store';
-import { runInput, type ItemsInput, type RunConfig, type RunDetail, type RunInput, type RunStatus, type RunSummary } from './types';
+import { runInput, type Cell, type Comparison, type ItemsInput, type RunConfig, type RunDetail, type RunInput, type RunStatus, type RunSummary } from './types';
 
 function newRunId(): string {
   const d = new Date();
@@ -33,13 +35,15 @@ export function normaliseConfig(input: RunInput): RunConfig {
     }),
     samples,
     limit: r.limit ?? null,
-    temperature: r.temperature ?? (samples > 1 ? 0.7 : 0),
+    // Several samples or repeats of a greedy decode would all be the same generation.
+    temperature: r.temperature ?? (samples > 1 || (r.repeats ?? 1) > 1 ? 0.7 : 0),
     seed: r.seed ?? 0,
     maxAnswerTokens: r.maxAnswerTokens ?? defaultAnswerTokens(r.budgets.map((b) => b.maxThinking)),
     waitWord: r.waitWord ?? 'Wait',
     systemPrompt: r.systemPrompt?.trim() || null,
     judge: r.judge ?? null,
     concurrency: r.concurrency ?? (r.models.every((m) => m.kind === 'endpoint') ? 4 : 1),
+    repeats: r.repeats ?? 1,
   };
 }
 
@@ -70,10 +74,13 @@ export async function createRun(project: Project, input: RunInput): Promise<{ ru
     if (!qs.length) throw new UserError(`The benchmark "${b}" has no questions with a reference answer; choose another.`, 'empty_benchmark');
     qs.slice(0, config.limit ?? qs.length).forEach((q, i) => questions.push({ benchmark: b, qidx: i, ...q }));
   }
-  const total = questions.length * config.models.length * config.budgets.length * config.samples;
-  if (total > 2_000_000) throw new UserError(`This run would make ${total.toLocaleString('en')} generations; lower the samples, budgets or question limit.`, 'run_too_large');
+  const total = questions.length * config.models.length * config.budgets.length * config.samples * config.repeats;
+  if (total > 2_000_000) throw new UserError(`This run would make ${total.toLocaleString('en')} generations; lower the samples, repeats, budgets or question limit.`, 'run_too_large');
+  // Pinned before anything is stored: a model file that cannot be read stops the run with nothing half made.
+  const pins = await computePins(project, config, questions);
   const runId = newRunId();
   insertEvalRun(project.db, { id: runId, config, questions, total });
+  savePins(project, runId, pins);
   return { runId, config, total };
 }
 
@@ -140,6 +147,7 @@ function summary(project: Project, runner: JobRunner, r: EvalRunRow): RunSummary
     benchmarks: c.benchmarks,
     budgets: c.budgets,
     samples: c.samples,
+    repeats: c.repeats,
     total: r.total,
     done: counts.n,
     failed: counts.failed,
@@ -153,11 +161,28 @@ export function runSummaries(project: Project, runner: JobRunner): RunSummary[] 
   return listEvalRuns(project.db).map((r) => summary(project, runner, r));
 }
 
+/**
+ * Cells with their bootstrap intervals cost a few milliseconds per cell; the Evaluate step asks for the
+ * detail every second while a run is live. They are kept per run until a result is added or replaced.
+ */
+const cellCache = new WeakMap<Project['db'], Map<string, { sig: string; cells: Cell[] }>>();
+
+function cachedCells(project: Project, runId: string, config: RunConfig, rows: LightResult[]): Cell[] {
+  const sig = project.db.prepare("SELECT COUNT(*) || ':' || COALESCE(MAX(rowid), 0) FROM eval_results WHERE run_id = ?").pluck().get(runId) as string;
+  let m = cellCache.get(project.db);
+  if (!m) cellCache.set(project.db, (m = new Map()));
+  const hit = m.get(runId);
+  if (hit && hit.sig === sig) return hit.cells;
+  const cells = computeCells(config, rows);
+  m.set(runId, { sig, cells });
+  return cells;
+}
+
 export function runDetail(project: Project, runner: JobRunner, runId: string): RunDetail {
   const r = requireRun(project, runId);
   const config = parseConfig(r);
   const rows = lightResults(project.db, runId);
-  const cells = computeCells(config, rows);
+  const cells = cachedCells(project, runId, config, rows);
   return {
     run: summary(project, runner, r),
     config,
@@ -167,6 +192,17 @@ export function runDetail(project: Project, runner: JobRunner, runId: string): R
     scaling: scalingSeries(cells),
     reportPath: { html: r.report_html, json: r.report_json },
   };
+}
+
+/** Model A against model B on the run's questions (A − B per benchmark and budget; see compare.ts). */
+export function runCompare(project: Project, runId: string, a: string, b: string): Comparison[] {
+  const config = parseConfig(requireRun(project, runId));
+  const labels = config.models.map((m) => m.label);
+  for (const l of [a, b]) {
+    if (!labels.includes(l)) throw new UserError(`The run ${runId} has no model labelled "${l}"; its models are ${labels.map((x) => `"${x}"`).join(', ')}.`, 'no_such_model');
+  }
+  if (a === b) throw new UserError(`Compare two different models of the run ${runId}; both sides name "${a}".`, 'same_model');
+  return compareModels(config, lightResults(project.db, runId), a, b);
 }
 
 export function runItems(project: Project, q: ItemsInput) {

@@ -1,11 +1,13 @@
 /**
- * Aggregates a run's generations: per cell (model, benchmark, budget) pass@1 estimated from k samples,
- * majority-vote accuracy and average thinking tokens; per model the latency figures; the test-time scaling
+ * Aggregates a run's generations: per cell (model, benchmark, budget) pass@1 estimated from k samples × R
+ * repeats, majority-vote accuracy (per repeat, averaged), unbiased pass@k, their 95 % bootstrap intervals
+ * (stats.ts) and average thinking tokens; per model the latency figures; the test-time scaling
  * series; and the per-question drill-down.
  */
 import type { DB } from '../store/project';
 import { checkEquivalence } from '../verify';
-import type { Cell, ItemsInput, LatencyRow, QuestionRow, RunConfig, Sample, ScalingSeries } from './types';
+import { bootstrapMean, passAtK, seedFrom, type Estimate } from './stats';
+import type { Cell, Interval, ItemsInput, LatencyRow, QuestionRow, RunConfig, Sample, ScalingSeries } from './types';
 import type { ResultRow } from './store';
 
 /** The light columns of a result (no trace text). */
@@ -51,6 +53,65 @@ export function percentile(xs: readonly number[], p: number): number | null {
   return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (rank - lo);
 }
 
+/** k = 2, 4, 8 … up to n, and the run's own k (its samples per question) when it is not a power of two. */
+export function passKs(n: number, samples: number): number[] {
+  const ks = new Set<number>();
+  for (let k = 2; k <= n; k *= 2) ks.add(k);
+  if (samples > 1 && samples <= n) ks.add(samples);
+  return [...ks].sort((a, b) => a - b);
+}
+
+const interval = (e: Estimate | null): Interval | null => (e ? [e.lo, e.hi] : null);
+
+/** One cell's figures from its scored rows (see Cell); every interval is seeded from the run seed and the cell. */
+function cellStats(config: RunConfig, label: string, bench: string, bi: number, ok: readonly LightResult[]) {
+  const perQ = new Map<number, LightResult[]>();
+  for (const r of ok) {
+    let a = perQ.get(r.qidx);
+    if (!a) perQ.set(r.qidx, (a = []));
+    a.push(r);
+  }
+  const R = config.repeats;
+  const repeatOf = (r: LightResult) => Math.floor(r.sample / config.samples);
+  const hits: number[][] = [];
+  const maj: number[][] = [];
+  const byRepeat: number[][] = Array.from({ length: R }, () => []);
+  for (const qs of perQ.values()) {
+    hits.push(qs.map((r) => (r.correct === 1 ? 1 : 0)));
+    const votes: number[] = [];
+    for (let rep = 0; rep < R; rep++) {
+      const inRep = qs.filter((r) => repeatOf(r) === rep);
+      if (!inRep.length) continue;
+      byRepeat[rep]?.push(inRep.filter((r) => r.correct === 1).length / inRep.length);
+      votes.push(majorityVote(inRep)?.correct === 1 ? 1 : 0);
+    }
+    maj.push(votes);
+  }
+  const seed = (what: string) => seedFrom(config.seed, what, label, bench, bi);
+  const acc = bootstrapMean(hits, seed('accuracy'));
+  const mv = bootstrapMean(maj, seed('majority'));
+  const nMin = hits.length ? Math.min(...hits.map((h) => h.length)) : 0;
+  const passAt: Cell['passAtK'] = [];
+  for (const k of passKs(nMin, config.samples)) {
+    // pass@k is already an unbiased estimate per question: the interval resamples questions only.
+    const e = bootstrapMean(
+      hits.map((h) => [passAtK(h.length, h.reduce((a, b) => a + b, 0), k)]),
+      seed(`pass@${k}`),
+      { inner: false },
+    );
+    if (e) passAt.push({ k, value: e.mean, ci: [e.lo, e.hi] });
+  }
+  return {
+    n: perQ.size,
+    accuracy: acc?.mean ?? null,
+    accuracyCi: interval(acc),
+    majority: mv?.mean ?? null,
+    majorityCi: interval(mv),
+    accuracyByRepeat: byRepeat.map((xs) => mean(xs)),
+    passAtK: passAt,
+  };
+}
+
 export function computeCells(config: RunConfig, rows: readonly LightResult[]): Cell[] {
   const byCell = new Map<string, LightResult[]>();
   for (const r of rows) {
@@ -65,18 +126,7 @@ export function computeCells(config: RunConfig, rows: readonly LightResult[]): C
       config.budgets.forEach((b, bi) => {
         const rs = byCell.get(`${mi}\u0000${bench}\u0000${bi}`) ?? [];
         const ok = rs.filter((r) => r.error === null);
-        const perQ = new Map<number, LightResult[]>();
-        for (const r of ok) {
-          let a = perQ.get(r.qidx);
-          if (!a) perQ.set(r.qidx, (a = []));
-          a.push(r);
-        }
-        const pass: number[] = [];
-        const maj: number[] = [];
-        for (const qs of perQ.values()) {
-          pass.push(qs.filter((r) => r.correct === 1).length / qs.length);
-          maj.push(majorityVote(qs)?.correct === 1 ? 1 : 0);
-        }
+        const st = cellStats(config, m.label, bench, bi, ok);
         cells.push({
           model: m.label,
           benchmark: bench,
@@ -84,15 +134,20 @@ export function computeCells(config: RunConfig, rows: readonly LightResult[]): C
           maxThinking: b.maxThinking,
           minThinking: b.minThinking,
           waits: b.waits,
-          n: perQ.size,
+          n: st.n,
           samples: ok.length,
           failed: rs.length - ok.length,
-          accuracy: mean(pass),
-          majority: mean(maj),
+          accuracy: st.accuracy,
+          majority: st.majority,
           avgThinkingTokens: mean(ok.map((r) => r.thinking_tokens)),
           avgAnswerTokens: mean(ok.map((r) => r.answer_tokens)),
           avgWaits: mean(ok.map((r) => r.waits)),
           hitBudget: mean(ok.map((r) => r.hit_budget)),
+          repeats: config.repeats,
+          accuracyByRepeat: st.accuracyByRepeat,
+          accuracyCi: st.accuracyCi,
+          majorityCi: st.majorityCi,
+          passAtK: st.passAtK,
         });
       });
     }
@@ -123,7 +178,7 @@ export function scalingSeries(cells: readonly Cell[]): ScalingSeries[] {
     const k = `${c.model}\u0000${c.benchmark}`;
     let s = out.get(k);
     if (!s) out.set(k, (s = { model: c.model, benchmark: c.benchmark, points: [] }));
-    s.points.push({ budget: c.budget, maxThinking: c.maxThinking, waits: c.waits, avgThinkingTokens: c.avgThinkingTokens, accuracy: c.accuracy });
+    s.points.push({ budget: c.budget, maxThinking: c.maxThinking, waits: c.waits, avgThinkingTokens: c.avgThinkingTokens, accuracy: c.accuracy, ci: c.accuracyCi });
   }
   for (const s of out.values()) s.points.sort((a, b) => a.avgThinkingTokens - b.avgThinkingTokens || a.budget - b.budget);
   return [...out.values()];

@@ -120,6 +120,8 @@ export function hasResult(db: DB, runId: string, model: number, benchmark: strin
   return Boolean(db.prepare(sql).get(runId, model, benchmark, qidx, budget, sample));
 }
 
+/** The stored settings; a run made before repeats existed ran each cell once. */
 export function parseConfig(row: EvalRunRow): RunConfig {
-  return JSON.parse(row.config) as RunConfig;
+  const c = JSON.parse(row.config) as RunConfig;
+  return { ...c, repeats: c.repeats ?? 1 };
 }

@@ -30,6 +30,8 @@ export const runInput = z.object({
   benchmarks: z.array(z.string().trim().min(1)).min(1, 'choose at least one benchmark').max(20),
   budgets: z.array(budget).min(1, 'choose at least one thinking budget').max(16),
   samples: z.number().int().min(1).max(64).optional(),
+  /** R: every cell runs R times with seeds derived from the run seed; cells then show a mean with its interval. */
+  repeats: z.number().int().min(1).max(32).optional(),
   limit: z.number().int().min(1).max(100_000).optional(),
   temperature: z.number().min(0).max(2).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
@@ -56,6 +58,8 @@ export interface RunConfig {
   systemPrompt: string | null;
   judge: string | null;
   concurrency: number;
+  /** Last, so that a run stored before repeats existed (read with repeats 1) compares equal to the same settings. */
+  repeats: number;
 }
 
 export interface BenchmarkInfo {
@@ -100,6 +104,7 @@ export interface RunSummary {
   benchmarks: string[];
   budgets: Required<Budget>[];
   samples: number;
+  repeats: number;
   total: number;
   done: number;
   failed: number;
@@ -124,6 +129,39 @@ export interface Cell {
   avgAnswerTokens: number | null;
   avgWaits: number | null;
   hitBudget: number | null;
+  /** R, and pass@1 of each repeat alone (its k samples per question). */
+  repeats: number;
+  accuracyByRepeat: (number | null)[];
+  /** 95 % intervals (see stats.ts): pass@1 over questions then samples, majority over questions then repeats. */
+  accuracyCi: Interval | null;
+  majorityCi: Interval | null;
+  /** Unbiased pass@k for k = 2, 4, 8 … up to the samples every question has (k × R), with intervals over questions. */
+  passAtK: { k: number; value: number; ci: Interval }[];
+}
+
+/** A 95 % interval [lo, hi]. */
+export type Interval = [number, number];
+
+/** Model A against model B on the same questions of one benchmark at one budget (A − B, in accuracy). */
+export interface Comparison {
+  a: string;
+  b: string;
+  benchmark: string;
+  budget: number;
+  maxThinking: number;
+  minThinking: number;
+  waits: number;
+  /** Questions both models have scored samples for. */
+  n: number;
+  accuracyA: number;
+  accuracyB: number;
+  diff: number;
+  ci: Interval;
+  /** Whether the interval leaves out 0. */
+  significant: boolean;
+  /** Questions where A's pass@1 is above B's, and below. */
+  aBetter: number;
+  bBetter: number;
 }
 
 export interface LatencyRow {
@@ -138,7 +176,7 @@ export interface LatencyRow {
 export interface ScalingSeries {
   model: string;
   benchmark: string;
-  points: { budget: number; maxThinking: number; waits: number; avgThinkingTokens: number; accuracy: number }[];
+  points: { budget: number; maxThinking: number; waits: number; avgThinkingTokens: number; accuracy: number; ci: Interval | null }[];
 }
 
 export interface RunDetail {

@@ -6,4 +6,5 @@ export { verify } from './verify';
 export type { VerifyOptions } from './verify';
 export type { Verdict, VerdictMethod, CheckOptions, Extraction } from './types';
 export { LIMITS } from './types';
+export { CHECKER_VERSION, CHECKER_RULES } from './version';
 export { judgeWithServer } from './judge-helpers';
