@@ -3,6 +3,7 @@ import type { JobKind } from '../jobs';
 import type { DB } from '../store/project';
 import { teacherConnection } from '../teacher/credentials';
 import { fetchTarget, joinUrl } from '../teacher/http';
+import { assertEgress } from '../egress/policy';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
 import { ensureCurationSchema } from './schema';
@@ -31,6 +32,7 @@ interface ChatReply {
 /** One small non-streaming chat call; the answer's content (thinking stripped later by the parser). */
 async function chat(url: string, headers: Record<string, string>, body: unknown, timeoutMs: number, signal: AbortSignal): Promise<string> {
   const target = fetchTarget(joinUrl(url, 'chat/completions'), { 'Content-Type': 'application/json', ...headers });
+  assertEgress(target.url, 'domain labeller');
   const res = await fetch(target.url, {
     method: 'POST',
     headers: target.headers,

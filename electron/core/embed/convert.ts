@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { childEnv } from '../egress/child-env';
 import { pythonExecutable } from '../env/python';
 import type { Project } from '../store/project';
 import { appRoot } from '../util/root';
@@ -77,7 +78,7 @@ async function run(src: string, out: string, signal?: AbortSignal): Promise<Conv
     cwd: appRoot(),
     reject: false,
     cancelSignal: signal,
-    env: { HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' },
+    env: childEnv(),
   });
   const last = String(r.stdout).trim().split('\n').pop() ?? '';
   let parsed: (ConvertReport & { error?: string }) | null;

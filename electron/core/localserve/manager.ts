@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { childEnv } from '../egress/child-env';
 import { pythonExecutable } from '../env/python';
 import { UserError } from '../util/errors';
 
@@ -102,7 +103,7 @@ export class LocalServers {
       reject: false,
       all: true,
       buffer: false,
-      env: { HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' },
+      env: childEnv(),
     });
     const id = this.nextId++;
     const s: Running = {

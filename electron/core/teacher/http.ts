@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ChatStream, StreamError } from './stream';
+import { egressRefusal } from '../egress/policy';
 import { redactUrl, redactUrls, scrub, urlSecretValues } from './credentials';
 
 // One keep-alive agent per protocol, without a socket cap: hundreds of concurrent streams are normal.
@@ -40,6 +41,8 @@ export interface RequestSpec {
   /** Socket idle timeout: no byte for this long fails the attempt. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Who connects, for the egress log and a refusal's sentence (default: teacher). */
+  who?: string;
 }
 
 /**
@@ -218,6 +221,9 @@ interface Opened {
 
 function open(spec: RequestSpec, onOk: OnHeaders, reject: (e: Error) => void): Opened {
   const t = targetOf(spec.url);
+  // The egress policy before any socket: thrown inside the callers' Promise executors, so it rejects them.
+  const refused = egressRefusal(t.host, t.port, spec.who ?? 'teacher');
+  if (refused) throw new AttemptError(refused, false);
   const w: Watch = { last: Date.now(), timeoutMs: spec.timeoutMs, fire: () => undefined };
   let unabort: (() => void) | null = null;
   const cleanup = () => {

@@ -4,6 +4,7 @@
  */
 import readline from 'node:readline';
 import { execa } from 'execa';
+import { childEnv } from '../egress/child-env';
 
 export interface TrainEvent {
   event: string;
@@ -47,7 +48,7 @@ export function startWorker(argv: string[], opts: { cwd?: string; logFile: strin
     reject: false,
     cleanup: false,
     buffer: false,
-    env: { HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', HF_DATASETS_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false', PYTHONUNBUFFERED: '1', ...opts.env },
+    env: childEnv({ PYTHONUNBUFFERED: '1', ...opts.env }),
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`Could not start ${file}.`);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { redactUrl } from '../teacher/credentials';
 import { fetchTarget, joinUrl } from '../teacher/http';
+import { assertEgress } from '../egress/policy';
+import { renderRubricPrompt, scoreRubricReply, type Rubric, type RubricVerdict } from './rubric';
 import type { Verdict } from './types';
 
 export const DEFAULT_JUDGE_PROMPT = `You are grading a student's final answer against the reference answer of a math problem.
@@ -87,16 +89,17 @@ export function parseYesNo(text: string): boolean | null {
   return last;
 }
 
-/** Ask an OpenAI-compatible endpoint whether `answer` matches `reference`. Never throws. */
-export async function judge(o: JudgeOptions): Promise<Verdict> {
-  const key = judgeCacheKey(o);
-  const hit = o.cache?.get(key);
-  if (hit) return hit;
+/** Where a judge request goes, and with which settings (shared by the Yes/No judge and rubric mode). */
+export type JudgeEndpoint = Pick<JudgeOptions, 'baseUrl' | 'model' | 'apiKey' | 'headers' | 'fetchImpl' | 'timeoutMs' | 'maxTokens'>;
+
+/**
+ * One non-streaming chat request at temperature 0: the reply's text, or a one-line reason why there is none
+ * (HTTP error, empty reply, network failure; URLs redacted). Never throws.
+ */
+export async function askJudge(o: JudgeEndpoint, content: string): Promise<{ text: string } | { error: string }> {
   const fetchImpl = o.fetchImpl ?? fetch;
   // The base may or may not end in /v1; a query string (?api_key=...) stays at the end of the URL.
   const url = joinUrl(o.baseUrl, /\/v1\/?$/.test(o.baseUrl.split(/[?#]/)[0] ?? '') ? 'chat/completions' : 'v1/chat/completions');
-  const content = renderJudgePrompt(o.prompt ?? DEFAULT_JUDGE_PROMPT, o);
-  let v: Verdict;
   try {
     const target = fetchTarget(url, { 'content-type': 'application/json', ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}), ...o.headers });
     const res = await fetchImpl(target.url, {
@@ -107,21 +110,41 @@ export async function judge(o: JudgeOptions): Promise<Verdict> {
     });
     if (!res.ok) {
       const body = (await res.text().catch(() => '')).slice(0, 120);
-      // Server errors are not cached: a retry may succeed.
-      return { equivalent: null, method: 'judge', reason: `judge: HTTP ${res.status} from ${redactUrl(url)}${body ? ` (${body})` : ''}`, extracted: null };
+      return { error: `judge: HTTP ${res.status} from ${redactUrl(url)}${body ? ` (${body})` : ''}` };
     }
     const json = (await res.json()) as { choices?: { message?: { content?: string | null; reasoning_content?: string | null } }[] };
-    const msg = json.choices?.[0]?.message;
-    const text = msg?.content ?? '';
-    if (!text.trim()) return { equivalent: null, method: 'judge', reason: 'judge: empty reply from the model', extracted: null };
-    const yn = parseYesNo(text);
-    if (yn === null) {
-      return { equivalent: null, method: 'judge', reason: `judge: reply did not end with Yes or No ('${text.trim().slice(-60)}')`, extracted: null };
-    }
-    v = { equivalent: yn, method: 'judge', reason: `judge: ${o.model} said ${yn ? 'Yes' : 'No'}`, extracted: null };
+    const text = json.choices?.[0]?.message?.content ?? '';
+    if (!text.trim()) return { error: 'judge: empty reply from the model' };
+    return { text };
   } catch (e) {
-    return { equivalent: null, method: 'judge', reason: `judge: request to ${redactUrl(url)} failed (${(e as Error).message})`, extracted: null };
+    return { error: `judge: request to ${redactUrl(url)} failed (${(e as Error).message})` };
   }
+}
+
+/** Ask an OpenAI-compatible endpoint whether `answer` matches `reference`. Never throws. */
+export async function judge(o: JudgeOptions): Promise<Verdict> {
+  const key = judgeCacheKey(o);
+  const hit = o.cache?.get(key);
+  if (hit) return hit;
+  const reply = await askJudge(o, renderJudgePrompt(o.prompt ?? DEFAULT_JUDGE_PROMPT, o));
+  // Failures are not cached: a retry may succeed.
+  if ('error' in reply) return { equivalent: null, method: 'judge', reason: reply.error, extracted: null };
+  const text = reply.text;
+  const yn = parseYesNo(text);
+  if (yn === null) {
+    return { equivalent: null, method: 'judge', reason: `judge: reply did not end with Yes or No ('${text.trim().slice(-60)}')`, extracted: null };
+  }
+  const v: Verdict = { equivalent: yn, method: 'judge', reason: `judge: ${o.model} said ${yn ? 'Yes' : 'No'}`, extracted: null };
   o.cache?.set(key, v);
   return v;
+}
+
+/**
+ * Rubric mode: the judge scores each criterion of `rubric` (0–10, a one-line reason each) in JSON; the verdict
+ * keeps the per-criterion scores and the weighted total against the pass threshold (verify/rubric.ts). Never throws.
+ */
+export async function judgeRubric(o: JudgeEndpoint & { rubric: Rubric; question: string; reference: string | null; answer: string; prompt?: string }): Promise<RubricVerdict> {
+  const reply = await askJudge({ ...o, maxTokens: o.maxTokens ?? 2048 }, renderRubricPrompt(o.rubric, o, o.prompt));
+  if ('error' in reply) return { scores: null, total: null, passed: null, reason: reply.error };
+  return scoreRubricReply(reply.text, o.rubric);
 }
