@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/hooks';
 import { Button, Card, ErrorNote } from '../../app/ui';
+import { Prompting } from './Prompting';
 import { TestResult } from './TestResult';
 import { muted, pill, type PublicTeacher, type TestReport } from './types';
 
@@ -12,6 +13,9 @@ export function TeacherList({ teachers, onEdit, onChanged }: { teachers: PublicT
   const [reports, setReports] = useState<Record<string, TestReport[]>>({});
   const [testing, setTesting] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [open, setOpen] = useState<Record<string, boolean>>({});
+  /** Bumped when the test switches a mode on, so an open prompt panel reloads what is stored. */
+  const [version, setVersion] = useState(0);
 
   const test = async (name: string) => {
     setTesting(name);
@@ -23,6 +27,17 @@ export function TeacherList({ teachers, onEdit, onChanged }: { teachers: PublicT
       setError(toApiError(e));
     } finally {
       setTesting(null);
+    }
+  };
+  // The test's "no thinking" offer: switch the reasoning mode on, then test again to show its effect.
+  const switchReasoning = async (name: string, mode: 'prompt' | 'split') => {
+    setError(null);
+    try {
+      await api.teacher.setPrompting.mutate({ name, reasoningMode: mode });
+      setVersion((v) => v + 1);
+      await test(name);
+    } catch (e) {
+      setError(toApiError(e));
     }
   };
   const remove = async (name: string) => {
@@ -61,13 +76,19 @@ export function TeacherList({ teachers, onEdit, onChanged }: { teachers: PublicT
                 <Button variant="primary" disabled={testing !== null} onClick={() => void test(tch.name)}>
                   {testing === tch.name ? t('teacher.list.testing') : t('teacher.list.test')}
                 </Button>
+                <Button aria-expanded={Boolean(open[tch.name])} onClick={() => setOpen((o) => ({ ...o, [tch.name]: !o[tch.name] }))}>
+                  {open[tch.name] ? t('teacherPrompt.close') : t('teacherPrompt.open')}
+                </Button>
                 <Button onClick={() => onEdit(tch)}>{t('teacher.list.edit')}</Button>
                 <Button variant="danger" onClick={() => void remove(tch.name)}>
                   {t('teacher.list.remove')}
                 </Button>
               </div>
             </div>
-            {reports[tch.name]?.map((r) => <TestResult key={r.endpoint} report={r} />)}
+            {open[tch.name] && <Prompting key={`${tch.name}:${version}`} name={tch.name} />}
+            {reports[tch.name]?.map((r) => (
+              <TestResult key={r.endpoint} report={r} busy={testing !== null} onReasoning={(mode) => void switchReasoning(tch.name, mode)} />
+            ))}
           </li>
         ))}
       </ul>

@@ -1,8 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { Button } from '../../app/ui';
+import './i18n-prompting';
 import type { TestReport } from './types';
 
 /** One endpoint's test: latency, where reasoning arrives, context length, finish reason, the start of the reply. */
-export function TestResult({ report: r }: { report: TestReport }) {
+export function TestResult({ report: r, onReasoning, busy }: { report: TestReport; onReasoning?: (mode: 'prompt' | 'split') => void; busy?: boolean }) {
   const { t } = useTranslation();
   const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v)} ms`);
   const rows: [string, string][] = [
@@ -27,6 +29,22 @@ export function TestResult({ report: r }: { report: TestReport }) {
           </div>
         ))}
       </dl>
+      {r.ok && r.flags.includes('no_thinking') && (
+        // Found here, before a whole pool comes back without thinking: offer the two ways to get some.
+        <div className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100" data-testid="no-thinking">
+          <p>{t('teacherPrompt.noThinking')}</p>
+          {onReasoning && (
+            <div className="mt-2 flex flex-wrap gap-2">
+              <Button variant="primary" disabled={busy} onClick={() => onReasoning('prompt')}>
+                {t('teacherPrompt.usePrompt')}
+              </Button>
+              <Button disabled={busy} onClick={() => onReasoning('split')}>
+                {t('teacherPrompt.useSplit')}
+              </Button>
+            </div>
+          )}
+        </div>
+      )}
       {r.sample !== null && r.sample.trim() !== '' && (
         <div className="mt-2">
           <p className="text-xs text-slate-500 dark:text-slate-400">{t('teacher.test.sample')}</p>

@@ -34,6 +34,7 @@ export const en = {
       reasoning: 'the “reasoning” field',
       reasoning_content: 'the “reasoning_content” field',
       think_tag: 'inline <think> tags',
+      split: 'the text before the final answer (split mode)',
     },
   },
   form: {
@@ -137,6 +138,7 @@ export const zhCN: typeof en = {
       reasoning: '“reasoning” 字段',
       reasoning_content: '“reasoning_content” 字段',
       think_tag: '内联 <think> 标签',
+      split: '最终答案之前的文字（拆分模式）',
     },
   },
   form: {
