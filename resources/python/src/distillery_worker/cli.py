@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_teacher_logits(sub)
 
+    from distillery_worker.gguf_import import add_subcommand as add_gguf_import  # light: no torch at import
+    from distillery_worker.model_export import add_subcommand as add_model_export
+
+    add_gguf_import(sub)
+    add_model_export(sub)
+
     p_embed = sub.add_parser(
         "embed-model",
         help="build a MiniLM-class sentence embedding model (random weights, local WordPiece tokenizer) as ONNX",

@@ -44,8 +44,11 @@ def _is_oom(exc: BaseException) -> bool:
     return "out of memory" in text and isinstance(exc, RuntimeError)
 
 
-def classify_error(exc: BaseException, context: dict[str, Any] | None = None) -> WorkerError:
-    """Map any exception raised while training to a :class:`WorkerError` with an actionable message."""
+def classify_error(exc: BaseException, context: dict[str, Any] | None = None, what: str = "Training") -> WorkerError:
+    """Map any exception raised while training to a :class:`WorkerError` with an actionable message.
+
+    ``what`` names the work in the fallback sentence, so that an export's error does not read "Training failed".
+    """
     ctx = context or {}
     seen: set[int] = set()
     cur: BaseException | None = exc
@@ -79,4 +82,4 @@ def classify_error(exc: BaseException, context: dict[str, Any] | None = None) ->
                 "lower save_total_limit, or save less often.",
             )
         cur = cur.__cause__ or cur.__context__
-    return WorkerError("internal", f"Training failed: {type(exc).__name__}: {exc}")
+    return WorkerError("internal", f"{what} failed: {type(exc).__name__}: {exc}")

@@ -101,6 +101,6 @@ def cmd_export(args) -> int:
         import traceback
 
         traceback.print_exc()
-        err = classify_error(e)
+        err = classify_error(e, what="The export")
         emit({"event": "error", "cause": err.cause, "message": err.message})
         return 1

@@ -332,7 +332,7 @@ def cmd_export_onnx(args) -> int:
         import traceback
 
         traceback.print_exc()
-        err = classify_error(e)
+        err = classify_error(e, what="The ONNX export")
         emit({"event": "error", "cause": err.cause, "message": err.message})
         return 1
 
