@@ -102,6 +102,7 @@ export async function askJudge(o: JudgeEndpoint, content: string): Promise<{ tex
   const url = joinUrl(o.baseUrl, /\/v1\/?$/.test(o.baseUrl.split(/[?#]/)[0] ?? '') ? 'chat/completions' : 'v1/chat/completions');
   try {
     const target = fetchTarget(url, { 'content-type': 'application/json', ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}), ...o.headers });
+    assertEgress(target.url, 'judge');
     const res = await fetchImpl(target.url, {
       method: 'POST',
       headers: target.headers,
