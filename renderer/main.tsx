@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import './i18n';
 import './styles.css';
 import { App } from './app/App';
+import { ErrorBoundary } from './app/ErrorBoundary';
 import { initTheme } from './app/theme';
 
 initTheme();
@@ -11,7 +12,10 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      {/* The last net: App has its own boundaries per part; this one keeps a sentence on screen if App itself fails. */}
+      <ErrorBoundary name="app" className="m-6">
+        <App />
+      </ErrorBoundary>
     </StrictMode>,
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { toApiError, useConnection, type ApiError } from '../api/hooks';
 import { ConnectionBanner } from './ConnectionBanner';
+import { ErrorBoundary } from './ErrorBoundary';
 import { Header } from './Header';
 import { HelpOverlay } from './HelpOverlay';
 import { ProjectContext, type OpenProject } from './ProjectContext';
@@ -115,10 +116,15 @@ export function App() {
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-1">
           {t('app.skipToContent')}
         </a>
-        <Header onHelp={() => setHelp(true)} />
+        {/* Each part of the shell fails on its own: a step that cannot render leaves the rail to move on. */}
+        <ErrorBoundary name="header">
+          <Header onHelp={() => setHelp(true)} />
+        </ErrorBoundary>
         <ConnectionBanner />
         <div className="flex min-h-0 flex-1">
-          <Rail active={step} onSelect={select} hasProject={Boolean(project)} />
+          <ErrorBoundary name="rail" className="m-2 w-56">
+            <Rail active={step} onSelect={select} hasProject={Boolean(project)} />
+          </ErrorBoundary>
           <main id="main" data-step={step} className="min-w-0 flex-1 overflow-y-auto p-6 lg:p-8">
             {fatal && fatal.code !== 'engine_unreachable' && fatal.code !== 'token_invalid' ? (
               <div role="alert" className="mx-auto max-w-xl rounded-xl border border-rose-200 bg-rose-50 p-5 text-rose-800 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-200">
@@ -128,13 +134,19 @@ export function App() {
                 </button>
               </div>
             ) : loaded && !fatal ? (
-              body
+              <ErrorBoundary key={step} name={`step:${step}`} className="mx-auto max-w-xl">
+                {body}
+              </ErrorBoundary>
             ) : (
               <p className="text-sm text-slate-500">{t('common.loading')}</p>
             )}
           </main>
         </div>
-        {help && <HelpOverlay step={step} onClose={() => setHelp(false)} />}
+        {help && (
+          <ErrorBoundary name="help">
+            <HelpOverlay step={step} onClose={() => setHelp(false)} />
+          </ErrorBoundary>
+        )}
       </div>
     </ProjectContext.Provider>
   );

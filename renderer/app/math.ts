@@ -127,13 +127,16 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 
 const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-/** A formula that is not typeset: the text as written (escaped, never HTML) and a marker saying why. */
+/**
+ * A formula that is not typeset: a marker saying why (first, so it is seen before a long formula), then the
+ * text as written (escaped, never HTML).
+ */
 export function notTypeset(raw: string, reason: NotTypesetReason, label: MarkerText, vars: Record<string, string | number> = {}): string {
   const why = label(`safe.math.${reason}`, vars);
   return (
     `<span class="math-raw" data-math="not-typeset" data-reason="${reason}">` +
-    `<span class="font-mono text-[0.9em] whitespace-pre-wrap break-all">${escapeHtml(raw)}</span> ` +
-    `<span role="note" class="rounded bg-amber-100 px-1 text-[0.75em] text-amber-900 dark:bg-amber-900/60 dark:text-amber-100" data-testid="math-not-typeset">${escapeHtml(why)}</span>` +
+    `<span role="note" class="rounded bg-amber-100 px-1 text-[0.75em] text-amber-900 dark:bg-amber-900/60 dark:text-amber-100" data-testid="math-not-typeset">${escapeHtml(why)}</span> ` +
+    `<span class="font-mono text-[0.9em] whitespace-pre-wrap break-all">${escapeHtml(raw)}</span>` +
     `</span>`
   );
 }

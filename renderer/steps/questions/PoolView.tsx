@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } fr
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { ErrorBoundary } from '../../app/ErrorBoundary';
 import { ErrorNote } from '../../app/ui';
 import { BulkBar } from './BulkBar';
 import { DetailPane } from './DetailPane';
@@ -220,7 +221,10 @@ export function PoolView({ version, onChanged, active }: { version: number; onCh
             />
           )}
         </div>
-        <DetailPane id={cursorRow?.id ?? null} version={detailVersion} onToggleExclude={(id, ex) => void exclude([id], ex)} />
+        {/* A question that cannot be shown stays in this pane: the table and its keys still move to the next one. */}
+        <ErrorBoundary name="questions-detail" resetKey={cursorRow?.id ?? null}>
+          <DetailPane id={cursorRow?.id ?? null} version={detailVersion} onToggleExclude={(id, ex) => void exclude([id], ex)} />
+        </ErrorBoundary>
       </div>
     </div>
   );

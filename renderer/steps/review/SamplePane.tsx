@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
+import { ErrorBoundary } from '../../app/ErrorBoundary';
 import { Markdown } from '../../app/markdown';
 import { Button } from '../../app/ui';
 import { StatusPill, VerdictMark } from './badges';
@@ -195,7 +196,9 @@ export const SamplePane = memo(function SamplePane(props: {
         <details className="rounded-md bg-slate-50 px-3 py-2 dark:bg-slate-800/60" open>
           <summary className="cursor-pointer text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-300">{t('review.question')}</summary>
           <div className="mt-1 max-h-32 overflow-y-auto" data-testid="question">
-            <Markdown text={s.question} />
+            <ErrorBoundary name="review-question" resetKey={doc}>
+              <Markdown text={s.question} />
+            </ErrorBoundary>
             {s.reference !== null && <p className={`mt-1 ${muted}`}>{t('review.reference', { answer: s.reference })}</p>}
           </div>
         </details>
@@ -244,7 +247,11 @@ export const SamplePane = memo(function SamplePane(props: {
         </div>
         {/* Its own compositor layer, like the queue (QueuePanel): the typeset preview is not repainted per keystroke. */}
         <div role="tabpanel" className="min-h-0 flex-1 overflow-y-auto rounded-lg will-change-transform bg-white p-3 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
-          {tab === 'preview' && <Preview texts={preview} version={`${s.traceId}:${cur.seq}`} />}
+          {tab === 'preview' && (
+            <ErrorBoundary name="review-preview" resetKey={doc}>
+              <Preview texts={preview} version={`${s.traceId}:${cur.seq}`} />
+            </ErrorBoundary>
+          )}
           {tab === 'history' && (
             <History
               sample={s}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { toApiError, useApiMutation, useApiQuery, type ApiError } from '../../api/hooks';
+import { ErrorBoundary } from '../../app/ErrorBoundary';
 import { Button, ErrorNote, inputClass } from '../../app/ui';
 import { CommentDialog } from './CommentDialog';
 import { ReviewHelp, useReviewKeys, type ReviewAction } from './keys';
@@ -147,6 +148,11 @@ export function Workspace({ projectPath }: { projectPath: string }) {
           </Button>
         </div>
       </div>
+      {filter.scope === 'pool' && (
+        <p className="text-xs text-amber-800 dark:text-amber-200" data-testid="outside-selection-note">
+          {t('review.scope.outsideNote')}
+        </p>
+      )}
       <ErrorNote error={queue.error ?? monacoError ?? session.loadError ?? decide.error ?? selectAll.error} />
       {empty ? (
         <div className="rounded-xl border border-slate-200 bg-white p-5 text-sm text-slate-700 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300" data-testid="queue-empty">
@@ -154,22 +160,27 @@ export function Workspace({ projectPath }: { projectPath: string }) {
         </div>
       ) : (
         <div className="grid min-h-0 flex-1 gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
-          <QueuePanel
-            queue={queue}
-            filter={filter}
-            onFilter={setFilter}
-            cursor={session.current ? queue.indexOf(session.current.sample.traceId) : -1}
-            currentTrace={session.current?.sample.traceId ?? null}
-            onOpen={onOpen}
-            selected={selected}
-            onSelect={setSelected}
-            onBulk={onBulk}
-            onSelectAll={onSelectAll}
-            bulkPending={decide.pending || selectAll.pending}
-          />
+          <ErrorBoundary name="review-queue">
+            <QueuePanel
+              queue={queue}
+              filter={filter}
+              onFilter={setFilter}
+              cursor={session.current ? queue.indexOf(session.current.sample.traceId) : -1}
+              currentTrace={session.current?.sample.traceId ?? null}
+              onOpen={onOpen}
+              selected={selected}
+              onSelect={setSelected}
+              onBulk={onBulk}
+              onSelectAll={onSelectAll}
+              bulkPending={decide.pending || selectAll.pending}
+            />
+          </ErrorBoundary>
           <div className="flex min-h-0 min-w-0 flex-col">
             {session.current && monaco ? (
-              <SamplePane monaco={monaco} session={session} author={author} projectPath={projectPath} tab={tab} onTab={setTab} onAction={run} decisionPending={decide.pending} />
+              // One sample that cannot be shown stays in its pane: the queue, the keys (J/K) and "Next sample" move on.
+              <ErrorBoundary name="review-sample" resetKey={session.current.sample.traceId} onSkip={() => run('next')} skipLabel={t('safe.boundary.nextSample')}>
+                <SamplePane monaco={monaco} session={session} author={author} projectPath={projectPath} tab={tab} onTab={setTab} onAction={run} decisionPending={decide.pending} />
+              </ErrorBoundary>
             ) : (
               <p className={muted}>{monacoError ? t('review.editorFailed') : t('review.loading')}</p>
             )}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { JobProgress } from '../../../electron/core/jobs/types';
 import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { ErrorBoundary } from '../../app/ErrorBoundary';
 import { Button, Card, ErrorNote, inputClass } from '../../app/ui';
 import { QuestionDetail } from './QuestionDetail';
 import { VerdictBadge } from './VerdictBadge';
@@ -182,7 +183,16 @@ export function TracesView({ projectPath, gen, verify }: { projectPath: string; 
             </div>
           )}
         </div>
-        <div>{current ? <QuestionDetail key={current.questionId} questionId={current.questionId} question={current.question} teacher={teacher} verKey={verKey} rawToggle={rawToggle} /> : <p className={`${muted} text-sm`}>{t('traces.view.select')}</p>}</div>
+        <div>
+          {current ? (
+            // A question that cannot be shown stays in this pane: the list still moves to the next one.
+            <ErrorBoundary name="traces-detail" resetKey={current.questionId}>
+              <QuestionDetail key={current.questionId} questionId={current.questionId} question={current.question} teacher={teacher} verKey={verKey} rawToggle={rawToggle} />
+            </ErrorBoundary>
+          ) : (
+            <p className={`${muted} text-sm`}>{t('traces.view.select')}</p>
+          )}
+        </div>
       </div>
     </Card>
   );
