@@ -42,3 +42,29 @@ test('the Test button finds a teacher that does not reason and switches the reas
   await panel.getByRole('button', { name: 'Save prompt settings' }).click();
   await expect(panel.getByRole('status')).toContainText('Saved.');
 });
+
+test('Review: the export says how many samples have no thinking and needs the box ticked; the pool scope notes the selection', async ({ app, page, request, host, uniqueDir }) => {
+  const plain = await startScriptedServer(() => ({ kind: 'ok', reasoning: 'none', tokens: 6 }));
+  try {
+    await mutate(request, host, 'project.sample', { dir: uniqueDir('no-thinking-export') });
+    await mutate(request, host, 'teacher.save', { name: 'plain', baseUrls: [plain.url], model: 'scripted' });
+    await mutate(request, host, 'teacher.generate', { teacher: 'plain', questions: { mode: 'limit', n: 3 }, concurrency: 3 });
+    await expect.poll(() => plain.completed.size, { timeout: 60_000 }).toBe(3);
+    await app.open('#/review');
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const share = page.getByTestId('share-dialog');
+    await share.locator('#export-include').selectOption('all');
+    const note = share.getByTestId('export-no-thinking');
+    await expect(note).toContainText('3 of these samples have no thinking');
+    await share.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect(share).toContainText('3 of the 3 samples to export have no thinking');
+    await note.getByRole('checkbox').check();
+    await share.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect(share.getByTestId('export-result')).toContainText('README.md');
+    await page.keyboard.press('Escape');
+    await page.getByRole('combobox', { name: 'Queue over' }).selectOption('pool');
+    await expect(page.getByTestId('outside-selection-note')).toContainText('the export takes the selection');
+  } finally {
+    await plain.close();
+  }
+});

@@ -17,6 +17,7 @@ type C = Recipe['diversity']['clusters'];
 export function domainName(t: TFunction, domain: string): string {
   const m = /^cluster (\d+) of (\d+)$/.exec(domain);
   if (m) return t('curateEmbed.cluster', { n: m[1], k: m[2] });
+  if (domain === 'unlabelled') return t('dashboard.unlabelled'); // the engine's one word for "no domain"
   return domain === 'not embedded' ? t('curateEmbed.notEmbedded') : domain;
 }
 

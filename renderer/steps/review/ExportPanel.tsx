@@ -16,12 +16,13 @@ export function ExportPanel() {
   const [val, setVal] = useState('0.05');
   const [seed, setSeed] = useState('42');
   const [reasoningField, setReasoningField] = useState(false);
+  const [allowEmptyThinking, setAllowEmptyThinking] = useState(false);
   const [out, setOut] = useState('');
   const valN = Number(val);
   const seedN = Number(seed);
   const ok = Number.isFinite(valN) && valN >= 0 && valN < 1 && Number.isInteger(seedN);
   const preview = useApiQuery(() => api.export.preview.query({ include, val: valN, seed: seedN }), [include, valN, seedN], ok);
-  const run = useApiMutation(() => api.export.run.mutate({ format, include, val: valN, seed: seedN, reasoningField, out: out.trim() || undefined }));
+  const run = useApiMutation(() => api.export.run.mutate({ format, include, val: valN, seed: seedN, reasoningField, allowEmptyThinking, out: out.trim() || undefined }));
   const [result, setResult] = useState<Awaited<ReturnType<typeof api.export.run.mutate>> | null>(null);
   const nf = (n: number) => n.toLocaleString(i18n.language);
   const p = preview.data;
@@ -67,6 +68,17 @@ export function ExportPanel() {
           {t('review.export.preview', { count: p.samples, samples: nf(p.samples), train: nf(p.train), validation: nf(p.validation) })}
         </p>
       )}
+      {p && p.noThinking > 0 && (
+        // One sentence with the count; the engine refuses these samples unless the box is ticked.
+        <div className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100" data-testid="export-no-thinking">
+          <p>{t('review.export.noThinking', { count: p.noThinking, n: nf(p.noThinking) })}</p>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={allowEmptyThinking} onChange={(e) => setAllowEmptyThinking(e.target.checked)} className="accent-indigo-600" />
+            {t('review.export.allowEmpty')}
+          </label>
+        </div>
+      )}
+      {p && p.truncated > 0 && <p className={muted}>{t('review.export.truncated', { count: p.truncated, n: nf(p.truncated) })}</p>}
       <Button
         variant="primary"
         disabled={!ok || run.pending}

@@ -17,7 +17,12 @@ export const en = {
   decide: 'Decision',
   question: 'Question',
   reference: 'Reference answer: {{answer}}',
-  scope: { label: 'Queue over', selection: 'Frozen selection', pool: 'Whole pool' },
+  scope: {
+    label: 'Queue over',
+    selection: 'Frozen selection',
+    pool: 'Whole pool',
+    outsideNote: 'Decisions on questions outside the frozen selection are kept, but the export takes the selection and leaves those questions out (pin them in Curate and freeze again to include them).',
+  },
   status: { todo: 'To do', accepted: 'Accepted', rejected: 'Rejected', needs_work: 'Needs work' },
   verdict: {
     correct: 'Correct',
@@ -171,6 +176,11 @@ export const en = {
     run: 'Export',
     running: 'Exporting…',
     done: 'Exported {{train}} train and {{validation}} validation samples to {{dir}}.',
+    noThinking_one: '{{n}} of these samples has no thinking (its teacher did not reason): the export refuses it unless you tick the box below. Better: turn on the reasoning prompt in Teacher and generate it again.',
+    noThinking_other: '{{n}} of these samples have no thinking (their teacher did not reason): the export refuses them unless you tick the box below. Better: turn on the reasoning prompt in Teacher and generate them again.',
+    allowEmpty: 'Export samples without thinking anyway (their thinking part is empty)',
+    truncated_one: '{{n}} sample was cut at the teacher’s token limit; the dataset card says so.',
+    truncated_other: '{{n}} samples were cut at the teacher’s token limit; the dataset card says so.',
   },
   bundle: {
     button: 'Bundle…',
@@ -205,7 +215,12 @@ export const zhCN: typeof en = {
   decide: '判定',
   question: '问题',
   reference: '参考答案：{{answer}}',
-  scope: { label: '队列范围', selection: '冻结的选集', pool: '整个题库' },
+  scope: {
+    label: '队列范围',
+    selection: '冻结的选集',
+    pool: '整个题库',
+    outsideNote: '对冻结选集之外题目的决定会被保留，但导出只取选集，这些题目不会被导出（如需包含，请在“筛选”中固定它们并重新冻结）。',
+  },
   status: { todo: '待审', accepted: '已通过', rejected: '已拒绝', needs_work: '待修改' },
   verdict: {
     correct: '正确',
@@ -359,6 +374,11 @@ export const zhCN: typeof en = {
     run: '导出',
     running: '导出中…',
     done: '已导出训练样本 {{train}} 个、验证样本 {{validation}} 个到 {{dir}}。',
+    noThinking_one: '其中 {{n}} 个样本没有思考过程（教师模型未推理）：除非勾选下方选项，导出会拒绝它。更好的做法：在“教师模型”中开启推理提示词后重新生成。',
+    noThinking_other: '其中 {{n}} 个样本没有思考过程（教师模型未推理）：除非勾选下方选项，导出会拒绝它们。更好的做法：在“教师模型”中开启推理提示词后重新生成。',
+    allowEmpty: '仍然导出没有思考过程的样本（其思考部分为空）',
+    truncated_one: '{{n}} 个样本在教师模型的 token 上限处被截断；数据集说明会注明。',
+    truncated_other: '{{n}} 个样本在教师模型的 token 上限处被截断；数据集说明会注明。',
   },
   bundle: {
     button: '审阅包…',
