@@ -76,7 +76,7 @@ describe.skipIf(!hasPython() || !builtinDir())('distillery eval (real processes,
     expect(r.exitCode, String(r.all)).toBe(0);
     const out = r.stdout;
     expect(out).toMatch(/^builtin:math500$/m);
-    expect(out).toMatch(/scripted +\[max 64, 1 Wait, min 40\] +accuracy 50\.0% +majority 50\.0% +avg thinking \d+ tokens +\(n=4, samples=4\)/);
+    expect(out).toMatch(/scripted +\[max 64, 1 Wait, min 40\] +accuracy 50\.0% \(95% CI \d+\.\d–\d+\.\d\) +majority 50\.0% \(95% CI \d+\.\d–\d+\.\d\) +avg thinking \d+ tokens +\(n=4, samples=4\)/);
     expect(out).toMatch(/latency scripted: TTFT p50 \d+ ms, p95 \d+ ms, [\d.]+ tokens\/s/);
     const report = /Report: (.+)$/m.exec(out)?.[1];
     expect(report && fs.existsSync(report)).toBe(true);

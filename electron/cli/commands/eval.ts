@@ -6,11 +6,12 @@ import { openProject, type Project } from '../../core/store/project';
 import { findTeacher } from '../../core/teacher/store';
 import { resolveBenchmark } from '../../core/eval/benchmarks';
 import { evalKind, EVAL_KIND } from '../../core/eval/job';
+import { comparisonSentence } from '../../core/eval/compare';
 import { hasOnnx } from '../../core/eval/models';
 import { exportReport } from '../../core/eval/report';
-import { createRun, normaliseConfig, runDetail } from '../../core/eval/runs';
+import { createRun, normaliseConfig, runCompare, runDetail } from '../../core/eval/runs';
 import { listEvalRuns, parseConfig, updateEvalRun } from '../../core/eval/store';
-import type { ModelSpec, RunInput } from '../../core/eval/types';
+import type { Cell, Comparison, Interval, ModelSpec, RunInput } from '../../core/eval/types';
 import { UserError } from '../../core/util/errors';
 import { intFlag, parse } from '../args';
 import { UsageError, type CliIO } from '../io';
@@ -51,6 +52,29 @@ function list(v: unknown): string[] {
 }
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+const ci = (c: Interval | null) => (c ? ` (95% CI ${(c[0] * 100).toFixed(1)}–${(c[1] * 100).toFixed(1)})` : '');
+
+/** One cell: the means with their 95 % intervals, then (indented) each repeat's pass@1 and pass@k. */
+function cellLines(c: Cell): string[] {
+  const budget = `max ${c.maxThinking}${c.waits ? `, ${c.waits} Wait` : ''}${c.minThinking ? `, min ${c.minThinking}` : ''}`;
+  const lines = [
+    `  ${c.model}  [${budget}]  accuracy ${pct(c.accuracy)}${ci(c.accuracyCi)}  majority ${pct(c.majority)}${ci(c.majorityCi)}  avg thinking ${c.avgThinkingTokens === null ? '-' : Math.round(c.avgThinkingTokens)} tokens  (n=${c.n}, samples=${c.samples}${c.failed ? `, failed=${c.failed}` : ''})`,
+  ];
+  const more = [
+    ...(c.repeats > 1 ? [`pass@1 per repeat ${c.accuracyByRepeat.map(pct).join(', ')}`] : []),
+    ...c.passAtK.map((p) => `pass@${p.k} ${pct(p.value)}${ci(p.ci)}`),
+  ];
+  if (more.length) lines.push(`    ${more.join('  ')}`);
+  return lines;
+}
+
+/** "A,B" → [A, B]; a usage error unless it names two different models of `labels`. */
+function comparePair(v: string, labels: readonly string[], cmdName: string): [string, string] {
+  const parts = v.split(',').map((x) => x.trim());
+  if (parts.length !== 2 || !parts[0] || !parts[1] || parts[0] === parts[1]) throw new UsageError(`${cmdName}: --compare takes two different model labels, LABEL_A,LABEL_B, not "${v}".`);
+  for (const l of parts) if (!labels.includes(l)) throw new UsageError(`${cmdName}: --compare names "${l}", which is not a model of this evaluation (its labels: ${labels.join(', ')}).`);
+  return parts as [string, string];
+}
 
 function bar(p: JobProgress): string {
   const total = p.total ?? 0;
@@ -76,6 +100,8 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       'min-thinking': { type: 'string' },
       wait: { type: 'string' },
       samples: { type: 'string' },
+      repeats: { type: 'string' },
+      compare: { type: 'string', multiple: true },
       limit: { type: 'string' },
       temperature: { type: 'string' },
       seed: { type: 'string' },
@@ -97,6 +123,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   const minThinking = intFlag(cmd, 'min-thinking', values['min-thinking'] as string | undefined, 0, 131_072);
   const waits = intFlag(cmd, 'wait', values.wait as string | undefined, 0, 16);
   const samples = intFlag(cmd, 'samples', values.samples as string | undefined, 1, 64);
+  const repeats = intFlag(cmd, 'repeats', values.repeats as string | undefined, 1, 32);
   const limit = intFlag(cmd, 'limit', values.limit as string | undefined, 1, 100_000);
   const seed = intFlag(cmd, 'seed', values.seed as string | undefined, 0, 2 ** 31 - 1);
   const maxAnswerTokens = intFlag(cmd, 'max-answer-tokens', values['max-answer-tokens'] as string | undefined, 1, 32_768);
@@ -126,6 +153,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   try {
     const taken = new Set<string>();
     const specs = models.map((m) => modelSpec(project, m, { template: values.template as string | undefined, server: server as 'transformers' | 'vllm' | undefined }, taken));
+    const pairs = ((values.compare as string[] | undefined) ?? []).map((v) => comparePair(v, specs.map((x) => x.label), cmd));
     const benchIds: string[] = [];
     for (const b of benches) benchIds.push(await resolveBenchmark(project, b));
     const input: RunInput = {
@@ -134,6 +162,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       benchmarks: benchIds,
       budgets: (maxes.length ? maxes : [2048]).map((maxThinking) => ({ maxThinking, minThinking, waits })),
       samples,
+      repeats,
       limit,
       temperature,
       seed,
@@ -187,6 +216,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     const html = exportReport(project, runner, runId, 'html', false);
     const jsonReport = exportReport(project, runner, runId, 'json', false);
     const d = runDetail(project, runner, runId);
+    const comparisons: Comparison[] = pairs.flatMap(([a, b]) => runCompare(project, runId, a, b));
     if (json) {
       io.stdout(
         JSON.stringify({
@@ -197,6 +227,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
           failed: d.run.failed,
           total: d.run.total,
           cells: d.cells,
+          comparisons,
           latency: d.latency,
           report: { html: html.path, json: jsonReport.path },
         }),
@@ -204,11 +235,9 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     } else {
       for (const b of d.config.benchmarks) {
         io.stdout(`${b}`);
-        for (const c of d.cells.filter((x) => x.benchmark === b)) {
-          const budget = `max ${c.maxThinking}${c.waits ? `, ${c.waits} Wait` : ''}${c.minThinking ? `, min ${c.minThinking}` : ''}`;
-          io.stdout(`  ${c.model}  [${budget}]  accuracy ${pct(c.accuracy)}  majority ${pct(c.majority)}  avg thinking ${c.avgThinkingTokens === null ? '-' : Math.round(c.avgThinkingTokens)} tokens  (n=${c.n}, samples=${c.samples}${c.failed ? `, failed=${c.failed}` : ''})`);
-        }
+        for (const c of d.cells.filter((x) => x.benchmark === b)) for (const line of cellLines(c)) io.stdout(line);
       }
+      for (const c of comparisons) io.stdout(`compare ${comparisonSentence(c)}`);
       for (const l of d.latency) {
         io.stdout(`latency ${l.model}: TTFT p50 ${l.ttftP50Ms === null ? '-' : Math.round(l.ttftP50Ms)} ms, p95 ${l.ttftP95Ms === null ? '-' : Math.round(l.ttftP95Ms)} ms, ${l.tokensPerSecond === null ? '-' : l.tokensPerSecond.toFixed(1)} tokens/s`);
       }
@@ -222,6 +251,23 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     process.off('SIGTERM', onSignal);
     await runner.close();
     await servers.stopAll();
+    project.close();
+  }
+}
+
+/** `eval-compare PROJECT RUN --a LABEL --b LABEL [--json]`: two models of a finished (or running) evaluation, paired. */
+export async function runEvalCompare(args: string[], io: CliIO): Promise<number> {
+  const name = 'eval-compare';
+  const { values, positionals } = parse(name, args, { a: { type: 'string' }, b: { type: 'string' }, json: { type: 'boolean' } }, ['PROJECT', 'RUN']);
+  if (!values.a || !values.b) throw new UsageError(`${name}: --a LABEL and --b LABEL are required (two model labels of the run).`);
+  const project = openProject(positionals[0] as string);
+  try {
+    const cs = runCompare(project, positionals[1] as string, values.a as string, values.b as string);
+    if (values.json) io.stdout(JSON.stringify({ run: positionals[1], comparisons: cs }));
+    else if (!cs.length) io.stdout(`No question has scored samples of both "${values.a as string}" and "${values.b as string}" yet.`);
+    else for (const c of cs) io.stdout(comparisonSentence(c));
+    return 0;
+  } finally {
     project.close();
   }
 }
