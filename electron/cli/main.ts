@@ -19,10 +19,6 @@ import { runReview } from './commands/review';
 import { runEval, runEvalCompare } from './commands/eval';
 import { runBundle } from './commands/bundle';
 import { runEmbed } from './commands/embed';
-import { runConfig } from './commands/config';
-import { runDoctorCommand } from './commands/doctor';
-import { runOfflineBundle } from './commands/offline-bundle';
-import { runModel } from './commands/model';
 import { guardClosedPipes, OutputClosed, processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -105,14 +101,6 @@ Commands:
         (bootstrap) and pass@k; --compare A,B (repeatable) prints A − B on the same questions and whether it is significant.
   eval-compare PROJECT RUN --a LABEL --b LABEL [--json]
         Compare two models of an evaluation run on the same questions: the paired difference and its 95% interval.
-  model import FILE.gguf [--out DIR] [--dtype auto|fp16|bf16|fp32] [--json]
-        Convert a GGUF file into a model folder (safetensors, tokenizer, chat template) usable as a teacher, a
-        base model or a chat template; auto keeps fp16 for quantised/F16 files. --json prints {out, architecture,
-        parameters, dtype, files, seconds}.
-  model export RUN|DIR --format merged|gguf|onnx [--quant q8_0|f16|q4_k_m] [--out DIR] [--project P] [--json]
-        Export a training run (a run id with --project, or its output folder) or a model folder: merged (a LoRA
-        adapter merged into its base), gguf (llama.cpp's converter, checked by reading it back, + an Ollama
-        Modelfile; q4_k_m needs llama-quantize) or onnx (the in-app engine). Default --out: artifacts/models/.
   check ANSWER REFERENCE [--json]
         Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
   check --batch FILE [--json]
@@ -120,18 +108,6 @@ Commands:
   verify PROJECT [--judge TEACHER] [--mode fallback|always|never] [--unchecked] [--json]
         Check every trace's final answer against its question's reference (rules, then the judge
         when the rules cannot decide, or always); stores verdict, method and reason per trace.
-  doctor [PROJECT] [--json] [--refresh]
-        The preflight: Node, Python and its libraries, CUDA and GPUs, disk space, the project's model folders and
-        teachers, the offline setting and the egress log; each ok, warn or fail with a sentence (exit 1 on a fail).
-        The Python probe is cached until the environment changes; --refresh runs it again.
-  config set offline true|false | config get [offline] [--json]
-        Offline: no connection leaves this machine (loopback only), for the engine and every process it starts;
-        DISTILLERY_OFFLINE=1 does the same for one process. Attempts are logged in the config folder (egress.jsonl).
-  offline-bundle --out DIR [--with-models DIR ...] [--platform linux-x86_64|linux-aarch64] [--cuda]
-         [--python-only PKG,PKG] [--no-npm] [--no-python] [--json]
-  offline-bundle --verify DIR [--json]
-        Collect what an air-gapped machine needs (wheelhouse for the pinned lock, npm cache, benchmarks, model
-        folders) with a SHA-256 manifest; --verify checks every file and lists what is missing or altered (exit 2).
 
 Options:
   --help, -h      Show this help.
@@ -192,14 +168,6 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runBundle(rest, io);
       case 'embed':
         return await runEmbed(rest, io);
-      case 'model':
-        return await runModel(rest, io);
-      case 'doctor':
-        return await runDoctorCommand(rest, io);
-      case 'config':
-        return await runConfig(rest, io);
-      case 'offline-bundle':
-        return await runOfflineBundle(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;
