@@ -19,6 +19,9 @@ import { runReview } from './commands/review';
 import { runEval, runEvalCompare } from './commands/eval';
 import { runBundle } from './commands/bundle';
 import { runEmbed } from './commands/embed';
+import { runConfig } from './commands/config';
+import { runDoctorCommand } from './commands/doctor';
+import { runOfflineBundle } from './commands/offline-bundle';
 import { guardClosedPipes, OutputClosed, processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -108,6 +111,18 @@ Commands:
   verify PROJECT [--judge TEACHER] [--mode fallback|always|never] [--unchecked] [--json]
         Check every trace's final answer against its question's reference (rules, then the judge
         when the rules cannot decide, or always); stores verdict, method and reason per trace.
+  doctor [PROJECT] [--json] [--refresh]
+        The preflight: Node, Python and its libraries, CUDA and GPUs, disk space, the project's model folders and
+        teachers, the offline setting and the egress log; each ok, warn or fail with a sentence (exit 1 on a fail).
+        The Python probe is cached until the environment changes; --refresh runs it again.
+  config set offline true|false | config get [offline] [--json]
+        Offline: no connection leaves this machine (loopback only), for the engine and every process it starts;
+        DISTILLERY_OFFLINE=1 does the same for one process. Attempts are logged in the config folder (egress.jsonl).
+  offline-bundle --out DIR [--with-models DIR ...] [--platform linux-x86_64|linux-aarch64] [--cuda]
+         [--python-only PKG,PKG] [--no-npm] [--no-python] [--json]
+  offline-bundle --verify DIR [--json]
+        Collect what an air-gapped machine needs (wheelhouse for the pinned lock, npm cache, benchmarks, model
+        folders) with a SHA-256 manifest; --verify checks every file and lists what is missing or altered (exit 2).
 
 Options:
   --help, -h      Show this help.
@@ -168,6 +183,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runBundle(rest, io);
       case 'embed':
         return await runEmbed(rest, io);
+      case 'doctor':
+        return await runDoctorCommand(rest, io);
+      case 'config':
+        return await runConfig(rest, io);
+      case 'offline-bundle':
+        return await runOfflineBundle(rest, io);
       default:
         io.stderr(`distillery: unknown command "${command}" (see "distillery --help").`);
         return 2;

@@ -5,6 +5,7 @@ import { registerCurateJobKinds } from './curate/kinds';
 import { registerEmbedJobKinds } from './embed/kinds';
 import { registerTrainJobKinds } from './train/kinds';
 import { registerEvalJobKinds } from './eval/kinds';
+import { registerAugmentJobKinds } from './augment/kinds';
 
 /**
  * Every durable job kind the engine knows. Each domain registers its own, so that all hosts — desktop,
@@ -17,4 +18,5 @@ export function registerJobKinds(engine: Engine): void {
   registerEmbedJobKinds(engine);
   registerTrainJobKinds(engine);
   registerEvalJobKinds(engine);
+  registerAugmentJobKinds(engine);
 }

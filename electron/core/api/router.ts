@@ -17,6 +17,7 @@ import { reviewRouter } from '../review/api';
 import { trainRouter } from '../train/api';
 import { evaluateRouter } from '../eval/api';
 import { formsRouter } from '../forms/api';
+import { augmentRouter } from '../augment/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
 const dirInput = z.object({ dir: z.string().trim().min(1, 'a folder path is required') });
@@ -89,6 +90,7 @@ export const appRouter = router({
   train: trainRouter,
   evaluate: evaluateRouter,
   forms: formsRouter,
+  augment: augmentRouter,
 });
 
 export type AppRouter = typeof appRouter;
