@@ -14,16 +14,16 @@ export interface ChatServer {
  * A tiny OpenAI-compatible chat server for tests: streams `reply(prompt)` as SSE chunks (split in two, so the
  * client really reassembles a stream) with a finish reason, as vLLM does.
  */
-export async function startChatServer(reply: (prompt: string, n: number) => Scripted): Promise<ChatServer> {
+export async function startChatServer(reply: (prompt: string, n: number, model: string) => Scripted): Promise<ChatServer> {
   const prompts: string[] = [];
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (b: Buffer) => parts.push(b));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(parts).toString('utf8') || '{}') as { messages?: { content: string }[]; stream?: boolean };
+      const body = JSON.parse(Buffer.concat(parts).toString('utf8') || '{}') as { model?: string; messages?: { content: string }[]; stream?: boolean };
       const prompt = body.messages?.at(-1)?.content ?? '';
       prompts.push(prompt);
-      const r = reply(prompt, prompts.length);
+      const r = reply(prompt, prompts.length, body.model ?? '');
       if (typeof r !== 'string') {
         res.writeHead(r.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `scripted ${r.status}` } }));
