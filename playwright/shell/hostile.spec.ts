@@ -128,8 +128,10 @@ test.describe('hostile input never blanks the UI', () => {
     await page.keyboard.press('j');
     await rv.expectOpen(ids[1]!);
     await expect(page.getByTestId('question')).toContainText('Problem 1');
+    await rv.leaveEditor();
     await page.keyboard.press('k');
     await rv.expectOpen(ids[0]!);
+    await rv.leaveEditor();
     await page.keyboard.press('a');
     await rv.expectOpen(ids[1]!);
     await expect(rv.row(ids[0]!)).toHaveAttribute('data-status', 'accepted');
@@ -169,9 +171,11 @@ test.describe('hostile input never blanks the UI', () => {
     await failed.getByRole('button', { name: 'Next sample' }).click();
     await rv.expectOpen(ids[1]!);
     await expect(failed).toHaveCount(0);
+    // The keys act on the page, not in the editor that the open sample may have focused.
+    await rv.leaveEditor();
     await page.keyboard.press('k');
     await expect(failed).toBeVisible();
-    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await rv.leaveEditor();
     await page.keyboard.press('j');
     await rv.expectOpen(ids[1]!);
     await page.keyboard.press('j');
