@@ -5,6 +5,7 @@ import { registerCurateJobKinds } from './curate/kinds';
 import { registerEmbedJobKinds } from './embed/kinds';
 import { registerTrainJobKinds } from './train/kinds';
 import { registerEvalJobKinds } from './eval/kinds';
+import { registerDocsJobKinds } from './docs/kinds';
 import { registerAugmentJobKinds } from './augment/kinds';
 
 /**
@@ -18,5 +19,6 @@ export function registerJobKinds(engine: Engine): void {
   registerEmbedJobKinds(engine);
   registerTrainJobKinds(engine);
   registerEvalJobKinds(engine);
+  registerDocsJobKinds(engine);
   registerAugmentJobKinds(engine);
 }

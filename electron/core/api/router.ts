@@ -17,6 +17,7 @@ import { reviewRouter } from '../review/api';
 import { trainRouter } from '../train/api';
 import { evaluateRouter } from '../eval/api';
 import { formsRouter } from '../forms/api';
+import { docsRouter } from '../docs/api';
 import { augmentRouter } from '../augment/api';
 import { projectProcedure, publicProcedure, router } from './trpc';
 
@@ -91,6 +92,7 @@ export const appRouter = router({
   evaluate: evaluateRouter,
   forms: formsRouter,
   augment: augmentRouter,
+  docs: docsRouter,
 });
 
 export type AppRouter = typeof appRouter;
