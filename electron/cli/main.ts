@@ -19,6 +19,9 @@ import { runReview } from './commands/review';
 import { runEval, runEvalCompare } from './commands/eval';
 import { runBundle } from './commands/bundle';
 import { runEmbed } from './commands/embed';
+import { runAugment } from './commands/augment';
+import { runPseudoLabel } from './commands/pseudo-label';
+import { runRubric } from './commands/rubric';
 import { runConfig } from './commands/config';
 import { runDoctorCommand } from './commands/doctor';
 import { runOfflineBundle } from './commands/offline-bundle';
@@ -104,6 +107,16 @@ Commands:
         (bootstrap) and pass@k; --compare A,B (repeatable) prints A − B on the same questions and whether it is significant.
   eval-compare PROJECT RUN --a LABEL --b LABEL [--json]
         Compare two models of an evaluation run on the same questions: the paired difference and its 95% interval.
+  augment PROJECT --teacher NAME --ids ID,ID...|--all --kinds paraphrase,numbers,harder,translate [--max-tokens N] [--json]
+        Variants of questions written by the teacher, each linked to its parent (a durable job): new numbers and harder
+        variants are solved again for their answer; copies of the parent are dropped, benchmark or held-out items refused.
+  pseudo-label PROJECT --teacher NAME [--samples 8] [--min-agreement 0.6|6/8] [--judge TEACHER] [--json]
+        For questions without an answer: K teacher samples (made where missing), equivalent answers grouped, the majority
+        kept as a pseudo-label with its agreement; below --min-agreement the question is "teacher unsure".
+  rubric set PROJECT --name N --file RUBRIC.json | rubric list PROJECT | rubric judge PROJECT --name N --judge TEACHER [--limit N] [--all]
+  rubric mark PROJECT --name N --trace ID --pass|--fail|--clear | rubric calibration PROJECT --name N   (all with [--json])
+        Rubric judging for answers that are not numbers: per-criterion scores, weighted total, pass threshold; your own
+        marks give the judge's agreement (accuracy, Cohen's kappa) before it is trusted on the pool.
   check ANSWER REFERENCE [--json]
         Decide whether ANSWER (a bare answer or a whole response) equals REFERENCE, and why.
   check --batch FILE [--json]
@@ -181,6 +194,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runEvalCompare(rest, io);
       case 'bundle':
         return await runBundle(rest, io);
+      case 'augment':
+        return await runAugment(rest, io);
+      case 'pseudo-label':
+        return await runPseudoLabel(rest, io);
+      case 'rubric':
+        return await runRubric(rest, io);
       case 'embed':
         return await runEmbed(rest, io);
       case 'doctor':
