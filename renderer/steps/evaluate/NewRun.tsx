@@ -10,6 +10,7 @@ import { ModelPicker, optionKey, specOf, type Chosen } from './ModelPicker';
 
 interface Options {
   samples: string;
+  repeats: string;
   limit: string;
   maxAnswerTokens: string;
   temperature: string;
@@ -20,7 +21,7 @@ interface Options {
   name: string;
 }
 
-const DEFAULTS: Options = { samples: '1', limit: '', maxAnswerTokens: '', temperature: '', waitWord: 'Wait', concurrency: '', judge: '', systemPrompt: '', name: '' };
+const DEFAULTS: Options = { samples: '1', repeats: '1', limit: '', maxAnswerTokens: '', temperature: '', waitWord: 'Wait', concurrency: '', judge: '', systemPrompt: '', name: '' };
 
 /** A whole number field's value, or undefined when empty; NaN marks a bad value. */
 const int = (s: string) => (s.trim() === '' ? undefined : /^\d+$/.test(s.trim()) ? Number(s.trim()) : NaN);
@@ -65,7 +66,7 @@ export function NewRun({
   const picked = models.filter((m) => chosen.has(optionKey(m)));
   const teachers = models.filter((m) => m.spec.kind === 'endpoint');
 
-  const nums = { samples: int(o.samples), limit: int(o.limit), maxAnswerTokens: int(o.maxAnswerTokens), concurrency: int(o.concurrency) };
+  const nums = { samples: int(o.samples), repeats: int(o.repeats), limit: int(o.limit), maxAnswerTokens: int(o.maxAnswerTokens), concurrency: int(o.concurrency) };
   const temperature = o.temperature.trim() === '' ? undefined : Number(o.temperature);
   const badNumber = Object.values(nums).some((v) => Number.isNaN(v)) || (temperature !== undefined && !(temperature >= 0 && temperature <= 2));
   const ready = picked.length > 0 && benches.length > 0 && !expanded.error && !badNumber;
@@ -76,6 +77,7 @@ export function NewRun({
       benchmarks: benches,
       budgets: expanded.budgets,
       ...(nums.samples !== undefined ? { samples: nums.samples } : {}),
+      ...(nums.repeats !== undefined ? { repeats: nums.repeats } : {}),
       ...(nums.limit !== undefined ? { limit: nums.limit } : {}),
       ...(nums.maxAnswerTokens !== undefined ? { maxAnswerTokens: nums.maxAnswerTokens } : {}),
       ...(nums.concurrency !== undefined ? { concurrency: nums.concurrency } : {}),
@@ -127,6 +129,8 @@ export function NewRun({
             <NumberField id="eval-samples" label={t('evaluate.run.samples')} value={o.samples} onChange={set('samples')} min={1} max={64} />
             <NumberField id="eval-limit" label={t('evaluate.run.limit')} value={o.limit} onChange={set('limit')} min={1} placeholder={t('evaluate.run.limitAll')} />
             <p className={`${muted} col-span-2`}>{t('evaluate.run.samplesHelp')}</p>
+            <NumberField id="eval-repeats" label={t('evaluate.run.repeats')} value={o.repeats} onChange={set('repeats')} min={1} max={32} />
+            <p className={`${muted} col-span-2`}>{t('evaluate.run.repeatsHelp')}</p>
           </div>
         </div>
         <details className="mt-4">

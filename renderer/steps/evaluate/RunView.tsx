@@ -6,6 +6,7 @@ import { evalApi, type BenchmarkInfo, type RunDetail } from './api';
 import { DrillDown } from './DrillDown';
 import { duration, isoUtc, muted, shown } from './format';
 import { ScalingChart, type ScalingSeries as ChartSeries } from './ScalingChart';
+import { Compare } from './Compare';
 import { BenchTable, budgetLabel, LatencyTable } from './Tables';
 
 const LIVE = new Set(['queued', 'running']);
@@ -128,7 +129,7 @@ export function RunView({ runId, benchmarks, browser, onChanged }: { runId: stri
         .filter((s) => s.benchmark === bench)
         .map((s) => ({
           label: s.model,
-          points: s.points.map((p) => ({ x: p.avgThinkingTokens, y: p.accuracy, budget: d?.config.budgets[p.budget] ? budgetLabel(t, d.config.budgets[p.budget] as RunDetail['config']['budgets'][number]) : String(p.maxThinking) })),
+          points: s.points.map((p) => ({ x: p.avgThinkingTokens, y: p.accuracy, ci: p.ci, budget: d?.config.budgets[p.budget] ? budgetLabel(t, d.config.budgets[p.budget] as RunDetail['config']['budgets'][number]) : String(p.maxThinking) })),
         })),
     [d, bench, t],
   );
@@ -172,6 +173,7 @@ export function RunView({ runId, benchmarks, browser, onChanged }: { runId: stri
             {t(`evaluate.status.${status}`)}
           </span>
           {t('evaluate.runView.what', { models: d.config.models.map((m) => m.label).join(', '), benchmarks: d.config.benchmarks.map((b) => names.get(b) ?? b).join(', '), samples: d.config.samples })}
+          {d.config.repeats > 1 && t('evaluate.runView.repeats', { n: d.config.repeats })}
         </p>
         <Progress d={d} />
         {d.run.error && <p className="mt-2 text-sm text-rose-700 dark:text-rose-300">{d.run.error}</p>}
@@ -187,7 +189,9 @@ export function RunView({ runId, benchmarks, browser, onChanged }: { runId: stri
           ))}
         </select>
       ) : undefined}>
-        <p className={`${muted} mb-2`}>{t('evaluate.chart.help')}</p>
+        <p className={`${muted} mb-2`}>
+          {t('evaluate.chart.help')} {t('evaluate.chart.whiskers')}
+        </p>
         <ScalingChart series={series} />
       </Card>
 
@@ -198,6 +202,12 @@ export function RunView({ runId, benchmarks, browser, onChanged }: { runId: stri
           ))}
         </div>
       </Card>
+
+      {d.config.models.length > 1 && (
+        <Card title={t('evaluate.compare.title')} labelId="eval-compare-title">
+          <Compare d={d} benchNames={names} />
+        </Card>
+      )}
 
       <div className="grid gap-5 xl:grid-cols-2">
         <Card title={t('evaluate.latency.title')} labelId="eval-latency-title">

@@ -3,10 +3,40 @@ import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-/** One model's line on the test-time scaling plot: a point per budget (x: average thinking tokens, y: accuracy in [0, 1]). */
+/** One model's line on the test-time scaling plot: a point per budget (x: average thinking tokens, y: accuracy in [0, 1], ci: its 95 % interval). */
 export interface ScalingSeries {
   label: string;
-  points: { x: number; y: number; budget: string }[];
+  points: { x: number; y: number; budget: string; ci?: [number, number] | null }[];
+}
+
+/** Draws each point's 95 % interval as a whisker with caps, in the series' colour, over the plotted lines; `el` keeps the count drawn. */
+function whiskers(series: ScalingSeries[], el: HTMLElement) {
+  return (u: uPlot) => {
+    let drawn = 0;
+    const ctx = u.ctx;
+    const cap = 4 * devicePixelRatio;
+    ctx.save();
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    series.forEach((s, i) => {
+      ctx.strokeStyle = SERIES_COLORS[i % SERIES_COLORS.length] as string;
+      for (const p of s.points) {
+        if (!p.ci) continue;
+        const x = u.valToPos(p.x, 'x', true);
+        const [lo, hi] = [u.valToPos(p.ci[0], 'y', true), u.valToPos(p.ci[1], 'y', true)];
+        ctx.beginPath();
+        ctx.moveTo(x, lo);
+        ctx.lineTo(x, hi);
+        ctx.moveTo(x - cap, lo);
+        ctx.lineTo(x + cap, lo);
+        ctx.moveTo(x - cap, hi);
+        ctx.lineTo(x + cap, hi);
+        ctx.stroke();
+        drawn++;
+      }
+    });
+    ctx.restore();
+    el.dataset.whiskers = String(drawn);
+  };
 }
 
 export const SERIES_COLORS = ['#4f46e5', '#059669', '#d97706', '#db2777', '#0891b2', '#7c3aed', '#65a30d', '#dc2626'];
@@ -43,6 +73,7 @@ export function ScalingChart({ series, testId = 'scaling-chart' }: { series: Sca
         height: 280,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
+        hooks: { draw: [whiskers(series, el)] },
         scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max)] } },
         axes: [
           { stroke: '#64748b', grid: { stroke: '#e2e8f0' }, label: xLabel, values: (_u, vals) => vals.map((v) => String(Math.round(v))) },
@@ -76,7 +107,13 @@ export function ScalingChart({ series, testId = 'scaling-chart' }: { series: Sca
             <span aria-hidden="true" className="inline-block h-2.5 w-2.5 rounded-full" style={{ background: SERIES_COLORS[i % SERIES_COLORS.length] }} />
             <span className="font-medium">{s.label}</span>
             <span className="text-slate-500 dark:text-slate-400">
-              {s.points.map((p) => t('evaluate.chart.point', { budget: p.budget, acc: pct(p.y), tokens: Math.round(p.x) })).join(' · ')}
+              {s.points
+                .map((p) =>
+                  p.ci
+                    ? t('evaluate.chart.pointCi', { budget: p.budget, acc: pct(p.y), lo: pct(p.ci[0]), hi: pct(p.ci[1]), tokens: Math.round(p.x) })
+                    : t('evaluate.chart.point', { budget: p.budget, acc: pct(p.y), tokens: Math.round(p.x) }),
+                )
+                .join(' · ')}
             </span>
           </li>
         ))}

@@ -2,6 +2,9 @@ import { useTranslation } from 'react-i18next';
 import type { Cell, LatencyRow, RunDetail } from './api';
 import { ms, muted, num, pct } from './format';
 
+/** "43.8–68.8%": a 95 % interval, as the table and the plot print it. */
+export const ciText = (c: [number, number] | null | undefined) => (c ? `${(c[0] * 100).toFixed(1)}–${(c[1] * 100).toFixed(1)}%` : '–');
+
 /** "≤ 512 · min 128 · 2 Waits": one budget, as the tables and the plot name it. */
 export function budgetLabel(t: (k: string, o?: Record<string, unknown>) => string, b: { maxThinking: number; minThinking: number; waits: number }): string {
   const parts = [t('evaluate.table.max', { n: b.maxThinking })];
@@ -18,6 +21,7 @@ export function BenchTable({ benchmark, name, cells, models }: { benchmark: stri
   const { t } = useTranslation();
   const rows = cells.filter((c) => c.benchmark === benchmark).sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || a.budget - b.budget);
   const budgets = new Set(rows.map((c) => c.budget)).size;
+  const repeats = rows.some((c) => c.repeats > 1);
   return (
     <div className="overflow-x-auto" data-testid="bench-table" data-benchmark={benchmark} data-budgets={budgets}>
       <table className="w-full text-sm">
@@ -27,7 +31,10 @@ export function BenchTable({ benchmark, name, cells, models }: { benchmark: stri
             <th className="px-2 py-1 text-left font-medium">{t('evaluate.table.model')}</th>
             <th className="px-2 py-1 text-left font-medium">{t('evaluate.table.budget')}</th>
             <th className={th}>{t('evaluate.table.accuracy')}</th>
+            <th className={th}>{t('evaluate.table.ci')}</th>
+            {repeats && <th className={th}>{t('evaluate.table.perRepeat')}</th>}
             <th className={th}>{t('evaluate.table.majority')}</th>
+            <th className={th}>{t('evaluate.table.passK')}</th>
             <th className={th}>{t('evaluate.table.thinking')}</th>
             <th className={th}>{t('evaluate.table.answerTokens')}</th>
             <th className={th}>{t('evaluate.table.avgWaits')}</th>
@@ -44,7 +51,20 @@ export function BenchTable({ benchmark, name, cells, models }: { benchmark: stri
               <td className={`${td} font-semibold`} data-testid="cell-accuracy">
                 {pct(c.accuracy)}
               </td>
-              <td className={td}>{pct(c.majority)}</td>
+              <td className={`${td} text-xs whitespace-nowrap text-slate-600 dark:text-slate-300`} data-testid="cell-accuracy-ci">
+                {ciText(c.accuracyCi)}
+              </td>
+              {repeats && (
+                <td className={`${td} text-xs whitespace-nowrap`} data-testid="cell-repeats">
+                  {c.accuracyByRepeat.map((a) => pct(a)).join(' · ')}
+                </td>
+              )}
+              <td className={td} title={c.majorityCi ? t('evaluate.table.majorityCi', { ci: ciText(c.majorityCi) }) : undefined}>
+                {pct(c.majority)}
+              </td>
+              <td className={`${td} text-xs whitespace-nowrap`} data-testid="cell-passk">
+                {c.passAtK.length ? c.passAtK.map((p) => `@${p.k} ${pct(p.value)}`).join(' · ') : '–'}
+              </td>
               <td className={td} data-testid="cell-thinking">
                 {num(c.avgThinkingTokens, 1)}
               </td>
@@ -59,6 +79,7 @@ export function BenchTable({ benchmark, name, cells, models }: { benchmark: stri
           ))}
         </tbody>
       </table>
+      <p className={`${muted} mt-1`}>{t('evaluate.table.intervalNote')}</p>
     </div>
   );
 }
