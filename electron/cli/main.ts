@@ -19,6 +19,8 @@ import { runReview } from './commands/review';
 import { runEval, runEvalCompare } from './commands/eval';
 import { runBundle } from './commands/bundle';
 import { runEmbed } from './commands/embed';
+import { runDocs } from './commands/docs';
+import { runSynthesize } from './commands/synthesize';
 import { runAugment } from './commands/augment';
 import { runPseudoLabel } from './commands/pseudo-label';
 import { runRubric } from './commands/rubric';
@@ -66,6 +68,15 @@ Commands:
         Distil: the teacher reasons about every question (a durable job; the same command resumes it).
   traces PROJECT [--teacher NAME] [--json]
         One line per question: status, thinking, answer, attempts, finish reason, token counts.
+  docs add PROJECT FILE|FOLDER [FILE…] [--tokenizer DIR] [--max-tokens N] [--no-ocr] [--json] | docs list PROJECT [--json]
+        Documents in: PDF, DOCX, HTML (main text), Markdown, text, and .zip of those. Every page is accounted for
+        (scanned pages: "needs OCR", read by a local tesseract when one is installed); chunks by headings, pages and
+        paragraphs, sized in the teacher's tokens (--tokenizer DIR, or a teacher's local model folder; else an estimate).
+  synthesize PROJECT --teacher T [--per-chunk N] [--types calculation,multi_step,case_analysis,compare_contrast,what_if]
+         [--language en|zh|auto] [--documents ID,ID] [--concurrency N] [--preview] [--json]
+        Questions from chunks: the teacher writes N questions per chunk with a reference answer and a verbatim quote;
+        a quote not in the chunk or a malformed reply is rejected with its reason. --preview asks for five questions
+        from three chunks and estimates time, tokens and price of the whole run (a durable job; the same command resumes it).
   embed PROJECT --model DIR [--k 20] [--seed S] [--precision fp32|q8] [--max-length N] [--batch N] [--json]
         Embed the pool in the app (the durable job the Curate step shows; the same command resumes it), then
         k-means clusters. DIR is an ONNX embedding folder or a sentence-transformers folder, converted first
@@ -202,6 +213,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runRubric(rest, io);
       case 'embed':
         return await runEmbed(rest, io);
+      case 'docs':
+        return await runDocs(rest, io);
+      case 'synthesize':
+        return await runSynthesize(rest, io);
       case 'doctor':
         return await runDoctorCommand(rest, io);
       case 'config':
