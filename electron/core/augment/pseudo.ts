@@ -175,3 +175,8 @@ export async function runPseudoLabels(runner: JobRunner, input: PseudoInput, onJ
   await runner.wait(labelJob);
   return { generateJob, labelJob, generated: missing.length };
 }
+
+/** Every pseudo-label by question (curation reads the teacher's agreement through this, not the table). */
+export function pseudoLabelMap(db: DB): Map<number, PseudoLabel> {
+  return new Map((db.prepare('SELECT * FROM pseudo_labels').all() as Row[]).map((r) => [r.question_id, fromRow(r)]));
+}

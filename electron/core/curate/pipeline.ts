@@ -8,6 +8,7 @@ import { labelsOf } from './taxonomy';
 import { loadStudentTokenizer, studentTokenCounts } from './tokens';
 import { clusterDomains, NOT_EMBEDDED, type ClusterSummary } from './clusters';
 import { dominantDropNotes } from './notes';
+import { pseudoLabelMap, type PseudoLabel } from '../augment/pseudo';
 
 /** The domain of a question that has none (no label, no imported column); `project info` uses the same word. */
 export const UNLABELLED = 'unlabelled';
@@ -136,6 +137,8 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
   const t1 = performance.now();
   const notes: string[] = [];
   const overrides = readOverrides(project);
+  // The teacher's agreement on pseudo-labels (augment/pseudo.ts): a quality rule and a ranking signal, both off by default.
+  const pseudo = recipe.quality.dropTeacherUnsure || recipe.diversity.preferConsistent ? pseudoLabelMap(project.db) : new Map<number, PseudoLabel>();
 
   let tokens: Map<number, number> | null = null;
   if (recipe.studentDir) {
@@ -185,7 +188,8 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
   if (q.enabled) {
     const next: QuestionFeatures[] = [];
     for (const f of stage) {
-      const fail = qualityFailure(f, q, len, rules);
+      const pl = q.dropTeacherUnsure ? pseudo.get(f.id) : undefined;
+      const fail = qualityFailure(f, q, len, rules) ?? (pl?.unsure ? { rule: 'teacher_unsure', detail: { agreement: round(pl.agreement), votes: pl.votes, samples: pl.samples } } : null);
       if (fail) push({ questionId: f.id, kept: false, stage: 'quality', rule: fail.rule, detail: fail.detail, domain: null, pick: null });
       else next.push(f);
     }
@@ -215,7 +219,8 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
   if (pinned.length > recipe.target) notes.push(`${pinned.length} pinned questions exceed the target of ${recipe.target}; all pins are kept.`);
   pinned.sort((a, b) => a.id - b.id);
   for (const f of pinned) push({ questionId: f.id, kept: true, stage: 'pin', rule: 'pinned', detail: { note: 'pinned questions are always included first' }, domain: domainOf(f), pick: 0 });
-  const candidates: Candidate[] = stage.map((f) => ({ id: f.id, domain: recipe.diversity.enabled ? domainOf(f) : 'all', length: studentTokens(f) }));
+  const rankLength = (f: QuestionFeatures) => (recipe.diversity.preferConsistent ? Math.round(studentTokens(f) * (pseudo.get(f.id)?.agreement ?? 1)) : studentTokens(f));
+  const candidates: Candidate[] = stage.map((f) => ({ id: f.id, domain: recipe.diversity.enabled ? domainOf(f) : 'all', length: rankLength(f) }));
   const domainSize = new Map<string, number>();
   for (const c of candidates) domainSize.set(c.domain, (domainSize.get(c.domain) ?? 0) + 1);
   const picks = recipe.diversity.enabled

@@ -50,6 +50,8 @@ export const recipeSchema = z.object({
       thinkingLength: lengthRange.prefault({}),
       /** s1 kept some traces whose answer did not match the reference; the user chooses. */
       dropWrong: z.boolean().default(false),
+      /** Drop questions whose pseudo-label the teacher was unsure of (agreement below the pseudo-label run's minimum). */
+      dropTeacherUnsure: z.boolean().default(false),
     })
     .prefault({}),
   difficulty: z
@@ -76,6 +78,12 @@ export const recipeSchema = z.object({
       weighting: z.enum(['uniform', 'size']).default('uniform'),
       /** Rank within a domain by thinking length, longest first: p ∝ 2^(−rank). */
       rankBy: z.enum(['thinking_length', 'random']).default('thinking_length'),
+      /**
+       * Hard but consistent first: the length ranked on is the thinking length times the teacher's agreement on the
+       * question's pseudo-label (1 for questions with a real reference), so long questions the teacher answers the same
+       * way every time lead and ones it guesses at fall back.
+       */
+      preferConsistent: z.boolean().default(false),
       /** Embedding clusters (domains = 'clusters'): the local model folder, its precision and token limit, k and the k-means seed. */
       clusters: z
         .object({
