@@ -49,7 +49,8 @@ export async function readPdf(bytes: Uint8Array, name: string, opts: { ocr?: boo
   let doc: Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
   try {
     doc = await lib.getDocument({
-      data: bytes,
+      // pdf.js takes (detaches) the buffer it is given: a copy keeps the caller's bytes for hashing.
+      data: bytes.slice(),
       cMapUrl: `${dir}/cmaps/`,
       cMapPacked: true,
       standardFontDataUrl: `${dir}/standard_fonts/`,
