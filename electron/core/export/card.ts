@@ -1,4 +1,5 @@
 import type { DB } from '../store/project';
+import { pseudoSummary } from '../augment/pseudo';
 import { DEFAULT_PROMPT } from '../teacher/params';
 import type { ExportSample } from './samples';
 import type { ExportTokenizer } from './tokens';
@@ -68,6 +69,8 @@ export interface Provenance {
   tokens: TokenStats;
   /** Samples whose thinking is empty (a teacher that does not reason), and samples cut at max tokens. */
   completeness: Completeness;
+  /** Exported questions whose reference is a pseudo-label (the teacher's majority answer), and their agreement. */
+  pseudoLabels: { count: number; unsure: number; histogram: { bucket: string; count: number }[] };
 }
 
 export interface Completeness {
@@ -153,7 +156,9 @@ export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: 
     byEditor: [...byEditor].map(([editor, n]) => ({ editor, samples: n })).sort((a, b) => b.samples - a.samples || a.editor.localeCompare(b.editor)),
   };
 
-  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, edits, tokens: tokenStats(samples, tokenizer), completeness: completeness(samples) };
+  const ps = tableExists(db, 'pseudo_labels') ? pseudoSummary(db, [...new Set(samples.map((s) => s.questionId))]) : null;
+  const pseudoLabels = { count: ps?.labelled ?? 0, unsure: ps?.unsure ?? 0, histogram: ps?.histogram ?? [] };
+  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, edits, tokens: tokenStats(samples, tokenizer), completeness: completeness(samples), pseudoLabels };
 }
 
 /** One sentence on which tokenizer counted the lengths. */
@@ -284,6 +289,18 @@ export function datasetCard(c: CardInput): string {
       ? 'No sample was cut at the token limit.'
       : `${k.truncated} of the ${k.samples} samples were cut at the teacher's token limit (finish_reason length): their thinking or answer may stop mid-way.`,
   );
+  if (p.pseudoLabels.count) {
+    // Said apart from the real references: a pseudo-label is the teacher's majority answer, not a checked one.
+    L.push('', '## Pseudo-labels', '');
+    L.push(
+      `${p.pseudoLabels.count} of the exported questions had no reference answer: their reference is a pseudo-label, the teacher's majority answer over several samples` +
+        `${p.pseudoLabels.unsure ? ` (${p.pseudoLabels.unsure} of them "teacher unsure", below the agreement asked for)` : ''}.`,
+      '',
+      '| Agreement | Questions |',
+      '|---|---|',
+    );
+    for (const b of p.pseudoLabels.histogram) if (b.count) L.push(`| ${b.bucket} | ${b.count} |`);
+  }
   L.push('', `## Length (${p.tokens.unit})`, '');
   L.push('| Part | Mean | Median | p90 |', '|---|---|---|---|');
   for (const [k, s] of [['thinking', p.tokens.thinking], ['answer', p.tokens.answer]] as const) L.push(`| ${k} | ${s?.mean ?? '—'} | ${s?.median ?? '—'} | ${s?.p90 ?? '—'} |`);
