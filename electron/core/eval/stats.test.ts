@@ -73,6 +73,17 @@ describe('bootstrap intervals', () => {
     expect(both.hi - both.lo).toBeGreaterThan(0.1);
   });
 
+  it('the exact binomial draw for 0/1 samples gives the interval that drawing sample by sample gives', () => {
+    // Values 0/2 take the sample-by-sample path; halved, they are the same resample of 0/1 values.
+    const groups = Array.from({ length: 60 }, (_, i) => Array.from({ length: 8 }, (_, j) => ((i * 5 + j * 3) % 7 < i % 8 ? 1 : 0)));
+    const fast = bootstrapMean(groups, 21)!;
+    const slow = bootstrapMean(groups.map((g) => g.map((x) => 2 * x)), 22)!;
+    expect(fast.mean).toBeCloseTo(slow.mean / 2, 12);
+    expect(Math.abs(fast.lo - slow.lo / 2)).toBeLessThan(0.012);
+    expect(Math.abs(fast.hi - slow.hi / 2)).toBeLessThan(0.012);
+    expect(fast.hi - fast.lo).toBeGreaterThan(0.05);
+  });
+
   it('is reproducible from its seed, and another seed gives another (close) interval', () => {
     const groups = Array.from({ length: 30 }, (_, i) => [i % 3 === 0 ? 1 : 0, i % 2, 1]);
     const a = bootstrapMean(groups, seedFrom(0, 'accuracy', 'm', 'b', 0));

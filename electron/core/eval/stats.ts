@@ -68,12 +68,55 @@ function interval(stats: number[], mean: number): Estimate {
 }
 
 /**
+ * The cumulative distribution of Binomial(n, c/n): how many of n draws with replacement from c ones and
+ * n − c zeros are ones. Computed in log space (n can be 64 × 32), normalised, summed.
+ */
+function binomialCdf(n: number, c: number): Float64Array {
+  const cdf = new Float64Array(n + 1);
+  if (c === 0 || c === n) {
+    cdf.fill(0, 0, c === 0 ? 0 : n);
+    cdf.fill(1, c === 0 ? 0 : n);
+    return cdf;
+  }
+  const p = c / n;
+  const logs = new Float64Array(n + 1);
+  let logChoose = 0;
+  let max = -Infinity;
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) logChoose += Math.log((n - k + 1) / k);
+    logs[k] = logChoose + k * Math.log(p) + (n - k) * Math.log(1 - p);
+    if ((logs[k] as number) > max) max = logs[k] as number;
+  }
+  let total = 0;
+  for (let k = 0; k <= n; k++) total += cdf[k] = Math.exp((logs[k] as number) - max);
+  let run = 0;
+  for (let k = 0; k <= n; k++) cdf[k] = run += (cdf[k] as number) / total;
+  cdf[n] = 1;
+  return cdf;
+}
+
+/** The first k with cdf[k] ≥ u (binary search). */
+function drawFrom(cdf: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((cdf[mid] as number) >= u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
  * Mean over questions of each question's mean observation, with a 95 % interval from a two-stage percentile
  * bootstrap: each resample draws the questions with replacement, then (when `inner`) draws each drawn
  * question's observations (its samples, over every repeat) with replacement, and takes the mean of the
  * per-question means; the interval is the 2.5th and 97.5th percentiles of those means. Resampling within a
  * question adds the sampling noise of k samples and R repeats to the noise of which questions were asked.
- * Questions with no observation are left out. Null when there is none.
+ * For 0/1 observations the inner draw of n with replacement is drawn at once from its exact distribution,
+ * Binomial(n, c/n), by one uniform number and the inverse CDF (the same resample, in log n instead of n
+ * steps: 500 questions × 12 samples take milliseconds, not most of a second). Questions with no observation
+ * are left out. Null when there is none.
  */
 export function bootstrapMean(groups: readonly (readonly number[])[], seed: number, opts: { inner?: boolean; resamples?: number } = {}): Estimate | null {
   const gs = groups.filter((g) => g.length > 0);
@@ -81,6 +124,15 @@ export function bootstrapMean(groups: readonly (readonly number[])[], seed: numb
   const inner = opts.inner ?? true;
   const B = opts.resamples ?? RESAMPLES;
   const means = gs.map(avg);
+  const cdfs = new Map<string, Float64Array>();
+  const binary = gs.map((g) => {
+    if (!inner || !g.every((x) => x === 0 || x === 1)) return null;
+    const c = g.reduce((a, b) => a + b, 0);
+    const key = `${g.length}:${c}`;
+    let cdf = cdfs.get(key);
+    if (!cdf) cdfs.set(key, (cdf = binomialCdf(g.length, c)));
+    return cdf;
+  });
   const rand = mulberry32(seed);
   const n = gs.length;
   const stats: number[] = new Array<number>(B);
@@ -93,6 +145,11 @@ export function bootstrapMean(groups: readonly (readonly number[])[], seed: numb
         continue;
       }
       const g = gs[qi] as readonly number[];
+      const cdf = binary[qi];
+      if (cdf) {
+        total += drawFrom(cdf, rand()) / g.length;
+        continue;
+      }
       let s = 0;
       for (let j = 0; j < g.length; j++) s += g[Math.floor(rand() * g.length)] as number;
       total += s / g.length;
