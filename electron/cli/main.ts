@@ -99,12 +99,15 @@ Commands:
          [--val 0.05] [--seed 42] [--reasoning-field] [--system TEXT] [--json]
         Export the reviewed set (accepted only by default) with a seeded train/validation split, a dataset card
         (README.md) and export.json; --json prints {"train":N,"validation":N,"files":[...]}.
-  train PROJECT --base DIR --dataset DIR [--recipe s1|lora|qlora|kd|FILE.json] [--gpus N] [--nodes N]
+  train PROJECT --base DIR --dataset DIR [--recipe s1|lora|qlora|kd|FILE.json] [--epochs N] [--gpus N] [--nodes N]
          [--gpu-memory-gib X] [--max-length N] [--micro-batch N] [--max-steps N] [--teacher-model DIR]
          [--teacher-logits DIR] [--distributed fsdp|deepspeed] [--main-ip IP] [--main-port N] [--dry-run] [--json]
-  train PROJECT --status RUN
-        Fine-tune a student with the Python worker (TRL). --dry-run needs only the base folder's config.json:
-        it prints the memory plan (fits, per-GPU GiB, breakdown, cheapest change) and the command, and starts nothing.
+  train PROJECT --resume RUN | train PROJECT --status RUN
+        Fine-tune a student with the Python worker (TRL) as the project's durable train job: the run is the same
+        record the Train view lists. Progress on stderr, the result on stdout (--json: one object). Ctrl-C pauses
+        after a checkpoint; --resume RUN or the same command again continues it. --dry-run needs only the base
+        folder's config.json and writes nothing: it prints the memory plan (fits, per-GPU GiB, breakdown, cheapest
+        change) and the worker command for reading (run folder shown as <run>; no line to paste, as no config exists).
         --nodes N writes one accelerate config per node and an sbatch script (submitted where sbatch exists);
         --status RUN asks Slurm (squeue, sacct) about a submitted run.
   eval PROJECT --model NAME|DIR --bench FILE|NAME [--max-thinking N[,N...]] [--min-thinking N] [--wait K]

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createProject } from '../../core/store/project';
 import { shellLine, shellQuote } from '../../core/util/shell-quote';
 import type { CliIO } from '../io';
 import { runTrain } from './train';
@@ -86,23 +87,24 @@ describe('shellQuote', () => {
 });
 
 describe('train --nodes: every printed command is quoted (issue 15, item 10)', { timeout: 120_000 }, () => {
-  it('--dry-run: the command lines bash reads back are the argument lists, and nothing runs', async () => {
+  it('--dry-run writes nothing, so it offers no line to paste: the commands are argument lists with the run folder as <run>', async () => {
     const { root, base, project } = setup();
     const io = memIO();
     expect(await runTrain([project, '--base', base, '--dataset', path.join(root, 'ds'), '--nodes', '2', '--gpus', '2', '--gpu-memory-gib', '80', '--main-ip', '10.0.0.1', '--dry-run', '--json'], io)).toBe(0);
-    const r = JSON.parse(io.out.join('')) as { command: string[]; command_line: string; node_commands: string[][]; node_command_lines: string[]; submit_command_line: string };
-    expect(r.command.some((a) => a.includes(HOSTILE))).toBe(true);
-    expect(await wordsOf(r.command_line, root)).toEqual(r.command);
-    for (const [k, line] of r.node_command_lines.entries()) expect(await wordsOf(line, root)).toEqual(r.node_commands[k]);
-    const submit = await wordsOf(r.submit_command_line, root);
-    expect(submit[0]).toBe('sbatch');
-    expect(submit[1]!.startsWith(path.join(project, 'artifacts', 'runs'))).toBe(true);
+    const r = JSON.parse(io.out.join('')) as Record<string, unknown> & { command: string[]; node_commands: string[][]; sbatch: string };
+    const runDir = path.join(project, 'artifacts', 'runs', '<run>');
+    expect(r.command).toContain(path.join(runDir, 'config.json'));
+    expect(r.node_commands).toHaveLength(2);
+    for (const c of r.node_commands) expect(c.at(-1)).toBe(path.join(runDir, 'config.json'));
+    expect(r.sbatch).toBe(path.join(runDir, 'launch.sbatch'));
+    expect(Object.keys(r).filter((k) => k.endsWith('_line') || k.endsWith('_lines'))).toEqual([]);
+    expect(fs.existsSync(project)).toBe(false);
     expect(pwned(root)).toEqual([]);
   });
 
   it('a real launch without sbatch: the printed lines, the sbatch script and its #SBATCH --output survive the path', async () => {
     const { root, base, project } = setup();
-    fs.mkdirSync(path.join(project, 'artifacts'), { recursive: true });
+    createProject(project).close();
     const dataset = path.join(root, 'ds');
     fs.mkdirSync(dataset);
     const savedPath = process.env.PATH;

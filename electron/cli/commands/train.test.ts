@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { appRouter } from '../../core/api/router';
+import { Engine } from '../../core/engine';
 import { pythonExecutable } from '../../core/env/python';
+import { registerJobKinds } from '../../core/kinds';
+import { createProject } from '../../core/store/project';
+import { tinyDataset, tinyModel } from '../../core/train/testing';
 import type { CliIO } from '../io';
 import { runTrain } from './train';
 
@@ -18,6 +23,9 @@ const QWEN25_7B = { architectures: ['Qwen2ForCausalLM'], hidden_size: 3584, inte
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-train-'));
 }
+
+// the engine remembers the projects it opens: in a folder of this test, not the user's recent list
+process.env.DISTILLERY_CONFIG_DIR = tmp();
 
 describe('distillery train --dry-run', () => {
   it('plans from config.json alone and starts nothing', async () => {
@@ -90,7 +98,7 @@ describe('distillery train: DeepSpeed and several nodes', () => {
     const probe = await execa(python, ['-c', 'import deepspeed'], { reject: false });
     if (probe.exitCode === 0) return; // installed here: nothing to refuse
     const root = tmp();
-    fs.mkdirSync(path.join(root, 'p', 'artifacts'), { recursive: true });
+    createProject(path.join(root, 'p')).close();
     fs.mkdirSync(path.join(root, 'ds'));
     await expect(runTrain([path.join(root, 'p'), '--base', qwenBase(root), '--dataset', path.join(root, 'ds'), '--gpus', '2', '--gpu-memory-gib', '80', '--distributed', 'deepspeed'], memIO()))
       .rejects.toThrow(/DeepSpeed ZeRO-3 was chosen .* no deepspeed package .* or choose FSDP/);
@@ -100,7 +108,7 @@ describe('distillery train: DeepSpeed and several nodes', () => {
   it.skipIf(!hasVenv)('--nodes 2 writes per-node configs and an sbatch script, submits it with sbatch (fake, on PATH), and reads its status', async () => {
     const root = tmp();
     const project = path.join(root, 'p');
-    fs.mkdirSync(path.join(project, 'artifacts'), { recursive: true });
+    createProject(project).close();
     fs.mkdirSync(path.join(root, 'ds'));
     const bin = path.join(root, 'bin');
     fs.mkdirSync(bin);
@@ -121,6 +129,7 @@ describe('distillery train: DeepSpeed and several nodes', () => {
       const plan = JSON.parse(fs.readFileSync(path.join(runDir, 'plan.json'), 'utf8')) as { slurm: { job_id: number }; node_commands: string[][] };
       expect(plan.slurm.job_id).toBe(4242);
       expect(plan.node_commands).toHaveLength(2);
+      expect((await apiRuns(project)).map((x) => [x.id, x.status])).toEqual([[r.run, 'queued']]);
       expect(JSON.parse(fs.readFileSync(path.join(runDir, 'config.json'), 'utf8'))).toMatchObject({ distributed: 'fsdp', fsdp: true });
 
       fs.writeFileSync(r.output, `${JSON.stringify({ event: 'start', method: 'full', device: 'H100', dtype: 'bf16', train_examples: 9, output_dir: 'o' })}\n${JSON.stringify({ event: 'step', step: 3, max_steps: 10, loss: 1.5 })}\n`);
@@ -141,32 +150,94 @@ describe('distillery train: DeepSpeed and several nodes', () => {
   }, 120_000);
 });
 
-describe.skipIf(!hasVenv)('distillery train (real tiny run; needs .venv)', () => {
-  it('trains a tiny model for 2 steps through the CLI and streams JSON events', async () => {
+/** The runs the Train view lists for the project (the tRPC caller the UI's API runs on). */
+async function apiRuns(dir: string) {
+  const engine = new Engine({ mode: 'browser' });
+  registerJobKinds(engine);
+  await engine.open(dir);
+  try {
+    return await appRouter.createCaller({ engine }).train.runs();
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('distillery train: the batch against the dataset (issue 17)', () => {
+  it('says when the examples make one optimizer step per epoch', async () => {
     const root = tmp();
-    const model = path.join(root, 'tiny');
-    await execa(python, ['-m', 'distillery_worker', 'tiny-model', '--out', model], { env: { HF_HUB_OFFLINE: '1' } });
-    const ds = path.join(root, 'ds');
-    fs.mkdirSync(ds);
-    const rows = [1, 2, 3, 4].map((i) => JSON.stringify({ messages: [{ role: 'user', content: `Compute ${i} + ${i}.` }, { role: 'assistant', content: `<think>\n${i} + ${i} = ${2 * i}.\n</think>\n\nThe answer is ${2 * i}.` }] }));
-    fs.writeFileSync(path.join(ds, 'train.jsonl'), `${rows.join('\n')}\n`);
+    const ds = tinyDataset(path.join(root, 'ds'), 5);
+    const io = memIO();
+    expect(await runTrain([path.join(root, 'p'), '--base', qwenBase(root), '--dataset', ds, '--recipe', 's1', '--gpus', '1', '--gpu-memory-gib', '80', '--dry-run', '--json'], io)).toBe(0);
+    expect(io.err).toContain('train: note: 5 examples with an effective batch of 16 make 1 optimizer step per epoch; lower the batch (or the gradient accumulation) or add examples.');
+    expect((JSON.parse(io.out.join('')) as { batch: unknown }).batch).toEqual({ examples: 5, effective: 16, stepsPerEpoch: 1, few: true });
+    const ok = memIO();
+    await runTrain([path.join(root, 'p'), '--base', qwenBase(root), '--dataset', tinyDataset(path.join(root, 'ds40'), 40), '--gpus', '1', '--gpu-memory-gib', '80', '--dry-run'], ok);
+    expect(ok.err.join('\n')).not.toMatch(/optimizer step/);
+  });
+});
+
+describe.skipIf(!hasVenv)('distillery train (real tiny runs; needs .venv)', () => {
+  it('trains a tiny model for 2 steps as the durable train job: progress on stderr, the result on stdout, the run in the Train view\'s list', async () => {
+    const root = tmp();
+    const model = tinyModel();
+    const ds = tinyDataset(path.join(root, 'ds'), 4);
     const recipe = path.join(root, 'recipe.json');
     fs.writeFileSync(recipe, JSON.stringify({ method: 'full', learning_rate: 1e-3, micro_batch_size: 2, gradient_accumulation_steps: 1, max_length: 96, gradient_checkpointing: false, save_steps: 1000 }));
     const project = path.join(root, 'proj');
-    fs.mkdirSync(path.join(project, 'artifacts'), { recursive: true });
+    createProject(project).close();
     const io = memIO();
-    const code = await runTrain([project, '--base', model, '--dataset', ds, '--recipe', recipe, '--gpus', '1', '--gpu-memory-gib', '8', '--max-steps', '2', '--json'], io);
-    expect(code, io.out.join('\n')).toBe(0);
-    const events = io.out.map((l) => JSON.parse(l) as { event: string; step?: number; loss?: number; output_dir?: string });
-    expect(events[0]?.event).toBe('start');
-    expect(events.filter((e) => e.event === 'step').map((e) => e.step)).toEqual([1, 2]);
-    const done = events[events.length - 1];
-    expect(done?.event).toBe('done');
-    expect(fs.existsSync(path.join(done?.output_dir ?? '', 'model.safetensors'))).toBe(true);
-    const runs = fs.readdirSync(path.join(project, 'artifacts', 'runs'));
-    expect(runs).toHaveLength(1);
-    const cfg = JSON.parse(fs.readFileSync(path.join(project, 'artifacts', 'runs', runs[0] ?? '', 'config.json'), 'utf8')) as { max_steps: number; base_model: string };
-    expect(cfg.max_steps).toBe(2);
-    expect(cfg.base_model).toBe(model);
+    const code = await runTrain([project, '--base', model, '--dataset', ds, '--recipe', recipe, '--gpus', '1', '--gpu-memory-gib', '8', '--max-steps', '2', '--epochs', '3', '--json'], io);
+    expect(code, io.err.join('\n')).toBe(0);
+    expect(io.out).toHaveLength(1);
+    const r = JSON.parse(io.out[0] ?? '') as { run: string; status: string; step: number; max_steps: number; loss: number; output_dir: string };
+    expect(r).toMatchObject({ status: 'done', step: 2, max_steps: 2 });
+    expect(r.loss).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(r.output_dir, 'model.safetensors'))).toBe(true);
+    // this machine has no GPU: said once, and the worker agrees (cpu, fp32)
+    expect(io.err.filter((l) => l.includes('trains on the CPU in fp32'))).toEqual(['train: no GPU here: the memory plan is for 1 × 8 GiB GPU; this run trains on the CPU in fp32 (slow: fine for tiny models and tests).']);
+    expect(io.err.some((l) => /^Training full on cpu \(fp32\), 4 examples/.test(l))).toBe(true);
+    expect(io.err.filter((l) => /^step \d\/2 .* loss \d/.test(l))).toHaveLength(2);
+    const cfg = JSON.parse(fs.readFileSync(path.join(project, 'artifacts', 'runs', r.run, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(cfg).toMatchObject({ max_steps: 2, num_train_epochs: 3, base_model: model, learning_rate: 1e-3, micro_batch_size: 2, gradient_accumulation_steps: 1, save_steps: 1000 });
+
+    const runs = await apiRuns(project);
+    expect(runs.map((x) => ({ id: x.id, status: x.status, step: x.step, jobStatus: x.jobStatus }))).toEqual([{ id: r.run, status: 'done', step: 2, jobStatus: 'done' }]);
+  }, 600_000);
+
+  it('Ctrl-C pauses the run (checkpoint saved); the same command resumes that run and finishes it', async () => {
+    const root = tmp();
+    const model = tinyModel();
+    const ds = tinyDataset(path.join(root, 'ds'), 8);
+    const recipe = path.join(root, 'recipe.json');
+    fs.writeFileSync(recipe, JSON.stringify({ preset: 'lora', learning_rate: 1e-3, batch_size: 1, max_length: 96, gradient_checkpointing: false, save_steps: 1000 }));
+    const project = path.join(root, 'proj');
+    createProject(project).close();
+    const args = ['train', project, '--base', model, '--dataset', ds, '--recipe', recipe, '--gpus', '1', '--gpu-memory-gib', '8', '--max-steps', '40', '--json'];
+    const bin = path.resolve(import.meta.dirname, '../../../bin/distillery.mjs');
+    const env = { ...process.env, DISTILLERY_CONFIG_DIR: process.env.DISTILLERY_CONFIG_DIR };
+    const first = execa(process.execPath, [bin, ...args], { reject: false, env });
+    let err = '';
+    let signalled = false;
+    first.stderr?.on('data', (b: Buffer) => {
+      err += b.toString();
+      if (!signalled && /^step 2\/40 /m.test(err)) {
+        signalled = true;
+        first.kill('SIGINT');
+      }
+    });
+    const r1 = await first;
+    expect(r1.exitCode, err).toBe(130);
+    const paused = JSON.parse(String(r1.stdout).trim()) as { run: string; status: string; step: number; output_dir: string };
+    expect(paused.status).toBe('paused');
+    expect(paused.step).toBeGreaterThanOrEqual(2);
+    expect(fs.readdirSync(paused.output_dir).some((n) => /^checkpoint-\d+$/.test(n))).toBe(true);
+    expect(err).toContain(`Resume with: distillery train ${project} --resume ${paused.run}`);
+    expect((await apiRuns(project)).map((x) => [x.id, x.status])).toEqual([[paused.run, 'paused']]);
+
+    const second = await execa(process.execPath, [bin, ...args], { reject: false, env });
+    expect(second.exitCode, String(second.stderr)).toBe(0);
+    expect(String(second.stderr)).toContain(`train: resuming run ${paused.run}`);
+    expect(JSON.parse(String(second.stdout).trim())).toMatchObject({ run: paused.run, status: 'done', step: 40 });
+    expect((await apiRuns(project)).map((x) => [x.id, x.status])).toEqual([[paused.run, 'done']]);
   }, 600_000);
 });

@@ -1,209 +1,22 @@
 /**
  * The Train view's API (mounted at `train`): base-model and dataset inspection, the planner's verdict for a
- * recipe, presets, launching a run as a durable `train` job, run history and a run's live detail.
+ * recipe, presets, launching a run as a durable `train` job (runs.ts), run history and a run's live detail.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { checkPythonEnv, pythonExecutable } from '../env/python';
+import { checkPythonEnv } from '../env/python';
 import type { JobRunner } from '../jobs';
 import type { Project } from '../store/project';
-import { UserError } from '../util/errors';
 import { projectProcedure, publicProcedure, router } from '../api/trpc';
 import { listCheckpoints } from './job';
 import { inspectDataset, inspectModel, projectDatasets } from './inspect';
-import { modelConfigFrom, plan as planMemory, type Method, type Plan } from './planner';
-import { deepspeedRefusal, launchFiles, writeLaunchFiles } from './launchfiles';
-import { DISTRIBUTED, RECIPE_DEFAULTS, RECIPES, type Distributed, type RecipeName, type RunConfig } from './recipes';
-import { appRoot } from '../util/root';
-import { getRun, insertRun, listRuns, runEvents, updateRun, type RunRow } from './store';
-import { mkdirPrivate, tightenTree } from '../util/private-fs';
-
-/** The form's presets (mirror distillery_worker/train.py PRESETS for the fields the form shows). */
-export const PRESETS: Record<RecipeName, { method: Method; learningRate: number; epochs: number; batchSize: number; maxLength: number; microBatch: number; gradientCheckpointing: boolean }> = {
-  s1: { ...pick('s1'), learningRate: 1e-5, epochs: 5, batchSize: 16 },
-  lora: { ...pick('lora'), learningRate: 1e-4, epochs: 5, batchSize: 16 },
-  qlora: { ...pick('qlora'), learningRate: 1e-4, epochs: 5, batchSize: 16 },
-  kd: { ...pick('kd'), learningRate: 1e-5, epochs: 5, batchSize: 16 },
-};
-
-function pick(r: RecipeName) {
-  const d = RECIPE_DEFAULTS[r];
-  return { method: d.method, maxLength: d.max_length, microBatch: d.micro_batch_size, gradientCheckpointing: d.gradient_checkpointing };
-}
-
-export const recipeInput = z.object({
-  preset: z.enum(RECIPES as unknown as [RecipeName, ...RecipeName[]]),
-  base: z.string().trim().min(1, 'choose a base model folder'),
-  dataset: z.string().trim().min(1, 'choose a dataset folder'),
-  method: z.enum(['full', 'lora', 'qlora', 'kd']).optional(),
-  learningRate: z.number().positive().max(1),
-  epochs: z.number().positive().max(10_000),
-  batchSize: z.number().int().min(1).max(1_000_000),
-  maxLength: z.number().int().min(16).max(1_048_576),
-  microBatch: z.number().int().min(1).max(4096),
-  gpus: z.number().int().min(1).max(64),
-  gpuMemoryGib: z.number().positive().max(4096),
-  gradientCheckpointing: z.boolean(),
-  maxSteps: z.number().int().min(1).max(100_000_000).nullable().optional(),
-  saveSteps: z.number().int().min(1).max(100_000_000).optional(),
-  loraRank: z.number().int().min(1).max(4096).optional(),
-  teacherModel: z.string().trim().optional(),
-  /** KD from top-k teacher logits precomputed to disk (`python -m distillery_worker teacher-logits`) */
-  teacherLogits: z.string().trim().optional(),
-  /** several GPUs: FSDP (default) or DeepSpeed ZeRO-3 */
-  distributed: z.enum(DISTRIBUTED as unknown as [Distributed, ...Distributed[]]).optional(),
-  /** TRL packing / padding-free batches (used where flash attention is present; else off with a note) */
-  packing: z.boolean().optional(),
-  paddingFree: z.boolean().optional(),
-  name: z.string().trim().max(200).optional(),
-});
-export type RecipeInput = z.infer<typeof recipeInput>;
+import type { RunConfig } from './recipes';
+import { PRESETS, recipeInput, requireRun, resumeRun, startRun, verdictFor } from './runs';
+import { listRuns, runEvents, type RunRow } from './store';
 
 export { inspectDataset, inspectModel, projectDatasets, type DatasetInfo, type ModelInfo } from './inspect';
-
-// ---------- planning and launching ----------
-
-export interface Verdict extends Plan {
-  command: string[];
-  gpus: number;
-  gpuMemoryGib: number;
-  method: Method;
-  distributed: Distributed | null;
-  /** a sentence when this plan cannot be launched here (DeepSpeed without the deepspeed package) */
-  blocked: string | null;
-}
-
-function readBaseConfig(base: string) {
-  const file = path.join(path.resolve(base), 'config.json');
-  if (!fs.existsSync(file)) throw new UserError(`The base model folder ${path.resolve(base)} has no config.json; choose a Hugging Face model folder.`, 'no_model_config');
-  try {
-    return modelConfigFrom(JSON.parse(fs.readFileSync(file, 'utf8')));
-  } catch (e) {
-    throw new UserError(`${file}: ${(e as Error).message}`, 'bad_model_config');
-  }
-}
-
-function topKOf(dir: string | undefined): number | undefined {
-  if (!dir) return undefined;
-  try {
-    const k = (JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { top_k?: unknown }).top_k;
-    return typeof k === 'number' ? k : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function launchFor(r: RecipeInput, configPath: string, runId = '<run>') {
-  const runDir = path.dirname(configPath);
-  return launchFiles({
-    runId, runDir, cwd: appRoot(), python: pythonExecutable(), configPath, outputDir: path.join(runDir, 'output'), gpus: r.gpus, nodes: 1,
-    distributed: r.distributed ?? 'fsdp',
-  });
-}
-
-export async function verdictFor(r: RecipeInput, configPath = '<run>/config.json'): Promise<Verdict> {
-  const method = r.method ?? PRESETS[r.preset].method;
-  const config = readBaseConfig(r.base);
-  const teacherLogits = method === 'kd' && r.teacherLogits ? r.teacherLogits : undefined;
-  const teacherConfig = method === 'kd' && !teacherLogits && r.teacherModel && fs.existsSync(path.join(r.teacherModel, 'config.json')) ? readBaseConfig(r.teacherModel) : undefined;
-  const distributed = r.gpus > 1 ? (r.distributed ?? 'fsdp') : null;
-  const p = planMemory({
-    config, method, seqLength: r.maxLength, microBatch: r.microBatch, gpus: r.gpus, gpuMemoryGib: r.gpuMemoryGib,
-    gradientCheckpointing: r.gradientCheckpointing, sharding: distributed === 'deepspeed' ? 'zero3' : distributed ? 'fsdp' : 'none',
-    loraRank: r.loraRank, teacherConfig, teacherTopK: topKOf(teacherLogits),
-  });
-  const blocked = distributed ? deepspeedRefusal(await checkPythonEnv(), distributed, r.gpus) : null;
-  return { ...p, command: launchFor(r, configPath).command, gpus: r.gpus, gpuMemoryGib: r.gpuMemoryGib, method, distributed, blocked };
-}
-
-function newRunId(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `run-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}-${randomBytes(2).toString('hex')}`;
-}
-
-/** Writes the run folder (config.json, plan.json, fsdp.yaml) and its row; the job is started by the caller. */
-export async function createRun(project: Project, r: RecipeInput): Promise<{ runId: string; dir: string; config: RunConfig; verdict: Verdict }> {
-  const method = r.method ?? PRESETS[r.preset].method;
-  const base = path.resolve(r.base);
-  const dataset = path.resolve(r.dataset);
-  const model = inspectModel(base);
-  if (!model.ok) throw new UserError(`The base model folder ${base} is not complete (config.json, tokenizer and safetensors weights are needed).`, 'bad_model_folder');
-  if (!fs.existsSync(dataset)) throw new UserError(`The dataset ${dataset} does not exist; export one from the Review view.`, 'no_dataset');
-  if (method === 'kd' && !r.teacherModel && !r.teacherLogits) throw new UserError('Knowledge distillation needs a teacher model folder with the same tokenizer, or a folder of precomputed teacher logits.', 'no_teacher');
-  if (method === 'kd' && r.teacherLogits && !fs.existsSync(path.join(r.teacherLogits, 'index.json'))) {
-    throw new UserError(`${path.resolve(r.teacherLogits)} has no index.json; compute the teacher logits first (python -m distillery_worker teacher-logits --teacher DIR --dataset DIR --top-k 64 --out DIR).`, 'no_teacher_logits');
-  }
-  if (!fs.existsSync(pythonExecutable())) throw new UserError(`No Python environment at ${pythonExecutable()}; run "npm run setup:python" first.`, 'no_python');
-  const runId = newRunId();
-  const rel = path.join('artifacts', 'runs', runId);
-  const dir = path.join(project.dir, rel);
-  const configPath = path.join(dir, 'config.json');
-  const verdict = await verdictFor(r, configPath);
-  if (verdict.blocked) throw new UserError(verdict.blocked, 'no_deepspeed');
-  const launch = launchFor(r, configPath, runId);
-  const config: RunConfig = {
-    preset: r.preset,
-    base_model: base,
-    dataset,
-    output_dir: path.join(dir, 'output'),
-    method,
-    max_length: r.maxLength,
-    micro_batch_size: r.microBatch,
-    gradient_checkpointing: r.gradientCheckpointing,
-    learning_rate: r.learningRate,
-    num_train_epochs: r.epochs,
-    batch_size: r.batchSize,
-    max_steps: r.maxSteps ?? -1,
-    ...(r.saveSteps ? { save_steps: r.saveSteps } : {}),
-    ...(verdict.distributed ? { distributed: verdict.distributed, ...(verdict.distributed === 'fsdp' ? { fsdp: true } : {}) } : {}),
-    ...(launch.deepspeedConfig ? { deepspeed_config: launch.deepspeedConfig } : {}),
-    ...(r.packing ? { packing: true } : {}),
-    ...(r.paddingFree ? { padding_free: true } : {}),
-    ...(r.loraRank && (method === 'lora' || method === 'qlora') ? { lora: { r: r.loraRank } } : {}),
-    ...(method === 'kd' && r.teacherLogits ? { kd: { teacher_logits: path.resolve(r.teacherLogits) } } : {}),
-    ...(method === 'kd' && !r.teacherLogits && r.teacherModel ? { kd: { teacher_model: path.resolve(r.teacherModel) } } : {}),
-  };
-  mkdirPrivate(dir);
-  fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  writeLaunchFiles(launch);
-  const planJson = { ...verdict, name: r.name ?? null, recipe: r };
-  fs.writeFileSync(path.join(dir, 'plan.json'), `${JSON.stringify(planJson, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, 'events.jsonl'), '');
-  tightenTree(dir); // config, plan and launch files readable by the user only
-  insertRun(project.db, { id: runId, dir: rel, config, plan: planJson });
-  return { runId, dir, config, verdict };
-}
-
-/** Creates the run and starts its durable job. */
-export async function startRun(project: Project, runner: JobRunner, r: RecipeInput): Promise<{ runId: string; jobId: number }> {
-  const { runId } = await createRun(project, r);
-  const jobId = runner.start('train', { runId });
-  updateRun(project.db, runId, { job_id: jobId });
-  return { runId, jobId };
-}
-
-/** Resumes a stopped run: its job again, or a new job when the old one has ended (failed, or left done). */
-export function resumeRun(project: Project, runner: JobRunner, runId: string): { jobId: number } {
-  const run = requireRun(project, runId);
-  if (run.status === 'done') throw new UserError(`The run ${runId} has finished; there is nothing to resume.`, 'run_finished');
-  const job = run.job_id ? runner.get(run.job_id) : undefined;
-  if (job && job.status !== 'done') {
-    runner.resume(job.id);
-    return { jobId: job.id };
-  }
-  const jobId = runner.start('train', { runId });
-  updateRun(project.db, runId, { job_id: jobId, status: 'queued' });
-  return { jobId };
-}
-
-function requireRun(project: Project, runId: string): RunRow {
-  const run = getRun(project.db, runId);
-  if (!run) throw new UserError(`There is no training run ${runId} in this project.`, 'run_not_found');
-  return run;
-}
+export { PRESETS, createRun, recipeInput, resumeRun, startRun, verdictFor, type BatchPlan, type RecipeInput, type RunOptions, type Verdict } from './runs';
 
 // ---------- history and detail ----------
 
