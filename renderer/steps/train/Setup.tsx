@@ -96,6 +96,11 @@ export function VerdictView({ verdict }: { verdict: Verdict }) {
           {verdict.suggestion}
         </p>
       )}
+      {verdict.batch?.few && (
+        <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-200" data-testid="plan-batch">
+          {t('train.plan.fewExamples', { examples: verdict.batch.examples, effective: verdict.batch.effective })}
+        </p>
+      )}
       {verdict.blocked && (
         <p data-testid="plan-blocked" className="mt-2 text-sm text-rose-700 dark:text-rose-300">
           <span className="font-medium">{t('train.plan.blocked')}: </span>
