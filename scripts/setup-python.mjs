@@ -4,6 +4,7 @@
 //
 //   npm run setup:python                        # online (PyPI)
 //   npm run setup:python -- --wheelhouse DIR    # offline: only wheels from DIR
+//   npm run setup:python -- --wheelhouse DIR --lock FILE   # an offline bundle's lock (distillery offline-bundle)
 //   npm run setup:python -- --force             # reinstall even if the stamp matches
 //
 // Only Node built-ins. Idempotent: a stamp in .venv records a hash of the pins; when it
@@ -40,7 +41,7 @@ function fail(msg) {
 }
 
 function parseArgs(argv) {
-  const opts = { wheelhouse: null, force: false };
+  const opts = { wheelhouse: null, force: false, lock: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--wheelhouse') {
@@ -49,6 +50,10 @@ function parseArgs(argv) {
       opts.wheelhouse = resolve(v);
     } else if (a.startsWith('--wheelhouse=')) {
       opts.wheelhouse = resolve(a.slice('--wheelhouse='.length));
+    } else if (a === '--lock') {
+      const v = argv[++i];
+      if (!v) fail('--lock needs a file argument, e.g. --lock BUNDLE/python/requirements.lock.');
+      opts.lock = resolve(v);
     } else if (a === '--force') {
       opts.force = true;
     } else if (a === '-h' || a === '--help') {
@@ -56,6 +61,7 @@ function parseArgs(argv) {
         'Usage: npm run setup:python [-- --wheelhouse DIR] [-- --force]\n' +
           '  Creates .venv (Python 3.11) with uv and installs resources/python with its pinned deps.\n' +
           '  --wheelhouse DIR  install offline from the wheels in DIR (no network)\n' +
+          '  --lock FILE       install these pins instead of resources/python/requirements.lock (an offline bundle\'s lock)\n' +
           '  --force           reinstall even if the environment is up to date',
       );
       process.exit(0);
@@ -113,10 +119,10 @@ function findUv(opts) {
   return local;
 }
 
-function pinsHash() {
+function pinsHash(lock = lockFile) {
   const h = createHash('sha256');
   h.update(readFileSync(pyproject));
-  h.update(readFileSync(lockFile));
+  h.update(readFileSync(lock));
   h.update(`python=${PYTHON_VERSION};platform=${process.platform}-${process.arch}`);
   return h.digest('hex');
 }
@@ -139,7 +145,8 @@ function main() {
     fail(`wheelhouse directory ${opts.wheelhouse} does not exist.`);
   }
 
-  const hash = pinsHash();
+  if (opts.lock && !existsSync(opts.lock)) fail(`lock file ${opts.lock} does not exist.`);
+  const hash = pinsHash(opts.lock ?? lockFile);
   const stamp = readStamp();
   if (!opts.force && stamp?.hash === hash && existsSync(venvPython)) {
     if (works(venvPython, ['-c', 'import distillery_worker']) !== null) {
@@ -177,7 +184,7 @@ function main() {
   log('installing pinned dependencies from resources/python/requirements.lock (torch is large; the first run can take several minutes)');
   const install = run(
     uv,
-    ['pip', 'install', '--python', venvPython, '-r', lockFile, '-e', workerDir, ...offlineArgs],
+    ['pip', 'install', '--python', venvPython, '-r', opts.lock ?? lockFile, '-e', workerDir, ...offlineArgs],
     { inherit: true, env },
   );
   if (install.status !== 0) {

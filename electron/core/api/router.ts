@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import { listFolder } from '../fsbrowse';
 import { checkPythonEnv } from '../env/python';
+import { doctorRouter } from '../env/api';
 import type { JobProgress } from '../jobs';
 import { forgetProject, listRecent } from '../store/registry';
 import { projectStats } from '../store/stats';
@@ -78,6 +79,7 @@ export const appRouter = router({
   env: router({
     check: publicProcedure.input(z.object({ force: z.boolean().optional() }).optional()).query(({ input }) => checkPythonEnv(input?.force ?? false)),
   }),
+  doctor: doctorRouter,
   project: projectRouter,
   fs: fsRouter,
   jobs: jobsRouter,

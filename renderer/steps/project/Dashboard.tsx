@@ -3,6 +3,7 @@ import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { useProject, type OpenProject } from '../../app/ProjectContext';
 import { Button, Card, ErrorNote } from '../../app/ui';
+import { DoctorPanel } from './DoctorPanel';
 import { EnvCheck } from './EnvCheck';
 import { JobsPanel } from './JobsPanel';
 
@@ -86,6 +87,7 @@ export function Dashboard({ project }: { project: OpenProject }) {
         <EnvCheck />
         <JobsPanel />
       </div>
+      <DoctorPanel />
     </div>
   );
 }
