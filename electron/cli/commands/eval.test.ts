@@ -4,7 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../../core/api/router';
+import { Engine } from '../../core/engine';
 import { builtinDir } from '../../core/eval/benchmarks';
+import { registerJobKinds } from '../../core/kinds';
 import { startCompletionsServer, type CompletionCall, type CompletionsServer } from '../../core/eval/testing/completions-server';
 import { createProject } from '../../core/store/project';
 import { saveTeacher } from '../../core/teacher/store';
@@ -121,6 +124,34 @@ describe.skipIf(!hasPython() || !builtinDir())('distillery eval (real processes,
     // The same run and job were resumed, not a new one started.
     expect(db.prepare("SELECT COUNT(*) FROM eval_runs WHERE config LIKE '%\"maxThinking\":48%'").pluck().get()).toBe(1);
     expect(db.prepare("SELECT COUNT(*) FROM jobs WHERE kind = 'eval' AND params LIKE ?").pluck().get(`%${runId()}%`)).toBe(1);
+    db.close();
+  });
+
+  it('a CLI evaluation is the run the Evaluate step lists; the same command refuses a job another live process runs', async () => {
+    const args = ['eval', projectDir, '--model', 'scripted', '--template', modelDir, '--bench', 'math500', '--limit', '2', '--max-thinking', '24', '--json'];
+    const r = await cli(...args);
+    expect(r.exitCode, String(r.all)).toBe(0);
+    const j = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as { run: string; job: number };
+    // the API the UI calls, on the same project after the CLI finished
+    process.env.DISTILLERY_CONFIG_DIR = env().DISTILLERY_CONFIG_DIR;
+    const engine = new Engine({ mode: 'browser' });
+    registerJobKinds(engine);
+    await engine.open(projectDir);
+    try {
+      const runs = await appRouter.createCaller({ engine }).evaluate.runs.list();
+      expect(runs.find((x) => x.id === j.run)).toMatchObject({ status: 'done', done: 2, total: 2 });
+    } finally {
+      await engine.close();
+    }
+    // its job claimed by another live process (this test's): the jobs domain's owner rule, not a second run
+    const db = new Database(path.join(projectDir, 'project.sqlite'));
+    db.prepare("UPDATE jobs SET status = 'running', owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE id = ?").run(process.pid, os.hostname(), new Date().toISOString(), j.job);
+    const again = await cli(...args);
+    expect(again.exitCode, String(again.all)).toBe(2);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    expect(again.stderr).toMatch(new RegExp(`Job ${j.job} \\(.*\\) is already running in process ${process.pid} on .*; wait for it, or stop that process first\\.`));
+    expect(db.prepare("SELECT COUNT(*) FROM eval_runs WHERE config LIKE '%\"maxThinking\":24%'").pluck().get()).toBe(1);
+    db.prepare("UPDATE jobs SET status = 'done' WHERE id = ?").run(j.job);
     db.close();
   });
 });

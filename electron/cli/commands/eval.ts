@@ -1,32 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { JobRunner, type JobProgress } from '../../core/jobs';
-import { LocalServers } from '../../core/localserve/manager';
+import type { JobProgress } from '../../core/jobs';
 import { openProject, type Project } from '../../core/store/project';
 import { findTeacher } from '../../core/teacher/store';
 import { resolveBenchmark } from '../../core/eval/benchmarks';
-import { evalKind, EVAL_KIND } from '../../core/eval/job';
 import { comparisonSentence } from '../../core/eval/compare';
 import { hasOnnx } from '../../core/eval/models';
 import { exportReport } from '../../core/eval/report';
-import { createRun, normaliseConfig, runCompare, runDetail } from '../../core/eval/runs';
-import { listEvalRuns, parseConfig, updateEvalRun } from '../../core/eval/store';
+import { runCompare, runDetail, startOrResumeRun } from '../../core/eval/runs';
 import type { Cell, Comparison, Interval, ModelSpec, RunInput } from '../../core/eval/types';
-import { UserError } from '../../core/util/errors';
 import { intFlag, parse } from '../args';
+import { openCliEngine } from '../engine';
 import { UsageError, type CliIO } from '../io';
 
 const cmd = 'eval';
-
-function ownerAlive(pid: number | null, beat: string | null): boolean {
-  if (!pid || !beat || Date.now() - Date.parse(beat) > 30_000) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function modelSpec(project: Project, arg: string, opts: { template?: string; server?: 'transformers' | 'vllm' }, taken: Set<string>): ModelSpec {
   const unique = (base: string) => {
@@ -138,9 +125,8 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   for (const m of maxes) if (minThinking !== undefined && minThinking > m) throw new UsageError(`eval: --min-thinking ${minThinking} is above --max-thinking ${m}.`);
   const json = Boolean(values.json);
 
-  const project = openProject(positionals[0] as string);
-  const servers = new LocalServers();
-  const runner = new JobRunner(project).register(evalKind(servers));
+  // an engine with every job kind (core/kinds.ts), as the browser host has: the run is the Evaluate step's record
+  const { engine, project, runner } = await openCliEngine(positionals[0] as string);
   let jobId = 0;
   let stopRequested = false;
   const onSignal = () => {
@@ -170,31 +156,11 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       judge: (values.judge as string | undefined) ?? null,
       concurrency,
     };
-    const wanted = JSON.stringify(normaliseConfig(input));
-    // The same settings with an unfinished job: resume it rather than start over.
-    const previous = listEvalRuns(project.db).find((r) => JSON.stringify(parseConfig(r)) === wanted && r.job_id !== null && runner.get(r.job_id)?.status !== 'done');
-    let runId: string;
-    if (previous) {
-      runId = previous.id;
-      const job = runner.get(previous.job_id as number);
-      if (job?.status === 'running' && job.owner_pid !== process.pid && ownerAlive(job.owner_pid, job.heartbeat_at)) {
-        throw new UserError(`This evaluation is already running (run ${runId}, job ${job.id}, process ${job.owner_pid}). Wait for it, or stop that process first.`, 'job_running');
-      }
-      if (job && job.status !== 'cancelled' && job.status !== 'failed') {
-        jobId = job.id;
-        runner.resume(jobId);
-      } else {
-        jobId = runner.start(EVAL_KIND, { runId });
-        updateEvalRun(project.db, runId, { job_id: jobId });
-      }
-      if (!json) io.stderr(`Resuming evaluation run ${runId} (job ${jobId}).`);
-    } else {
-      const created = await createRun(project, input);
-      runId = created.runId;
-      jobId = runner.start(EVAL_KIND, { runId });
-      updateEvalRun(project.db, runId, { job_id: jobId });
-      if (!json) io.stderr(`Started evaluation run ${runId} (job ${jobId}): ${created.total} generations.`);
-    }
+    // the same settings with an unfinished job resume it (the eval domain's rule; the jobs domain refuses a live owner's)
+    const started = await startOrResumeRun(project, runner, input);
+    const runId = started.runId;
+    jobId = started.jobId;
+    if (!json) io.stderr(started.resumed ? `Resuming evaluation run ${runId} (job ${jobId}).` : `Started evaluation run ${runId} (job ${jobId}): ${started.total} generations.`);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     let last = 0;
@@ -249,9 +215,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await runner.close();
-    await servers.stopAll();
-    project.close();
+    await engine.close();
   }
 }
 

@@ -219,3 +219,14 @@ export function defaultAnswerTokens(budgets: readonly number[]): number {
   const largest = budgets.length ? Math.max(...budgets) : 2048;
   return Math.min(1024, Math.max(64, Math.round(largest / 2)));
 }
+
+/**
+ * "The same command resumes": a run with these very settings whose job has not finished is resumed (the jobs
+ * domain refuses a job another live process is running), else a new run is started. Used by `distillery eval`.
+ */
+export async function startOrResumeRun(project: Project, runner: JobRunner, input: RunInput): Promise<{ runId: string; jobId: number; total: number; resumed: boolean }> {
+  const wanted = JSON.stringify(normaliseConfig(input));
+  const previous = listEvalRuns(project.db).find((r) => r.job_id !== null && runner.get(r.job_id)?.status !== 'done' && JSON.stringify(parseConfig(r)) === wanted);
+  if (previous) return { runId: previous.id, ...resumeRun(project, runner, previous.id), total: previous.total, resumed: true };
+  return { ...(await startRun(project, runner, input)), resumed: false };
+}
