@@ -21,7 +21,10 @@ const rubricRouter = router({
     .query(({ ctx, input }) => rubricVerdicts(ctx.project.db, input.name, input)),
   mark: projectProcedure
     .input(z.object({ name: rubricName, traceId: z.number().int().positive(), passed: z.boolean().nullable() }))
-    .mutation(({ ctx, input }) => withFullSync(ctx.project.db, () => markTrace(ctx.project.db, input.name, input.traceId, input.passed))),
+    .mutation(({ ctx, input }) => {
+      withFullSync(ctx.project.db, () => markTrace(ctx.project.db, input.name, input.traceId, input.passed));
+      return { traceId: input.traceId, passed: input.passed };
+    }),
   calibration: projectProcedure.input(z.object({ name: rubricName })).query(({ ctx, input }) => calibration(ctx.project.db, input.name)),
 });
 

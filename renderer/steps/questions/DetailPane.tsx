@@ -6,6 +6,7 @@ import { Markdown } from '../../app/markdown';
 import { Button, ErrorNote } from '../../app/ui';
 import { Badge } from './parts';
 import { Flags } from './PoolTable';
+import { PseudoLabel } from './PseudoLabel';
 import type { QuestionDetail } from './types';
 
 function Section({ title, children }: { title: ReactNode; children: ReactNode }) {
@@ -48,6 +49,7 @@ export function DetailPane({ id, version, onToggleExclude }: { id: number | null
               </Section>
               <Section title={t('questions.detail.answer')}>
                 {d.answer ? <Markdown text={d.answer} testId="detail-answer" /> : <p className="text-sm text-slate-500">{t('questions.detail.noAnswer')}</p>}
+                <PseudoLabel questionId={d.id} version={version} />
               </Section>
               {d.solution && (
                 <Section title={t('questions.detail.solution')}>

@@ -8,9 +8,10 @@ import { DecontamPanel } from './DecontamPanel';
 import { DedupPanel } from './DedupPanel';
 import { ImportPanel } from './ImportPanel';
 import { PoolView } from './PoolView';
+import { DistilPanel } from './DistilPanel';
 
 const TABS = ['pool', 'import', 'dedup', 'decontam'] as const;
-type Tab = (typeof TABS)[number];
+type Tab = (typeof TABS)[number] | 'distil';
 
 /** The Questions step: import files into the pool, browse and edit it, deduplicate, decontaminate. */
 export function QuestionsStep({ onGoProject }: { onGoProject: () => void }) {
@@ -37,7 +38,7 @@ export function QuestionsStep({ onGoProject }: { onGoProject: () => void }) {
       ) : (
         <>
           <div role="tablist" aria-label={t('questions.tabs.label')} className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
-            {TABS.map((k) => (
+            {[...TABS, 'distil' as const].map((k) => (
               <button
                 key={k}
                 type="button"
@@ -52,7 +53,7 @@ export function QuestionsStep({ onGoProject }: { onGoProject: () => void }) {
                     : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100'
                 }`}
               >
-                {t(`questions.tabs.${k}`)}
+                {k === 'distil' ? t('distil.tab') : t(`questions.tabs.${k}`)}
               </button>
             ))}
           </div>
@@ -71,6 +72,11 @@ export function QuestionsStep({ onGoProject }: { onGoProject: () => void }) {
           {tab === 'decontam' && (
             <div role="tabpanel" id="questions-panel-decontam" aria-labelledby="questions-tab-decontam">
               <DecontamPanel version={version} onChanged={changed} />
+            </div>
+          )}
+          {tab === 'distil' && (
+            <div role="tabpanel" id="questions-panel-distil" aria-labelledby="questions-tab-distil">
+              <DistilPanel version={version} onChanged={changed} />
             </div>
           )}
         </>

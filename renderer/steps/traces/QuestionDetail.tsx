@@ -5,6 +5,7 @@ import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
 import { Markdown } from '../../app/markdown';
 import { ErrorNote } from '../../app/ui';
+import { PseudoLabel } from '../questions/PseudoLabel';
 import { Attempt } from './Attempt';
 import { muted, type Verdict } from './types';
 
@@ -38,6 +39,7 @@ export function QuestionDetail({ questionId, question, teacher, verKey, rawToggl
           {t('traces.view.question')} <span className="tabular-nums">#{questionId}</span>
         </h3>
         <Markdown text={question} className="mt-1" testId="question-text" />
+        <PseudoLabel questionId={questionId} />
       </div>
       <ErrorNote error={rows.error} />
       {rows.data?.rows.length === 0 && <p className={`${muted} text-sm`}>{t('traces.view.noAttempts')}</p>}

@@ -3,6 +3,7 @@ import { useProject } from '../../app/ProjectContext';
 import { Button, Card } from '../../app/ui';
 import { useJobs } from '../project/useJobs';
 import { GenerationPanel } from './GenerationPanel';
+import { RubricPanel } from './RubricPanel';
 import './i18n';
 import { TracesView } from './TracesView';
 
@@ -38,6 +39,7 @@ function Workspace({ projectPath }: { projectPath: string }) {
     <>
       <GenerationPanel projectPath={projectPath} job={gen} />
       <TracesView projectPath={projectPath} gen={gen} verify={verify} />
+      <RubricPanel jobs={jobs} />
     </>
   );
 }
