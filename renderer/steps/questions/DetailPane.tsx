@@ -7,6 +7,7 @@ import { Button, ErrorNote } from '../../app/ui';
 import { Badge } from './parts';
 import { Flags } from './PoolTable';
 import { PseudoLabel } from './PseudoLabel';
+import { SourceChunk } from './SourceChunk';
 import type { QuestionDetail } from './types';
 
 function Section({ title, children }: { title: ReactNode; children: ReactNode }) {
@@ -51,6 +52,7 @@ export function DetailPane({ id, version, onToggleExclude }: { id: number | null
                 {d.answer ? <Markdown text={d.answer} testId="detail-answer" /> : <p className="text-sm text-slate-500">{t('questions.detail.noAnswer')}</p>}
                 <PseudoLabel questionId={d.id} version={version} />
               </Section>
+              {d.source === 'synthesized' && <SourceChunk questionId={d.id} />}
               {d.solution && (
                 <Section title={t('questions.detail.solution')}>
                   <div className="max-h-64 overflow-y-auto">

@@ -9,8 +9,9 @@ import { DedupPanel } from './DedupPanel';
 import { ImportPanel } from './ImportPanel';
 import { PoolView } from './PoolView';
 import { DistilPanel } from './DistilPanel';
+import { SourcesPanel } from './SourcesPanel';
 
-const TABS = ['pool', 'import', 'dedup', 'decontam'] as const;
+const TABS = ['pool', 'import', 'sources', 'dedup', 'decontam'] as const;
 type Tab = (typeof TABS)[number] | 'distil';
 
 /** The Questions step: import files into the pool, browse and edit it, deduplicate, decontaminate. */
@@ -64,6 +65,11 @@ export function QuestionsStep({ onGoProject }: { onGoProject: () => void }) {
           <div role="tabpanel" id="questions-panel-import" aria-labelledby="questions-tab-import" hidden={tab !== 'import'}>
             <ImportPanel onImported={changed} onShowPool={() => setTab('pool')} />
           </div>
+          {tab === 'sources' && (
+            <div role="tabpanel" id="questions-panel-sources" aria-labelledby="questions-tab-sources">
+              <SourcesPanel onChanged={changed} onShowPool={() => setTab('pool')} />
+            </div>
+          )}
           {tab === 'dedup' && (
             <div role="tabpanel" id="questions-panel-dedup" aria-labelledby="questions-tab-dedup">
               <DedupPanel version={version} onChanged={changed} />

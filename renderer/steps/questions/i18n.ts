@@ -1,4 +1,5 @@
 import i18next from 'i18next';
+import { sourcesEn, sourcesZh } from './sources-i18n';
 
 /**
  * The Questions step's strings, English and Simplified Chinese (same keys; i18n.test.ts checks it).
@@ -9,7 +10,8 @@ export const en = {
   lead: 'Import question files, account for every row, remove duplicates and evaluation leaks, and browse the pool.',
   needProject: 'Open or create a project first: the pool lives in the project.',
   goProject: 'Go to the Project step',
-  tabs: { label: 'Question pool sections', pool: 'Pool', import: 'Import', dedup: 'Duplicates', decontam: 'Decontamination' },
+  tabs: { label: 'Question pool sections', pool: 'Pool', import: 'Import', sources: 'Sources', dedup: 'Duplicates', decontam: 'Decontamination' },
+  sources: sourcesEn,
   browser: {
     title: 'Choose a file',
     up: 'Up',
@@ -194,7 +196,8 @@ export const zhCN: typeof en = {
   lead: '导入题目文件，逐行核对每一行的去向，去除重复与评测集泄漏，并浏览题库。',
   needProject: '请先打开或创建一个项目：题库保存在项目中。',
   goProject: '前往“项目”步骤',
-  tabs: { label: '题库分区', pool: '题库', import: '导入', dedup: '重复', decontam: '去污染' },
+  tabs: { label: '题库分区', pool: '题库', import: '导入', sources: '文件来源', dedup: '重复', decontam: '去污染' },
+  sources: sourcesZh,
   browser: {
     title: '选择文件',
     up: '上一级',
