@@ -59,6 +59,8 @@ function parse<T>(s: string | null | undefined): T | null {
 export interface Provenance {
   teachers: { name: string; model: string | null; systemPrompt: string | null; samples: number }[];
   imported: number;
+  /** Samples whose question the teacher wrote from a document chunk (questions.source 'synthesized', core/docs). */
+  synthesized?: number;
   prompts: { promptTemplate: string; systemPrompt: string | null; source: string }[];
   curation: { runId: number; seed: number; createdAt: string; frozenAt: string | null; selected: number; recipe: unknown; funnel: unknown } | null;
   decontamination: { evalsets: { name: string; items: number; flagged: number }[]; flaggedInExport: number };
@@ -158,7 +160,7 @@ export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: 
 
   const ps = tableExists(db, 'pseudo_labels') ? pseudoSummary(db, [...new Set(samples.map((s) => s.questionId))]) : null;
   const pseudoLabels = { count: ps?.labelled ?? 0, unsure: ps?.unsure ?? 0, histogram: ps?.histogram ?? [] };
-  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, edits, tokens: tokenStats(samples, tokenizer), completeness: completeness(samples), pseudoLabels };
+  return { teachers, imported, prompts, curation, decontamination: { evalsets, flaggedInExport }, reviewers, edits, tokens: tokenStats(samples, tokenizer), completeness: completeness(samples), pseudoLabels, synthesized: samples.filter((s) => s.questionSource === 'synthesized').length };
 }
 
 /** One sentence on which tokenizer counted the lengths. */
@@ -226,6 +228,7 @@ export function datasetCard(c: CardInput): string {
   if (p.teachers.length === 0 && p.imported === 0) L.push('No samples.');
   for (const t of p.teachers) L.push(`- **${t.name}**${t.model ? ` (model \`${t.model}\`)` : ''}: ${t.samples} samples${t.systemPrompt ? '; system prompt below' : ''}`);
   if (p.imported) L.push(`- Imported traces (teacher unknown): ${p.imported} samples`);
+  if (p.synthesized) L.push(`- Questions written by the teacher from the project's documents (source "synthesized", each linked to its passage and quote): ${p.synthesized} samples`);
   for (const t of p.teachers) if (t.systemPrompt) L.push('', `System prompt of ${t.name}:`, '', fence(t.systemPrompt));
   for (const pr of p.prompts) {
     L.push('', `Prompt template (${pr.source}):`, '', fence(pr.promptTemplate));
