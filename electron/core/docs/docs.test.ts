@@ -103,3 +103,22 @@ describe('chunker', () => {
     for (const c of chunks) expect(text.slice(c.start, c.end)).toBe(c.text);
   });
 });
+
+describe('the sample handbook', () => {
+  it('comes with the sample project, and reads back in English and Chinese from PDF and DOCX alike', async () => {
+    const { createSampleProject } = await import('../sample');
+    const { HANDBOOK_FACTS, HANDBOOK_FILES } = await import('./handbook');
+    const p = createSampleProject(path.join(tmp, 'sample'));
+    projects.push(p);
+    const dir = path.join(p.artifactsDir, 'documents', 'sample-handbook');
+    expect(fs.readdirSync(dir).sort()).toEqual([...HANDBOOK_FILES].sort());
+    const r = await addDocuments(p, [{ path: dir }]);
+    expect(r).toMatchObject({ added: 4, failed: 0, duplicates: 0 });
+    for (const name of HANDBOOK_FILES) {
+      const d = listDocuments(p.db).find((x) => x.name === name)!;
+      const text = listChunks(p.db, d.id).rows.map((c) => c.text).join('\n');
+      expect(text).toContain(name.includes('-zh') ? HANDBOOK_FACTS.zh : HANDBOOK_FACTS.en);
+      if (name.endsWith('.pdf')) expect(d.pages).toBeGreaterThan(1);
+    }
+  });
+});

@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { writeHandbook } from '../docs/handbook';
+import { mkdirPrivate, writePrivateFile } from '../util/private-fs';
 import { createProject, type Project } from '../store/project';
 import { generateSample } from './generators';
 import { rng } from './rng';
@@ -15,5 +18,10 @@ export function createSampleProject(dir: string, name = 'Sample project'): Proje
   project.db.transaction(() => {
     questions.forEach((q, i) => put.run(`sample-${String(i + 1).padStart(3, '0')}`, q.question, q.answer, q.domain, q.lang, t));
   })();
+  // The domain sample: a small expense and tax handbook (English and Chinese, PDF and DOCX) to try documents →
+  // questions with (the Sources tab's "Add the sample handbook", or `distillery docs add DIR DIR/artifacts/documents/sample-handbook`).
+  const hb = path.join(project.artifactsDir, 'documents', 'sample-handbook');
+  mkdirPrivate(hb);
+  writeHandbook(hb, (f, d) => writePrivateFile(f, d));
   return project;
 }
