@@ -7,6 +7,7 @@ import { startCompletionsServer, type CompletionsServer } from '../../electron/c
 import { loadTokenizerFile } from '../../electron/core/tokens';
 import { hasPython, tinyDataset, tinyModel } from '../../electron/core/train/testing';
 import { expect, mutate, test } from '../fixtures';
+import { TrainPage } from '../pages/train';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin', 'distillery.mjs');
@@ -70,6 +71,18 @@ test.describe('CLI runs in the UI', () => {
     await expect(row).toContainText('done');
     await expect(row).toContainText('2/2');
     await expect(row).toContainText('lora');
+
+    // issue 17: the view's plan says what the CLI warned about: 4 examples and s1's batch of 16 make one step per epoch
+    const tr = new TrainPage(page);
+    await page.getByRole('button', { name: 'tiny (4)' }).click();
+    await tr.base.fill(model);
+    await tr.preset.selectOption('s1');
+    await expect(tr.verdict).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('plan-batch')).toHaveText(
+      '4 examples with an effective batch of 16 (micro-batch × accumulation × GPUs) make 1 optimizer step per epoch; lower the batch or add examples.',
+    );
+    await tr.fill(tr.batch, 4);
+    await expect(page.getByTestId('plan-batch')).toHaveCount(0);
 
     await app.open('#/evaluate');
     await app.expectActive('evaluate');
