@@ -1,11 +1,11 @@
-import { JobRunner, type JobProgress } from '../../core/jobs';
-import { openProject } from '../../core/store/project';
-import { generateKind, startOrResume } from '../../core/teacher/generate';
+import type { JobProgress } from '../../core/jobs';
+import { startOrResume } from '../../core/teacher/generate';
 import type { GenerateInput } from '../../core/teacher/params';
 import { resolveKey } from '../../core/teacher/secrets';
 import { getTeacher } from '../../core/teacher/store';
 import { failureSentence, failureSummary, jobTraceQuality } from '../../core/teacher/traces';
 import { intFlag, parse } from '../args';
+import { openCliEngine } from '../engine';
 import { UsageError, type CliIO } from '../io';
 
 function bar(p: JobProgress): string {
@@ -66,8 +66,8 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
   if (values['redo-no-thinking']) input.redoNoThinking = true;
   const json = Boolean(values.json);
 
-  const project = openProject(positionals[0] as string);
-  const runner = new JobRunner(project).register(generateKind);
+  // an engine with every job kind (core/kinds.ts), as the browser host has: the job is the one the UI shows
+  const { engine, project, runner } = await openCliEngine(positionals[0] as string);
   let stopRequested = false;
   const onSignal = () => {
     if (stopRequested) process.exit(130);
@@ -125,7 +125,6 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await runner.close();
-    project.close();
+    await engine.close();
   }
 }
