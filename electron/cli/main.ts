@@ -27,6 +27,7 @@ import { runRubric } from './commands/rubric';
 import { runConfig } from './commands/config';
 import { runDoctorCommand } from './commands/doctor';
 import { runOfflineBundle } from './commands/offline-bundle';
+import { runModel } from './commands/model';
 import { guardClosedPipes, OutputClosed, processIO, UsageError, type CliIO } from './io';
 
 export const HELP = `Distillery ${appVersion()} — build your own small reasoning model.
@@ -121,6 +122,14 @@ Commands:
         (bootstrap) and pass@k; --compare A,B (repeatable) prints A − B on the same questions and whether it is significant.
   eval-compare PROJECT RUN --a LABEL --b LABEL [--json]
         Compare two models of an evaluation run on the same questions: the paired difference and its 95% interval.
+  model import FILE.gguf [--out DIR] [--dtype auto|fp16|bf16|fp32] [--json]
+        Convert a GGUF file into a model folder (safetensors, tokenizer, chat template) usable as a teacher, a
+        base model or a chat template; auto keeps fp16 for quantised/F16 files. --json prints {out, architecture,
+        parameters, dtype, files, seconds}.
+  model export RUN|DIR --format merged|gguf|onnx [--quant q8_0|f16|q4_k_m] [--out DIR] [--project P] [--json]
+        Export a training run (a run id with --project, or its output folder) or a model folder: merged (a LoRA
+        adapter merged into its base), gguf (llama.cpp's converter, checked by reading it back, + an Ollama
+        Modelfile; q4_k_m needs llama-quantize) or onnx (the in-app engine). Default --out: artifacts/models/.
   augment PROJECT --teacher NAME --ids ID,ID...|--all --kinds paraphrase,numbers,harder,translate [--max-tokens N] [--json]
         Variants of questions written by the teacher, each linked to its parent (a durable job): new numbers and harder
         variants are solved again for their answer; copies of the parent are dropped, benchmark or held-out items refused.
@@ -220,6 +229,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await runDocs(rest, io);
       case 'synthesize':
         return await runSynthesize(rest, io);
+      case 'model':
+        return await runModel(rest, io);
       case 'doctor':
         return await runDoctorCommand(rest, io);
       case 'config':

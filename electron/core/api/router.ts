@@ -17,6 +17,7 @@ import { exportRouter } from '../export/api';
 import { reviewRouter } from '../review/api';
 import { trainRouter } from '../train/api';
 import { evaluateRouter } from '../eval/api';
+import { modelsRouter } from '../models/api';
 import { formsRouter } from '../forms/api';
 import { docsRouter } from '../docs/api';
 import { augmentRouter } from '../augment/api';
@@ -92,6 +93,7 @@ export const appRouter = router({
   review: reviewRouter,
   train: trainRouter,
   evaluate: evaluateRouter,
+  models: modelsRouter,
   forms: formsRouter,
   augment: augmentRouter,
   docs: docsRouter,
