@@ -52,7 +52,7 @@ test('a stopped engine is one banner that clears by itself when it is back; a st
     await stop(server.child);
     // Any call now fails; moving to another step makes some.
     await page.locator('a[data-step="teacher"]').click();
-    await expect(banner).toHaveAttribute('data-state', 'down');
+    await expect(banner).toHaveAttribute('data-state', 'down', { timeout: 20_000 });
     await expect(banner).toContainText('The engine stopped responding — retrying');
     // No raw "Failed to fetch" in the panels: the banner says it once.
     await expect(page.locator('main')).not.toContainText('Failed to fetch');

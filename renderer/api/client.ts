@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink, type TRPCLink } from '@trpc/client';
 import { ipcLink } from 'trpc-electron/renderer';
 import type { AppRouter } from '../../electron/core/api/router';
-import { noteStreamError, trackedFetch } from './connection';
+import { noteStreamError, trackedFetch, watchConnection } from './connection';
 import { takeToken } from './token';
 
 export type Transport = 'ipc' | 'http';
@@ -27,6 +27,7 @@ function eventSourceWithToken(token: string): typeof EventSource {
 
 function httpLinks(): TRPCLink<AppRouter> {
   const token = takeToken() ?? '';
+  watchConnection();
   const url = '/api/trpc';
   // The stream link answers each call of a batch as soon as it is done: a slow env.check never holds up project.info.
   return splitLink({

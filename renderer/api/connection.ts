@@ -62,6 +62,17 @@ async function checkHealth(): Promise<void> {
   else set('down');
 }
 
+/**
+ * While the page is visible, a cheap health call every 5 s: a tab left open on a quiet step (no call of its
+ * own) still learns that the engine stopped, or that its token is no longer valid.
+ */
+export function watchConnection(): void {
+  if (typeof window === 'undefined') return;
+  setInterval(() => {
+    if (state === 'ok' && document.visibilityState === 'visible') void checkHealth();
+  }, 5_000);
+}
+
 /** The fetch every HTTP link uses. */
 export function trackedFetch(authToken: string): typeof fetch {
   token = authToken;

@@ -64,7 +64,7 @@ describe('generate CLI survives SIGKILL', () => {
     const second = await cli(args, env);
     expect(second.exitCode, String(second.all)).toBe(0);
     const lines = String(second.stdout).trim().split('\n');
-    expect(JSON.parse(lines.at(-1) as string)).toEqual({ done: N, failed: 0, remaining: 0 });
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ done: N, failed: 0, remaining: 0 });
 
     const rows = db.prepare('SELECT question_id, COUNT(*) AS n FROM traces GROUP BY question_id').all() as { question_id: number; n: number }[];
     expect(rows).toHaveLength(N);
