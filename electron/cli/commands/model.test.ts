@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pythonExecutable } from '../../core/env/python';
 import type { CliIO } from '../io';
+import { trainedModelSentence } from '../../core/models/service';
 import { main } from '../main';
 
 function memIO(): CliIO & { out: string[]; err: string[] } {
@@ -70,5 +71,14 @@ describe.skipIf(!hasPython)('distillery model export / import', () => {
     const io = memIO();
     expect(await main(['model', 'export', tiny, '--format', 'safetensors'], io)).toBe(2);
     expect(io.err.join('')).toMatch(/--format must be one of merged, gguf, onnx/);
+  });
+});
+
+describe("a finished run's Done line", () => {
+  it('calls a LoRA output an adapter and names the export command', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-run-'));
+    expect(trainedModelSentence(dir)).toMatch(/^Done: the trained model is in .*distillery model export .* --format gguf\|onnx/);
+    fs.writeFileSync(path.join(dir, 'adapter_config.json'), '{}');
+    expect(trainedModelSentence(dir)).toMatch(/^Done: the LoRA adapter is in .*--format merged\|gguf\|onnx/);
   });
 });

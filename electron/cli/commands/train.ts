@@ -2,6 +2,7 @@ import path from 'node:path';
 import { checkPythonEnv } from '../../core/env/python';
 import type { JobRunner } from '../../core/jobs';
 import type { Project } from '../../core/store/project';
+import { trainedModelSentence } from '../../core/models/service';
 import { runDetail } from '../../core/train/api';
 import type { TrainEvent } from '../../core/train/launch';
 import { DISTRIBUTED, type Distributed } from '../../core/train/recipes';
@@ -34,7 +35,7 @@ function describe(e: TrainEvent): string | null {
     case 'checkpoint':
       return `checkpoint saved: ${String(e.path)}`;
     case 'done':
-      return `Done: the trained model is in ${String(e.output_dir)}`;
+      return trainedModelSentence(String(e.output_dir));
     case 'stopped':
       return `Stopped at step ${String(e.step)}.`;
     case 'error':

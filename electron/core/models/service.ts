@@ -124,3 +124,15 @@ export async function exportModel(opts: {
   const { event: _e, ...rest } = e;
   return rest as unknown as ExportResult;
 }
+
+/**
+ * What a finished run left, in one sentence with the next command: a LoRA run's output is an adapter (which
+ * `export-onnx` and llama.cpp refuse), not a model, so the sentence says so and how to merge or export it.
+ */
+export function trainedModelSentence(outputDir: string): string {
+  const q = /^[\w./:@-]+$/.test(outputDir) ? outputDir : `'${outputDir.replace(/'/g, `'\\''`)}'`;
+  if (fs.existsSync(path.join(outputDir, 'adapter_config.json'))) {
+    return `Done: the LoRA adapter is in ${outputDir} (load it on top of its base model); for a standalone model run \`distillery model export ${q} --format merged|gguf|onnx\`.`;
+  }
+  return `Done: the trained model is in ${outputDir}; for llama.cpp/Ollama or the in-app engine run \`distillery model export ${q} --format gguf|onnx\`.`;
+}

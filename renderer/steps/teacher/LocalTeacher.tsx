@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote, Field } from '../../app/ui';
 import { FolderInput } from '../project/FolderInput';
+import { ImportGguf } from '../../app/models/ImportGguf';
 import { muted, nameFrom, pill, type LocalServer } from './types';
 
 const STATUS_CLASS: Record<LocalServer['status'], string> = {
@@ -50,6 +51,7 @@ export function LocalTeacher({ onSaved }: { onSaved: () => void }) {
         <Field label={t('teacher.local.folder')} htmlFor="local-model-dir">
           <FolderInput id="local-model-dir" value={dir} onChange={setDir} nativePicker={Boolean(info.data?.nativeFolderPicker)} />
         </Field>
+        <ImportGguf id="local-model-gguf" onImported={setDir} />
         <Button variant="primary" disabled={!dir.trim() || start.pending} onClick={() => void start.run(dir.trim())}>
           {start.pending ? t('teacher.local.starting') : t('teacher.local.start')}
         </Button>

@@ -4,6 +4,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { trainApi } from './api';
 import { Charts } from './Charts';
+import { ExportRun } from '../../app/models/ExportRun';
 import { KNOWN_METRICS, parseMetrics } from './logLine';
 
 const LIVE = new Set(['queued', 'running']);
@@ -113,6 +114,7 @@ export function RunPanel({ runId, onChanged }: { runId: string; onChanged: () =>
           <p className="mt-3 text-xs text-slate-500">
             {t('train.run.output')}: <span className="font-mono break-all">{d.run.config.output_dir}</span>
           </p>
+          {status === 'done' && <ExportRun runId={d.run.id} lora={d.run.config.method === 'lora' || d.run.config.method === 'qlora'} />}
         </div>
         <div className="lg:col-span-2">
           <h3 className="mb-1 text-sm font-semibold">{t('train.log.title')}</h3>

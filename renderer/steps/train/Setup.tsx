@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote, inputClass } from '../../app/ui';
 import { FolderInput } from '../project/FolderInput';
+import { ImportGguf } from '../../app/models/ImportGguf';
 import { trainApi, type Hardware, type Presets, type PresetName, type Recipe, type Verdict } from './api';
 import { useProjectForm } from '../../app/useProjectForm';
 
@@ -231,6 +232,7 @@ export function Setup({ projectPath, nativePicker, onLaunched }: { projectPath: 
             <div className="mt-1">
               <FolderInput id="train-base" value={recipe.base} onChange={(v) => set({ base: v })} nativePicker={nativePicker} />
             </div>
+            <ImportGguf id="train-base-gguf" onImported={(dir) => set({ base: dir })} />
             {base && model.loading && !m && <p className="mt-2 text-xs text-slate-500">{t('train.data.checking')}</p>}
             <ErrorNote error={base ? model.error : null} />
             {m && (
