@@ -127,7 +127,7 @@ export function bootstrapMean(groups: readonly (readonly number[])[], seed: numb
   const cdfs = new Map<string, Float64Array>();
   const binary = gs.map((g) => {
     if (!inner || !g.every((x) => x === 0 || x === 1)) return null;
-    const c = g.reduce((a, b) => a + b, 0);
+    const c = (g as readonly number[]).reduce((a: number, b: number) => a + b, 0);
     const key = `${g.length}:${c}`;
     let cdf = cdfs.get(key);
     if (!cdf) cdfs.set(key, (cdf = binomialCdf(g.length, c)));
