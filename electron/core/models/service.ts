@@ -79,7 +79,7 @@ export async function importGguf(opts: { file: string; out?: string; dtype?: Imp
   if (!file.toLowerCase().endsWith('.gguf')) throw new UserError(`${file} is not a .gguf file; pass a GGUF model file (llama.cpp / Ollama format).`, 'not_gguf');
   const out = path.resolve(opts.out ?? defaultImportOut(file));
   const e = await runWorker(['gguf-import', '--gguf', file, '--out', out, '--dtype', opts.dtype ?? 'auto'], 'gguf_imported', opts.onLog);
-  const { event: _e, ...rest } = e;
+  const { event: _e, time: _t, ...rest } = e;
   return rest as unknown as ImportResult;
 }
 
@@ -121,7 +121,7 @@ export async function exportModel(opts: {
   const args = ['model-export', '--source', src.dir, '--format', opts.format, '--out', out, '--quant', quant];
   if (opts.verify === false) args.push('--no-verify');
   const e = await runWorker(args, 'model_exported', opts.onLog);
-  const { event: _e, ...rest } = e;
+  const { event: _e, time: _t, ...rest } = e;
   return rest as unknown as ExportResult;
 }
 

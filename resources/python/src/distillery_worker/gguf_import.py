@@ -176,6 +176,8 @@ def import_gguf(gguf_file: str | Path, out_dir: str | Path, dtype: str = "auto",
             model.generation_config.save_pretrained(str(tmp))
         (tmp / "distillery_import.json").write_text(json.dumps({"source": str(src), "gguf_architecture": meta["architecture"],
                                                                "matrix_types": meta["matrix_types"], "dtype": chosen}, indent=2) + "\n")
+        for f in tmp.iterdir():  # transformers writes the weights 0600; the folder is meant to be shared like any other
+            os.chmod(f, 0o666 & ~umask)
         if out.exists():
             out.rmdir()  # empty (checked above)
         os.replace(tmp, out)
