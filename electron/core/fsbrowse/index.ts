@@ -28,6 +28,7 @@ export interface ListOptions {
 
 /** Lists the sub-folders (and, when asked, the files) of `dir`: the server-side browser of browser mode. */
 export function listFolder(dir?: string, opts: ListOptions = {}): FolderListing {
+  if (dir?.includes('\0')) throw new UserError('A folder path cannot contain a NUL character; type the path again.', 'bad_path');
   const abs = path.resolve(dir && dir.trim() ? dir : os.homedir());
   let names: fs.Dirent[];
   try {

@@ -11,6 +11,7 @@ import { pythonExecutable } from '../env/python';
 import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { appRoot } from '../util/root';
+import { childEnv } from '../egress/child-env';
 
 export const IMPORT_DTYPES = ['auto', 'fp16', 'bf16', 'fp32'] as const;
 export type ImportDtype = (typeof IMPORT_DTYPES)[number];
@@ -45,7 +46,7 @@ type Event = Record<string, unknown> & { event?: string };
 async function runWorker(args: string[], want: string, onLog?: (line: string) => void): Promise<Event> {
   const exe = pythonExecutable();
   if (!fs.existsSync(exe)) throw new UserError(`No Python environment at ${exe}; run "npm run setup:python" first.`, 'no_python');
-  const child = execa(exe, ['-m', 'distillery_worker', ...args], { cwd: appRoot(), reject: false, env: { HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' }, buffer: { stdout: true, stderr: false } });
+  const child = execa(exe, ['-m', 'distillery_worker', ...args], { cwd: appRoot(), reject: false, env: childEnv(), buffer: { stdout: true, stderr: false } });
   let tail = '';
   child.stderr?.on('data', (b: Buffer) => {
     const s = b.toString('utf8');
