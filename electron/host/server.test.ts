@@ -144,8 +144,10 @@ describe('browser-mode host', () => {
   });
 
   it('answers an internal error with a sentence and a code: no stack, no source or file path', async () => {
-    // A NUL byte in a folder path makes Node's fs throw a TypeError that the folder browser does not expect.
-    const input = encodeURIComponent(JSON.stringify({ path: `${tmp}/x\u0000y` }));
+    // A symlink loop makes Node's fs throw ELOOP, which the folder browser does not expect.
+    fs.symlinkSync(path.join(tmp, 'loop-b'), path.join(tmp, 'loop-a'));
+    fs.symlinkSync(path.join(tmp, 'loop-a'), path.join(tmp, 'loop-b'));
+    const input = encodeURIComponent(JSON.stringify({ path: path.join(tmp, 'loop-a') }));
     const r = await request(`/api/trpc/fs.list?input=${input}`, auth());
     expect(r.status).toBe(500);
     const err = JSON.parse(r.body).error;
