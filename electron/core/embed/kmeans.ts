@@ -1,4 +1,4 @@
-import { rng } from '../sample/rng';
+import { rng } from '../util/rng';
 
 export interface KMeansOptions {
   k: number;

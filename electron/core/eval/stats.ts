@@ -3,21 +3,13 @@
  * comparison of two models. Pure functions of their inputs and a seed, so a report computed twice from the
  * same results prints the same digits.
  */
+import { rng as mulberry32 } from '../util/rng';
+
+/** The engine's seeded PRNG (util/rng), under the name the statistics tests use. */
+export { mulberry32 };
 
 /** How many bootstrap resamples an interval uses (percentile intervals settle to ±0.5 point well before this). */
 export const RESAMPLES = 2000;
-
-/** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same stream on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 31-bit seed from any parts (FNV-1a over their text): a cell's interval gets its own reproducible stream. */
 export function seedFrom(...parts: readonly (string | number)[]): number {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { JobItem, JobKind, JobRunner, ItemContext } from '../jobs';
 import type { Statement } from 'better-sqlite3';
 import type { DB, Project } from '../store/project';
-import { rng } from '../sample/rng';
+import { rng } from '../util/rng';
 import { isUserError, UserError } from '../util/errors';
 import os from 'node:os';
 import { AimdController, backoffMs, concurrencyCap, EndpointPool, limitReasonFields, sleep } from './control';

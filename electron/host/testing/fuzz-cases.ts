@@ -5,17 +5,7 @@
  * Everything comes from one seeded generator, so a seed reproduces the same sequence of requests.
  */
 
-/** mulberry32: tiny, fast and good enough to pick cases; a seed fixes the whole run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../core/util/rng';
 
 export interface FuzzCase {
   /** One line for the failure report (the seed and this line reproduce it). */
