@@ -12,6 +12,7 @@ import { sql as m011 } from './011_dedup_proposal';
 import { sql as m012 } from './012_form_state';
 import { sql as m013 } from './013_augment_rubric';
 import { sql as m014 } from './014_documents';
+import { sql as m015 } from './015_local_teacher';
 
 export interface Migration {
   version: number;
@@ -38,6 +39,7 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'form_state', sql: m012 },
   { version: 13, name: 'augment_rubric', sql: m013 },
   { version: 14, name: 'documents', sql: m014 },
+  { version: 15, name: 'local_teacher', sql: m015 },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
