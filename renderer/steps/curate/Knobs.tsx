@@ -7,6 +7,7 @@ import { FolderInput } from '../project/FolderInput';
 import { Check, Group, NumberInput } from './fields';
 import type { FormatRule, Recipe } from './types';
 import type { JobProgress } from '../../../electron/core/jobs/types';
+import { AgreementSwitches } from './AgreementSwitches';
 import { DifficultyFilter } from './DifficultyFilter';
 import { EmbeddingClusters } from './Embedding';
 import './i18n-embed';
@@ -203,6 +204,8 @@ export function Knobs({
         </div>
         {(v.domains === 'labels' || v.domains === 'auto') && <Labelling taxonomy={v.taxonomy} teachers={teacherNames} job={labelJob} />}
       </Group>
+
+      <AgreementSwitches recipe={recipe} onChange={onChange} projectPath={projectPath} />
 
       <Button variant="ghost" onClick={onReset}>
         {t('curate.knobs.reset')}

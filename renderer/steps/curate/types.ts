@@ -49,6 +49,8 @@ export function reasonText(t: TFunction, d: { rule: string; detail: Record<strin
       return t('curate.reason.longest', { order: str(x.order), length: str(x.length), unit: str(x.unit) });
     case 'not_sampled':
       return t('curate.reason.not_sampled', { target: str(x.target), domain: domainName(t, str(x.domain)), length: str(x.length), unit: str(x.unit) });
+    case 'teacher_unsure':
+      return t('curateAgreement.reason', { agreement: str(x.agreement), votes: str(x.votes), samples: str(x.samples) });
     case 'excluded_from_pool':
       return t('curate.reason.excluded_from_pool', { reason: str(x.reason) });
     case 'no_trace':
