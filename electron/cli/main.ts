@@ -60,13 +60,17 @@ Commands:
         and those registered with evalset add.
   teacher add PROJECT --name NAME --url URL [--url URL ...] --model MODEL [--key-env VAR] [--preset P]
          [--header K=V] [--system TEXT] [--price-input USD] [--price-output USD]
+  teacher add PROJECT --name NAME --local MODEL_DIR [--json]
+        A local teacher from a model folder: generate, teacher test and eval start its server on demand
+        (vLLM where installed, else transformers serve) and stop it when the command ends.
   teacher test PROJECT --name NAME [--json] | teacher list PROJECT | teacher remove PROJECT --name NAME
   teacher discover [--json]
         Connect OpenAI-compatible teachers (vLLM, SGLang, Ollama, llama.cpp, LM Studio, transformers serve,
         DeepSeek…); several --url spread the load; discover probes the usual loopback ports.
   generate PROJECT --teacher NAME [--limit N] [--concurrency N|auto] [--max-tokens N] [--temperature T]
-         [--top-p P] [--samples K] [--max-attempts N] [--json]
+         [--top-p P] [--samples K] [--max-attempts N] [--logprobs K] [--json]
         Distil: the teacher reasons about every question (a durable job; the same command resumes it).
+        --logprobs K (≤ 20) keeps the teacher's top-K logprobs per token in artifacts/logprobs/<job> for KD.
   traces PROJECT [--teacher NAME] [--json]
         One line per question: status, thinking, answer, attempts, finish reason, token counts.
   docs add PROJECT FILE|FOLDER [FILE…] [--tokenizer DIR] [--max-tokens N] [--no-ocr] [--json] | docs list PROJECT [--json]
