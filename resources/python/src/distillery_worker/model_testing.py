@@ -34,12 +34,20 @@ def _node_json(script: str) -> dict | None:
     return json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else None
 
 
+def required_in_ci(what: str) -> None:
+    """With CI=true the real models are required (.ci/run fetches them): raise, so the test fails instead of skipping."""
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"CI=true and {what} is unavailable (run node scripts/real-models.mjs --convert and node scripts/llama-converter.mjs)")
+
+
 def real_gguf() -> Path | None:
     """The real SmolLM2-135M-Instruct GGUF, fetched by scripts/real-models.mjs on first use; None when it cannot be."""
     p = model_cache_dir() / SMOL_GGUF
     if p.is_file():
         return p
     got = _node_json("real-models.mjs")
+    if not got:
+        required_in_ci("the real SmolLM2 GGUF")
     return Path(got["gguf"]) if got else None
 
 
@@ -64,6 +72,8 @@ def llama_converter() -> Path | None:
     if (converter_dir() / "convert_hf_to_gguf.py").is_file():
         return converter_dir()
     got = _node_json("llama-converter.mjs")
+    if not got:
+        required_in_ci("llama.cpp's converter")
     return Path(got["converter"]) if got else None
 
 
