@@ -4,6 +4,7 @@ import type { GenerateInput } from '../../core/teacher/params';
 import { resolveKey } from '../../core/teacher/secrets';
 import { getTeacher } from '../../core/teacher/store';
 import { failureSentence, failureSummary, jobTraceQuality } from '../../core/teacher/traces';
+import { captureDir, capturedSummary, readMeta } from '../../core/teacher/logprobs-store';
 import { intFlag, parse } from '../args';
 import { openCliEngine } from '../engine';
 import { UsageError, type CliIO } from '../io';
@@ -39,6 +40,7 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
       samples: { type: 'string' },
       'max-attempts': { type: 'string' },
       'redo-no-thinking': { type: 'boolean' },
+      logprobs: { type: 'string' },
       json: { type: 'boolean' },
     },
     ['PROJECT'],
@@ -64,6 +66,8 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
     input[key] = n;
   }
   if (values['redo-no-thinking']) input.redoNoThinking = true;
+  const logprobs = intFlag(cmd, 'logprobs', values.logprobs as string | undefined, 1, 20);
+  if (logprobs !== undefined) input.logprobs = logprobs;
   const json = Boolean(values.json);
 
   // an engine with every job kind (core/kinds.ts), as the browser host has: the job is the one the UI shows
@@ -109,7 +113,8 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
     // Why questions failed, grouped, and what came back without thinking or cut short: said now, not at export.
     const failures = failureSummary(project.db, jobId);
     const quality = jobTraceQuality(project.db, jobId);
-    if (json) io.stdout(JSON.stringify({ done: job.done, failed: job.failed, remaining, failures, no_thinking: quality.noThinking, truncated: quality.truncated }));
+    const captured = logprobs ? captureReport(project.artifactsDir, jobId) : null;
+    if (json) io.stdout(JSON.stringify({ done: job.done, failed: job.failed, remaining, failures, no_thinking: quality.noThinking, truncated: quality.truncated, ...(captured ? { logprobs: captured } : {}) }));
     else {
       io.stdout(`Job ${jobId} ${job.status}: ${job.done} done, ${job.failed} failed, ${remaining} remaining.${job.error ? ` ${job.error}` : ''}`);
       if (failures.length) io.stdout(`${failureSentence(failures, failures.reduce((a, g) => a + g.count, 0), job.total ?? 0)}.`);
@@ -118,6 +123,7 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
           `${quality.noThinking} of ${quality.done} answers have no thinking: the teacher does not reason. Turn on a reasoning prompt ("distillery teacher set-prompt PROJECT --name ${teacherName} --reasoning prompt") or split mode ("--reasoning split"), then ask those questions again with "distillery generate PROJECT --teacher ${teacherName} --redo-no-thinking".`,
         );
       }
+      if (captured) io.stdout(captured.note ?? `Captured top-${logprobs} logprobs of ${captured.tokens} tokens in ${captured.traces} traces (${captured.bytes} bytes) in ${captured.dir}.`);
       if (quality.truncated) io.stdout(`${quality.truncated} of ${quality.done} answers were cut at the token limit (finish_reason length); raise --max-tokens.`);
     }
     if (job.status === 'failed') return 1;
@@ -127,4 +133,13 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
     process.off('SIGTERM', onSignal);
     await engine.close();
   }
+}
+
+/** What the job captured: its folder, traces, tokens and bytes, and the note when the server sent none. */
+function captureReport(artifactsDir: string, jobId: number): { dir: string; traces: number; tokens: number; bytes: number; note: string | null } | null {
+  const dir = captureDir(artifactsDir, jobId);
+  const meta = readMeta(dir);
+  if (!meta) return null;
+  const s = capturedSummary(dir);
+  return { dir, traces: s.traces, tokens: s.tokens, bytes: s.bytes, note: meta.note };
 }

@@ -11,8 +11,11 @@ import { DEFAULT_PROMPT, generateParams, type GenerateInput, type GenerateParams
 import { buildPrompt, getPrompting, splitBeforeAnswer, templateOf } from './prompting';
 import { redactUrl, teacherConnection } from './credentials';
 import { getTeacher, type Teacher } from './store';
+import { liveTeacher } from '../localserve/ondemand';
 import { splitReasoning, type ChatStream } from './stream';
 import { tokenizerForModel } from '../tokens';
+import { captureTrace, logprobFields, openCapture } from './logprobs-capture';
+import type { LogprobWriter } from './logprobs-store';
 
 export const GENERATE_KIND = 'generate';
 
@@ -40,6 +43,8 @@ interface Ready {
   priceIn: number;
   priceOut: number;
   system: string | null;
+  /** Captured top-k logprobs (params.logprobs), else null. */
+  capture: LogprobWriter | null;
 }
 
 const states = new WeakMap<GenerateParams, JobState>();
@@ -53,8 +58,9 @@ function stateOf(params: GenerateParams): JobState {
   return s;
 }
 
-function prepare(project: Project, params: GenerateParams, jobId: number, st: JobState): Ready {
-  const teacher = getTeacher(project.db, params.teacher);
+async function prepare(project: Project, params: GenerateParams, jobId: number, st: JobState): Promise<Ready> {
+  // A local teacher's server is started from its model folder now (localserve/ondemand.ts).
+  const teacher = await liveTeacher(getTeacher(project.db, params.teacher));
   // The real URLs and header values live only in this job's memory; traces store the redacted endpoint.
   const conn = teacherConnection(teacher);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', ...conn.headers };
@@ -72,6 +78,7 @@ function prepare(project: Project, params: GenerateParams, jobId: number, st: Jo
     priceIn: params.priceInput ?? teacher.priceInput ?? 0,
     priceOut: params.priceOutput ?? teacher.priceOutput ?? 0,
     system: params.systemPrompt ?? teacher.systemPrompt,
+    capture: openCapture(project, params, jobId, teacher.model),
   };
 }
 
@@ -210,6 +217,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
   if (p.temperature !== null) body.temperature = p.temperature;
   if (p.topP !== null) body.top_p = p.topP;
   if (p.maxTokens !== null) body.max_tokens = p.maxTokens;
+  Object.assign(body, logprobFields(p));
   const json = JSON.stringify(body);
   const hash = createHash('sha256').update(JSON.stringify([ready.teacher.model, messages, p.temperature, p.topP, p.maxTokens])).digest('hex').slice(0, 32);
 
@@ -230,7 +238,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     const t0 = Date.now();
     let stream: ChatStream;
     try {
-      stream = await streamChat({ url: joinUrl(endpoint, 'chat/completions'), method: 'POST', headers: ready.headers, body: json, timeoutMs: p.timeoutMs, signal: ctx.signal }, onDeltas);
+      stream = await streamChat({ url: joinUrl(endpoint, 'chat/completions'), method: 'POST', headers: ready.headers, body: json, timeoutMs: p.timeoutMs, signal: ctx.signal }, onDeltas, { logprobs: ready.capture !== null });
     } catch (e) {
       if (ctx.signal.aborted) {
         ready.pool.release(endpoint, 'neutral');
@@ -258,11 +266,15 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     st.outputTokens += tk.tt + tk.at;
     const raw = JSON.stringify({ model: stream.model, finish_reason: stream.finishReason, usage: stream.usage, reasoning_field: stream.reasoningField, reasoning, content });
     ctx.complete(() => {
-      sql.upsert.run({
+      const changed = sql.upsert.run({
         q, s, teacher: p.teacher, status: 'done', thinking: parsed.thinking, answer: parsed.answer, raw, finish: stream.finishReason,
         pt: tk.pt, tt: tk.tt, at: tk.at, lat: latency, hash, error: null, attempts: attempt, now: new Date().toISOString(),
         rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint: redactUrl(endpoint), job: ctx.jobId, redo,
-      });
+      }).changes;
+      const cap = ready.capture;
+      if (!cap || !changed) return;
+      const note = captureTrace(cap, db, stream, { q, s, teacher: p.teacher, thinking: parsed.thinking, answer: parsed.answer, k: p.logprobs ?? 0 });
+      if (note) ctx.report({ logprobs_note: note });
     });
     return;
   }

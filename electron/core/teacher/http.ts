@@ -296,7 +296,7 @@ export function requestJson(spec: RequestSpec): Promise<unknown> {
  * ended cleanly); a cut connection, a bad chunk or a missing finish rejects, and the partial text is dropped.
  * `onDeltas` is called once per network buffer with the number of deltas it carried.
  */
-export function streamChat(spec: RequestSpec, onDeltas?: (n: number, stream: ChatStream) => void): Promise<ChatStream> {
+export function streamChat(spec: RequestSpec, onDeltas?: (n: number, stream: ChatStream) => void, opts: { logprobs?: boolean } = {}): Promise<ChatStream> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (e: Error) => {
@@ -307,7 +307,8 @@ export function streamChat(spec: RequestSpec, onDeltas?: (n: number, stream: Cha
     const { req, watch: w } = open(
       spec,
       (res) => {
-        const s = new ChatStream();
+        const s = new ChatStream(opts);
+        if (String(res.headers['content-type'] ?? '').includes('application/json')) return wholeBody(res, s, spec, fail, resolve);
         res.on('data', (b: Buffer) => {
           if (settled) return;
           w.last = Date.now();
@@ -338,5 +339,22 @@ export function streamChat(spec: RequestSpec, onDeltas?: (n: number, stream: Cha
       },
       fail,
     );
+  });
+}
+
+/** A server that answered with one JSON object instead of a stream (non-streamed chat or completions). */
+function wholeBody(res: http.IncomingMessage, s: ChatStream, spec: RequestSpec, fail: (e: Error) => void, resolve: (s: ChatStream) => void): void {
+  const parts: Buffer[] = [];
+  res.on('data', (b: Buffer) => parts.push(b));
+  res.on('error', (e: NodeJS.ErrnoException) => fail(new AttemptError(`the answer from ${safe(spec)} was cut part-way (${e.code ?? e.message})`, true)));
+  res.on('end', () => {
+    if (!res.complete) return fail(new AttemptError(`the answer from ${safe(spec)} was cut part-way`, true));
+    try {
+      s.whole(Buffer.concat(parts).toString('utf8'));
+    } catch (e) {
+      return fail(new AttemptError(safe(spec, (e as Error).message), true));
+    }
+    if (!s.complete()) return fail(new AttemptError(`the answer from ${safe(spec)} has no finish reason (incomplete response)`, true));
+    resolve(s);
   });
 }

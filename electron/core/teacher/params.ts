@@ -27,6 +27,11 @@ export const generateParams = z.object({
    * (after turning on a reasoning prompt or split mode); the new answer replaces the thinking-less one.
    */
   redoNoThinking: z.boolean().optional(),
+  /**
+   * Capture the teacher's top-k logprobs of every generated token (k ≤ 20; `logprobs: true, top_logprobs: k`) into
+   * binary shards under artifacts/logprobs/<job>/ for KD (teacher/logprobs-store.ts). Left out: not asked.
+   */
+  logprobs: z.number().int().min(1).max(20).optional(),
   /** null uses the teacher's system prompt; '' sends none. */
   systemPrompt: z.string().nullable().default(null),
   temperature: z.number().min(0).max(2).nullable().default(null),

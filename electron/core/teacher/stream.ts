@@ -1,3 +1,5 @@
+import { collectLogprobs, type ChoiceLogprobs, type TokenLogprob } from './logprobs';
+
 export type ReasoningSource = 'reasoning' | 'reasoning_content' | 'think_tag' | 'split';
 
 export interface Usage {
@@ -16,7 +18,12 @@ export class StreamError extends Error {
 
 interface Chunk {
   // `delta` for chat completions; `text` for the legacy completions endpoint (continuations, budget forcing).
-  choices?: { delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null }; text?: string | null; finish_reason?: string | null }[];
+  choices?: {
+    delta?: { content?: string | null; reasoning?: string | null; reasoning_content?: string | null };
+    text?: string | null;
+    finish_reason?: string | null;
+    logprobs?: ChoiceLogprobs | null;
+  }[];
   usage?: Usage | null;
   error?: { message?: string } | string;
   model?: string;
@@ -62,6 +69,40 @@ export class ChatStream {
    * the very same structure, so only the string itself needs decoding.
    */
   private readonly templates: Template[] = [];
+  /** The generated tokens' top-k logprobs, when asked for (null: not asked). */
+  readonly logprobs: TokenLogprob[] | null;
+
+  constructor(opts: { logprobs?: boolean } = {}) {
+    this.logprobs = opts.logprobs ? [] : null;
+  }
+
+  /**
+   * A whole (non-streamed) chat or completions response, for a server that answers `stream: true` with one
+   * JSON object: the same fields as the streamed chunks, from `message` instead of `delta`.
+   */
+  whole(text: string): void {
+    let r: { choices?: { message?: Record<string, string | null>; text?: string | null; finish_reason?: string | null; logprobs?: ChoiceLogprobs | null }[]; usage?: Usage; model?: string; error?: { message?: string } | string };
+    try {
+      r = JSON.parse(text) as typeof r;
+    } catch {
+      throw new StreamError(`the server answered with invalid JSON (${JSON.stringify(text.slice(0, 80))})`);
+    }
+    if (r?.error) throw new StreamError(`the server reported an error: ${typeof r.error === 'string' ? r.error : (r.error.message ?? 'unknown')}`);
+    const ch = r?.choices?.[0];
+    if (!ch) throw new StreamError('the server answered with no choices');
+    this.model = r.model ?? null;
+    this.usage = r.usage ?? null;
+    const m = ch.message ?? {};
+    const reasoning = m.reasoning ?? m.reasoning_content;
+    if (reasoning) {
+      this.reasoning.push(reasoning);
+      this.reasoningField = m.reasoning ? 'reasoning' : 'reasoning_content';
+    }
+    const content = m.content ?? ch.text;
+    if (content) this.content.push(content);
+    if (this.logprobs) collectLogprobs(ch.logprobs, this.logprobs);
+    this.finishReason = ch.finish_reason ?? null;
+  }
 
   /** Feeds one network buffer; returns the number of deltas it carried (a live token count). */
   push(input: Buffer | string): number {
@@ -129,7 +170,9 @@ export class ChatStream {
     if (c.usage) this.usage = c.usage;
     const ch = c.choices?.[0];
     if (!ch) return;
-    if (this.templates.length < 3) this.learn(d, c);
+    if (ch.logprobs) {
+      if (this.logprobs) collectLogprobs(ch.logprobs, this.logprobs);
+    } else if (this.templates.length < 3) this.learn(d, c); // a chunk with logprobs is never a template: they differ per token
     const delta = ch.delta;
     if (delta) {
       if (delta.reasoning) {
