@@ -1,6 +1,6 @@
 import type { Engine } from './engine';
 import { registerTeacherJobKinds } from './teacher/kinds';
-import { registerVerificationJobKinds } from './verification/kinds';
+import { registerVerificationJobKinds } from './verify/kinds';
 import { registerCurateJobKinds } from './curate/kinds';
 import { registerEmbedJobKinds } from './embed/kinds';
 import { registerTrainJobKinds } from './train/kinds';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { JobRunner } from '../../core/jobs';
 import { openProject, withFullSync } from '../../core/store/project';
-import { RUBRIC_KIND, rubricJudgeKind } from '../../core/verification/rubric-job';
-import { calibration, listRubrics, markTrace, rubricVerdicts, saveRubric } from '../../core/verification/rubrics';
+import { RUBRIC_KIND, rubricJudgeKind } from '../../core/verify/rubric-job';
+import { calibration, listRubrics, markTrace, rubricVerdicts, saveRubric } from '../../core/verify/rubrics';
 import { intFlag, parse } from '../args';
 import { UsageError, type CliIO } from '../io';
 

@@ -1,7 +1,7 @@
 import { JobRunner } from '../../core/jobs';
 import { openProject } from '../../core/store/project';
-import { verifyKind } from '../../core/verification/job';
-import { verdictSummary } from '../../core/verification/store';
+import { verifyKind } from '../../core/verify/job';
+import { verdictSummary } from '../../core/verify/store';
 import { parse } from '../args';
 import { UsageError, type CliIO } from '../io';
 

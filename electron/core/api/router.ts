@@ -10,7 +10,7 @@ import { projectStats } from '../store/stats';
 import { appVersion } from '../util/root';
 import { poolRouter } from '../pool/api';
 import { teacherRouter } from '../teacher/api';
-import { verificationRouter } from '../verification/api';
+import { verificationRouter } from '../verify/api';
 import { localServeRouter } from '../localserve/api';
 import { curateRouter } from '../curate/api';
 import { exportRouter } from '../export/api';

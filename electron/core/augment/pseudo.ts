@@ -5,7 +5,7 @@ import { teacherConnection } from '../teacher/credentials';
 import { generateKind, startOrResume } from '../teacher/generate';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
-import { SqliteJudgeCache } from '../verification/store';
+import { SqliteJudgeCache } from '../verify/store';
 import { judge } from '../verify';
 import { voteAnswers, type SameAnswer, type Sample } from './vote';
 

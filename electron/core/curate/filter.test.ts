@@ -9,7 +9,7 @@ import type { Project } from '../store/project';
 import { generateKind } from '../teacher/generate';
 import { saveTeacher } from '../teacher/store';
 import { hasPython, tinyModel } from '../train/testing';
-import { verifyKind } from '../verification/job';
+import { verifyKind } from '../verify/job';
 import { difficultyFilterStatus, startDifficultyFilter } from './filter';
 import { curate } from './pipeline';
 import { s1Recipe } from './recipe';

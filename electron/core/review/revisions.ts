@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { withFullSync, type DB, type Project } from '../store/project';
 import { UserError } from '../util/errors';
-import { recheckTrace } from '../verification/job';
+import { recheckTrace } from '../verify/job';
 import { mergeTexts } from './merge';
 import { countTexts } from './tokens';
 import type { Conflict, RevisionKind, RevisionSummary, RevisionText, SaveResult, Texts, VerdictInfo } from './types';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { projectProcedure, router } from '../api/trpc';
 import { withFullSync } from '../store/project';
-import { criterionSchema } from '../verify/rubric';
+import { criterionSchema } from './rubric';
 import { verdictSummary, verdictsFor } from './store';
 import { recheckTrace, verifyParams } from './job';
 import { calibration, listRubrics, markTrace, rubricVerdicts, saveRubric } from './rubrics';

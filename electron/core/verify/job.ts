@@ -3,7 +3,8 @@ import type { JobKind } from '../jobs';
 import type { Project } from '../store/project';
 import { getTeacher } from '../teacher/store';
 import { teacherConnection } from '../teacher/credentials';
-import { verify, type Verdict, type VerifyOptions } from '../verify';
+import type { Verdict } from './types';
+import { verify, type VerifyOptions } from './verify';
 import { UserError } from '../util/errors';
 import { saveVerdict, SqliteJudgeCache } from './store';
 

@@ -3,7 +3,7 @@ import type { JobKind } from '../jobs';
 import { teacherConnection } from '../teacher/credentials';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
-import { judgeRubric, type JudgeEndpoint } from '../verify/judge';
+import { judgeRubric, type JudgeEndpoint } from './judge';
 import { getRubric, saveRubricVerdict } from './rubrics';
 
 export const RUBRIC_KIND = 'rubric-judge';

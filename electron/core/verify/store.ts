@@ -1,5 +1,6 @@
 import type { DB } from '../store/project';
-import type { JudgeCache, Verdict } from '../verify';
+import type { JudgeCache } from './judge';
+import type { Verdict } from './types';
 
 export interface StoredVerdict extends Verdict {
   traceId: number;

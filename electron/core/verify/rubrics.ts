@@ -1,7 +1,7 @@
 import type { DB } from '../store/project';
 import { UserError } from '../util/errors';
-import { agreementOf, MIN_AGREEMENT, MIN_MARKS, trustWarning, type Agreement } from '../verify/calibration';
-import { rubricSchema, type CriterionScore, type Rubric, type RubricInput, type RubricVerdict } from '../verify/rubric';
+import { agreementOf, MIN_AGREEMENT, MIN_MARKS, trustWarning, type Agreement } from './calibration';
+import { rubricSchema, type CriterionScore, type Rubric, type RubricInput, type RubricVerdict } from './rubric';
 
 /** The rubrics of a project and their verdicts and calibration marks (tables of migration 013). */
 export interface StoredRubric extends Rubric {
