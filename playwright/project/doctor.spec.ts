@@ -13,7 +13,7 @@ test.describe('Project step: preflight and offline', () => {
     await project.expectDashboard('Air-gapped set');
     const panel = page.getByTestId('doctor');
     await expect(page.getByRole('heading', { name: 'Preflight', level: 2 })).toBeVisible();
-    // The first Python probe of a fresh config folder imports torch: slow on a busy machine, cached afterwards.
+    // The Python probe reads installed metadata (no torch import): quick even on a fresh config folder.
     await expect(panel.getByTestId('doctor-node')).toContainText(/ok\s*Node\s*Node \d+\./, { timeout: 150_000 });
     for (const id of ['python', 'gpu', 'disk', 'models', 'offline', 'egress']) await expect(panel.getByTestId(`doctor-${id}`)).toBeVisible();
     await expect(panel.getByTestId('doctor-models')).toContainText('The project refers to no model folder yet.');
@@ -26,13 +26,27 @@ test.describe('Project step: preflight and offline', () => {
       await toggle.click();
       await expect(toggle).toBeChecked({ timeout: 60_000 });
       await expect(panel.getByTestId('doctor-offline')).toContainText('Offline: only this machine (loopback) is reached', { timeout: 60_000 });
-      expect(JSON.parse(fs.readFileSync(settings, 'utf8'))).toEqual({ offline: true });
+      expect(JSON.parse(fs.readFileSync(settings, 'utf8'))).toEqual({ offline: true, allowRemoteTeachers: true });
+      // offline wins: the remote-teachers switch is disabled meanwhile
+      await expect(panel.getByTestId('remote-teachers-toggle')).toBeDisabled();
       await app.snap(testInfo, 'project-preflight-offline');
     } finally {
       if (await toggle.isChecked()) await toggle.click();
     }
     await expect(toggle).not.toBeChecked({ timeout: 60_000 });
     await expect(panel.getByTestId('doctor-offline')).toContainText('Online:', { timeout: 60_000 });
-    expect(JSON.parse(fs.readFileSync(settings, 'utf8'))).toEqual({ offline: false });
+    expect(JSON.parse(fs.readFileSync(settings, 'utf8'))).toEqual({ offline: false, allowRemoteTeachers: true });
+
+    const remote = panel.getByTestId('remote-teachers-toggle');
+    await expect(remote).toBeChecked();
+    try {
+      await remote.click();
+      await expect(remote).not.toBeChecked({ timeout: 60_000 });
+      await expect(panel.getByTestId('doctor-offline')).toContainText('Online, but remote teachers are not allowed', { timeout: 60_000 });
+      expect(JSON.parse(fs.readFileSync(settings, 'utf8'))).toEqual({ offline: false, allowRemoteTeachers: false });
+    } finally {
+      if (!(await remote.isChecked())) await remote.click();
+    }
+    await expect(remote).toBeChecked({ timeout: 60_000 });
   });
 });

@@ -17,7 +17,7 @@ export async function runDoctorCommand(args: string[], io: CliIO): Promise<numbe
     if (values.json) io.stdout(JSON.stringify(r, null, 2));
     else {
       for (const c of r.checks) io.stdout(`${MARK[c.status]}  ${c.id.padEnd(18)} ${c.message}`);
-      io.stdout(`${r.status === 'ok' ? 'All checks passed' : r.status === 'warn' ? 'Usable, with warnings' : 'Some checks failed'} (${r.ms} ms).`);
+      io.stdout(`${r.status === 'ok' ? 'All checks passed' : r.status === 'warn' ? 'Usable, with warnings' : 'Some checks failed'} (${r.elapsed_ms} ms).`);
     }
     return r.status === 'fail' ? 1 : 0;
   } finally {

@@ -5,7 +5,7 @@ import { runDoctor } from './doctor';
 
 /**
  * The Project step's preflight panel: the doctor's checks (with the open project's model folders and
- * teachers when one is open), the egress log's summary, and the offline toggle.
+ * teachers when one is open), the egress log's summary, the offline and allow-remote-teachers switches.
  */
 export const doctorRouter = router({
   run: publicProcedure.input(z.object({ refresh: z.boolean().optional() }).optional()).query(({ ctx, input }) => {
@@ -15,6 +15,10 @@ export const doctorRouter = router({
   egress: publicProcedure.query(() => ({ ...egressSummary(10), offline: offlineState() })),
   setOffline: publicProcedure.input(z.object({ offline: z.boolean() })).mutation(({ input }) => {
     setSetting('offline', input.offline);
+    return offlineState();
+  }),
+  setAllowRemoteTeachers: publicProcedure.input(z.object({ allow: z.boolean() })).mutation(({ input }) => {
+    setSetting('allowRemoteTeachers', input.allow);
     return offlineState();
   }),
 });

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { egressRefusal } from '../egress/policy';
+import { userCommandRefusal } from '../egress/policy';
 import { childEnv } from '../egress/child-env';
 import { UserError } from '../util/errors';
 import { builtinDir } from '../util/benchmarks';
@@ -113,10 +113,10 @@ export async function buildBundle(o: BundleOptions): Promise<BundleManifest> {
   const out = path.resolve(o.out);
   if (fs.existsSync(out) && fs.readdirSync(out).length) throw new UserError(`${out} is not empty; give --out a new or empty folder (nothing in it is overwritten).`, 'bundle_out_not_empty');
   for (const m of o.models ?? []) if (!fs.existsSync(m)) throw new UserError(`--with-models ${m} does not exist; give a model folder.`, 'bundle_no_model');
-  // Building downloads (that is its purpose), so it asks the egress policy like every other connection.
+  // Building downloads (that is its purpose): the policy refuses it while offline and logs it, like every other connection.
   const hosts: [string, string][] = [...(o.python !== false ? [['pypi.org', 'offline-bundle (pip)'] as [string, string]] : []), ...(o.npm !== false ? [['registry.npmjs.org', 'offline-bundle (npm)'] as [string, string]] : [])];
   for (const [host, who] of hosts) {
-    const refused = egressRefusal(host, 443, who);
+    const refused = userCommandRefusal(host, 443, who);
     if (refused) throw new UserError(`${refused} A bundle is built on a connected machine and carried to the offline one.`, 'egress_refused');
   }
   fs.mkdirSync(out, { recursive: true });

@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProject, type Project } from '../store/project';
 import { saveTeacher } from '../teacher/store';
@@ -69,6 +70,39 @@ describe('the Python probe cache', () => {
   });
 });
 
+describe('the quick Python probe', () => {
+  it('reads versions without importing anything, once per session: again only when the environment changes or on refresh', async () => {
+    const { quickPythonEnv } = await import('./quick-python');
+    const before = runs();
+    expect(await quickPythonEnv()).toMatchObject({ ok: true, cached: false, python: '3.11.7', torch: '2.15.0', libraries: { transformers: '5' } });
+    expect(await quickPythonEnv()).toMatchObject({ ok: true, cached: true });
+    expect(runs()).toBe(before + 1);
+    await quickPythonEnv(true);
+    expect(runs()).toBe(before + 2);
+  });
+
+  const realPython = path.resolve(import.meta.dirname, '../../../.venv/bin/python');
+  it.skipIf(!fs.existsSync(realPython))('reports the real environment: the versions importlib.metadata gives, and the CUDA version torch was built for', async () => {
+    process.env.DISTILLERY_PYTHON = realPython;
+    vi.resetModules();
+    const { quickPythonEnv } = await import('./quick-python');
+    try {
+      const env = await quickPythonEnv();
+      const truth = JSON.parse(
+        (
+          await execa(realPython, ['-c', 'import json, platform; from importlib import metadata as m; print(json.dumps([platform.python_version(), m.version("torch"), m.version("transformers"), m.version("trl")]))'])
+        ).stdout,
+      ) as string[];
+      expect([env.python, env.torch, env.libraries.transformers, env.libraries.trl]).toEqual(truth);
+      const versionPy = fs.readFileSync(path.join(path.dirname(path.dirname(realPython)), 'lib', `python${truth[0]?.split('.').slice(0, 2).join('.')}`, 'site-packages', 'torch', 'version.py'), 'utf8');
+      expect(env.cuda_version).toBe(/^cuda\b[^=\n]*=\s*'([^']+)'/m.exec(versionPy)?.[1] ?? null);
+      expect(env.libraries).toHaveProperty('vllm');
+    } finally {
+      process.env.DISTILLERY_PYTHON = path.join(venv, 'bin', 'python');
+    }
+  });
+});
+
 describe('doctor', () => {
   it('lists every check with a status and a sentence, for a project with a reachable and an offline-refused teacher and a broken model folder', async () => {
     const model = path.join(dir, 'model');
@@ -82,8 +116,9 @@ describe('doctor', () => {
     const lines: string[] = [];
     const code = await main(['doctor', project.dir, '--json'], { stdout: (s) => lines.push(s), stderr: (s) => lines.push(s), readFile: async () => '' });
     delete process.env.DISTILLERY_OFFLINE;
-    const r = JSON.parse(lines.join('\n')) as { status: string; checks: { id: string; status: string; message: string }[] };
+    const r = JSON.parse(lines.join('\n')) as { status: string; elapsed_ms: number; checks: { id: string; status: string; message: string }[] };
     expect(code).toBe(1);
+    expect(Number.isInteger(r.elapsed_ms) && r.elapsed_ms >= 0).toBe(true);
     expect(r.status).toBe('fail');
     const by = Object.fromEntries(r.checks.map((c) => [c.id, c]));
     expect(Object.keys(by)).toEqual(expect.arrayContaining(['node', 'python', 'python-libraries', 'gpu', 'disk', 'teacher-local', 'teacher-remote', 'offline', 'egress']));

@@ -1,17 +1,18 @@
 /**
  * The preflight (`distillery doctor`, the Project step's checklist): one list of checks, each ok, warn or
- * fail with one sentence. It must answer in under 2 s: the slow part (the Python probe, which imports
- * torch) is cached under the environment's key (python.ts), GPUs come from nvidia-smi, teachers are asked
- * for their models list with a short timeout, all at once.
+ * fail with one sentence. It answers in well under 2 s: the Python probe reads installed metadata without
+ * importing torch (quick-python.ts, cached for the session), GPUs come from nvidia-smi, teachers are asked for
+ * their models list with a short timeout, all at once.
  */
 import fs from 'node:fs';
 import { execa } from 'execa';
-import { egressSummary, isLoopbackHost, offlineState } from '../egress';
+import { egressDecision, egressSummary, offlineState } from '../egress';
+import { urlEndpoint } from '../egress/teachers';
 import { listModels } from '../teacher/probe';
 import { teacherConnection } from '../teacher/credentials';
 import { listTeachers } from '../teacher/store';
 import type { DB } from '../store/project';
-import { checkPythonEnv, type PythonEnv } from './python';
+import { quickPythonEnv, type QuickPythonEnv } from './quick-python';
 import { checkModelFolder, projectModelRefs } from './models';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -26,7 +27,8 @@ export interface DoctorCheck {
 export interface DoctorReport {
   status: CheckStatus;
   checks: DoctorCheck[];
-  ms: number;
+  /** How long this run took, start to finish (the probes run in parallel). */
+  elapsed_ms: number;
   at: string;
 }
 
@@ -45,18 +47,18 @@ function nodeCheck(): DoctorCheck {
     : { id: 'node', status: 'fail', message: `Node ${process.versions.node} is too old: Distillery needs Node 20 or newer; install it and run again.`, detail: { version: process.versions.node } };
 }
 
-function pythonChecks(env: PythonEnv): DoctorCheck[] {
+function pythonChecks(env: QuickPythonEnv): DoctorCheck[] {
   if (!env.ok) return [{ id: 'python', status: 'warn', message: `${env.error ?? 'The Python environment does not run.'} Only training, export and model serving need it.`, detail: { executable: env.executable } }];
   const [maj, min] = (env.python ?? '0.0').split('.').map(Number);
   const pyOk = maj === 3 && (min ?? 0) >= 10;
   const missing = REQUIRED_LIBS.filter((l) => !env.libraries[l]);
-  const when = env.checked_at ? ` (checked ${env.checked_at}${env.cached ? ', cached until the environment changes' : ''})` : '';
+  const when = env.checked_at ? ` (checked ${env.checked_at}${env.cached ? ', cached for this session until the environment changes' : ''})` : '';
   return [
     {
       id: 'python',
       status: pyOk ? 'ok' : 'warn',
       message: pyOk ? `Python ${env.python} at ${env.executable}${when}.` : `Python ${env.python} at ${env.executable} is not the tested 3.11; run "npm run setup:python".`,
-      detail: { version: env.python, executable: env.executable, checked_at: env.checked_at, cached: env.cached ?? false },
+      detail: { version: env.python, executable: env.executable, checked_at: env.checked_at, cached: env.cached ?? false, probe_ms: env.probe_ms ?? null },
     },
     {
       id: 'python-libraries',
@@ -65,7 +67,7 @@ function pythonChecks(env: PythonEnv): DoctorCheck[] {
         !env.torch || missing.length
           ? `The Python environment lacks ${[...(env.torch ? [] : ['torch']), ...missing].join(', ')}; run "npm run setup:python -- --force".`
           : `torch ${env.torch}, ${REQUIRED_LIBS.map((l) => `${l} ${env.libraries[l]}`).join(', ')}.`,
-      detail: { torch: env.torch, libraries: env.libraries },
+      detail: { torch: env.torch, cuda_build: env.cuda_version, libraries: env.libraries, deepspeed: env.deepspeed },
     },
   ];
 }
@@ -87,12 +89,11 @@ async function nvidiaSmi(): Promise<{ index: number; name: string; memory_gib: n
   }
 }
 
-function gpuCheck(env: PythonEnv, smi: Awaited<ReturnType<typeof nvidiaSmi>>): DoctorCheck {
-  const gpus = smi ?? env.gpus.map((g) => ({ ...g, free_gib: null }));
-  if (!gpus.length) return { id: 'gpu', status: 'warn', message: 'No CUDA GPU found: training and evaluation run on the CPU, which suits only tiny models.', detail: { gpus: [], cuda: env.cuda_version } };
-  const list = gpus.map((g) => `${g.name} (${g.memory_gib} GiB${g.free_gib !== null ? `, ${g.free_gib} free` : ''})`).join(', ');
-  if (env.ok && !env.cuda_available) return { id: 'gpu', status: 'warn', message: `${list} found, but PyTorch ${env.torch} cannot use CUDA; install a CUDA build of torch (npm run setup:python on this machine).`, detail: { gpus } };
-  return { id: 'gpu', status: 'ok', message: `CUDA ${env.cuda_version ?? ''}: ${list}.`, detail: { gpus, cuda: env.cuda_version } };
+function gpuCheck(env: QuickPythonEnv, smi: Awaited<ReturnType<typeof nvidiaSmi>>): DoctorCheck {
+  if (!smi?.length) return { id: 'gpu', status: 'warn', message: 'No NVIDIA GPU found (nvidia-smi is absent or lists none): training and evaluation run on the CPU, which suits only tiny models.', detail: { gpus: [], cuda_build: env.cuda_version } };
+  const list = smi.map((g) => `${g.name} (${g.memory_gib} GiB, ${g.free_gib} free)`).join(', ');
+  if (env.ok && env.torch && !env.cuda_version) return { id: 'gpu', status: 'warn', message: `${list} found, but PyTorch ${env.torch} is a CPU build; install a CUDA build of torch (npm run setup:python on this machine).`, detail: { gpus: smi, cuda_build: null } };
+  return { id: 'gpu', status: 'ok', message: `${list}${env.cuda_version ? `; PyTorch built for CUDA ${env.cuda_version}` : ''}.`, detail: { gpus: smi, cuda_build: env.cuda_version } };
 }
 
 function diskCheck(dir: string): DoctorCheck {
@@ -125,8 +126,15 @@ function modelChecks(db: DB, projectDir: string): DoctorCheck[] {
   });
 }
 
+/** Why the policy would refuse this teacher URL, as a clause, or null when it may be reached. */
+function policyClause(url: string, shown: string): string | null {
+  const e = urlEndpoint(url);
+  const d = e ? egressDecision(e.host, e.port) : null;
+  if (!d || d.allowed) return null;
+  return d.reason === 'offline' ? `${shown} is not on this machine and Distillery is offline` : `${shown} is not on this machine and remote teachers are not allowed`;
+}
+
 async function teacherChecks(db: DB): Promise<DoctorCheck[]> {
-  const offline = offlineState().offline;
   return Promise.all(
     listTeachers(db).map(async (t): Promise<DoctorCheck> => {
       const id = `teacher-${t.name}`;
@@ -139,7 +147,8 @@ async function teacherChecks(db: DB): Promise<DoctorCheck[]> {
       const results = await Promise.all(
         conn.baseUrls.map(async (url, i) => {
           const shown = t.baseUrls[i] ?? url;
-          if (offline && !isLoopbackHost(new URL(url).hostname)) return `${shown} is not on this machine and Distillery is offline`;
+          const refused = policyClause(url, shown);
+          if (refused) return refused;
           try {
             const headers = { ...conn.headers, ...(conn.apiKey ? { Authorization: `Bearer ${conn.apiKey}` } : {}) };
             await listModels(url, headers, 1_200);
@@ -163,7 +172,16 @@ function egressChecks(): DoctorCheck[] {
   const where = s.source === 'env' ? 'DISTILLERY_OFFLINE in the environment' : s.source === 'settings' ? s.file : 'the default';
   const outside = e.session.allowed + e.session.refused;
   return [
-    { id: 'offline', status: 'ok', message: s.offline ? `Offline: only this machine (loopback) is reached (from ${where}).` : `Online: registered teachers and judges off this machine may be reached (from ${where}).`, detail: { offline: s.offline, source: s.source, file: s.file } },
+    {
+      id: 'offline',
+      status: 'ok',
+      message: s.offline
+        ? `Offline: only this machine (loopback) is reached (from ${where}).`
+        : s.allowRemoteTeachers
+          ? `Online: registered teachers and judges off this machine may be reached, nothing else (from ${where}).`
+          : `Online, but remote teachers are not allowed: only this machine (loopback) is reached (allowRemoteTeachers in ${s.file}).`,
+      detail: { offline: s.offline, source: s.source, file: s.file, allowRemoteTeachers: s.allowRemoteTeachers },
+    },
     {
       id: 'egress',
       status: e.total.refused ? 'warn' : 'ok',
@@ -182,7 +200,7 @@ export interface DoctorInput {
 
 export async function runDoctor(input: DoctorInput = {}): Promise<DoctorReport> {
   const started = Date.now();
-  const [env, smi, teachers] = await Promise.all([checkPythonEnv(input.refresh ?? false), nvidiaSmi(), input.db ? teacherChecks(input.db) : Promise.resolve([])]);
+  const [env, smi, teachers] = await Promise.all([quickPythonEnv(input.refresh ?? false), nvidiaSmi(), input.db ? teacherChecks(input.db) : Promise.resolve([])]);
   const checks: DoctorCheck[] = [
     nodeCheck(),
     ...pythonChecks(env),
@@ -192,5 +210,5 @@ export async function runDoctor(input: DoctorInput = {}): Promise<DoctorReport> 
     ...teachers,
     ...egressChecks(),
   ];
-  return { status: checks.reduce<CheckStatus>((a, c) => worst(a, c.status), 'ok'), checks, ms: Date.now() - started, at: new Date().toISOString() };
+  return { status: checks.reduce<CheckStatus>((a, c) => worst(a, c.status), 'ok'), checks, elapsed_ms: Date.now() - started, at: new Date().toISOString() };
 }

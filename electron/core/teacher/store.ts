@@ -5,6 +5,7 @@ import { UserError } from '../util/errors';
 import { isValidEnvName, secretStore, type SecretStore } from './secrets';
 import { decodeHeaders, decodeUrls, deleteRef, encodeHeaders, encodeUrls, migrateTeacherSecrets, REDACTED, sealSecrets } from './credentials';
 import { onProjectOpen } from '../store/project';
+import { registerTeacherSource, teachersChanged } from '../egress/teachers';
 
 export interface Teacher {
   id: number;
@@ -82,11 +83,22 @@ export function normaliseBaseUrl(u: string): string {
   return base.replace(/\/+$/, '').replace(/\/chat\/completions$/, '') + rest;
 }
 
+/** The egress policy allows the registered teachers' hosts: every database whose teachers are read is a source. */
+function knownToEgress(db: DB): void {
+  registerTeacherSource(
+    db,
+    () => (db.prepare('SELECT base_urls FROM teachers').pluck().all() as string[]).flatMap((u) => decodeUrls(u).map((x) => x.url)),
+    () => db.open,
+  );
+}
+
 export function listTeachers(db: DB): Teacher[] {
+  knownToEgress(db);
   return (db.prepare('SELECT * FROM teachers ORDER BY name').all() as Row[]).map(fromRow);
 }
 
 export function findTeacher(db: DB, name: string): Teacher | undefined {
+  knownToEgress(db);
   const r = db.prepare('SELECT * FROM teachers WHERE name = ?').get(name) as Row | undefined;
   return r ? fromRow(r) : undefined;
 }
@@ -143,6 +155,7 @@ export function saveTeacher(db: DB, raw: TeacherInput, secrets: SecretStore = se
     t,
   });
   for (const ref of sealed.obsolete) deleteRef(secrets, ref);
+  teachersChanged();
   return getTeacher(db, input.name);
 }
 
@@ -152,6 +165,7 @@ export function removeTeacher(db: DB, name: string, secrets: SecretStore = secre
   if (t.keyRef?.startsWith('store:')) secrets.delete(t.keyRef.slice(6));
   for (const ref of [...t.secretRefs.urls, ...Object.values(t.secretRefs.headers)]) deleteRef(secrets, ref);
   db.prepare('DELETE FROM teachers WHERE id = ?').run(t.id);
+  teachersChanged();
   return true;
 }
 
@@ -164,6 +178,7 @@ export function publicTeacher(t: Teacher) {
 // Projects saved by older versions kept header values and URL credentials in clear: they move to the key
 // store when the project opens. A failure (key store unwritable) leaves them where they were, to retry next time.
 onProjectOpen((db) => {
+  knownToEgress(db);
   try {
     const n = migrateTeacherSecrets(db, secretStore());
     if (n) console.warn(`Moved the header values and URL credentials of ${n} teacher${n === 1 ? '' : 's'} out of the project into the ${secretStore().kind} key store.`);

@@ -27,6 +27,7 @@ export function DoctorPanel() {
   const doctor = useApiQuery(() => api.doctor.run.query({ refresh: refresh > 0 }), [refresh]);
   const egress = useApiQuery(() => api.doctor.egress.query(), [refresh]);
   const toggle = useApiMutation((offline: boolean) => api.doctor.setOffline.mutate({ offline }));
+  const remote = useApiMutation((allow: boolean) => api.doctor.setAllowRemoteTeachers.mutate({ allow }));
   const r = doctor.data;
   const e = egress.data;
   const outside = e ? e.session.allowed + e.session.refused : 0;
@@ -41,7 +42,7 @@ export function DoctorPanel() {
       }
     >
       <div data-testid="doctor" aria-busy={doctor.loading} className="space-y-3 text-sm">
-        <ErrorNote error={doctor.error ?? egress.error ?? toggle.error} />
+        <ErrorNote error={doctor.error ?? egress.error ?? toggle.error ?? remote.error} />
         {e && (
           <div className="space-y-1 rounded-md border border-slate-200 px-3 py-2 dark:border-slate-800">
             <label className="flex items-center gap-2">
@@ -58,6 +59,20 @@ export function DoctorPanel() {
               <span className="font-medium">{t('doctor.offline')}</span>
             </label>
             <p className="text-xs text-slate-500 dark:text-slate-400">{e.offline.source === 'env' ? t('doctor.offlineEnv') : t('doctor.offlineHint')}</p>
+            <label className="flex items-center gap-2 pt-1">
+              <input
+                type="checkbox"
+                data-testid="remote-teachers-toggle"
+                checked={e.offline.allowRemoteTeachers}
+                disabled={remote.pending || e.offline.offline}
+                onChange={async (ev) => {
+                  if (await remote.run(ev.target.checked)) setRefresh((n) => n + 1);
+                }}
+                className="h-4 w-4 accent-indigo-600"
+              />
+              <span className="font-medium">{t('doctor.remoteTeachers')}</span>
+            </label>
+            <p className="text-xs text-slate-500 dark:text-slate-400">{e.offline.offline ? t('doctor.remoteTeachersOffline') : t('doctor.remoteTeachersHint')}</p>
             <p data-testid="egress-summary" className={e.session.refused ? 'text-amber-800 dark:text-amber-200' : 'text-slate-700 dark:text-slate-300'}>
               {t('doctor.egress', { count: outside, refused: e.session.refused })}
             </p>
@@ -85,7 +100,7 @@ export function DoctorPanel() {
             ))}
           </ul>
         )}
-        {r && <p className="text-xs text-slate-500">{t('doctor.took', { ms: r.ms })}</p>}
+        {r && <p className="text-xs text-slate-500">{t('doctor.took', { ms: r.elapsed_ms })}</p>}
       </div>
     </Card>
   );
