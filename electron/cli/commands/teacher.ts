@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { checkModelFolder, findVllm, LocalServers } from '../../core/localserve/manager';
+import { liveTeacher } from '../../core/localserve/ondemand';
 import { openProject } from '../../core/store/project';
 import { getTeacher, listTeachers, publicTeacher, removeTeacher, saveTeacher } from '../../core/teacher/store';
 import { testTeacher } from '../../core/teacher/probe';
@@ -48,6 +51,45 @@ async function promptFlags(io: CliIO, command: string, name: string, values: Rec
   return Object.keys(out).length > 1 ? out : null;
 }
 
+/**
+ * `teacher add PROJECT --name N --local DIR`: a teacher that remembers its model folder, not a port. Generation,
+ * `teacher test` and `eval` start its server on demand (vLLM where installed, else transformers serve) and stop it
+ * when the command ends.
+ */
+async function addLocal(io: CliIO, project: string, name: string | undefined, local: string, urls: string[] | undefined, values: Record<string, unknown>): Promise<number> {
+  if (!name) throw new UsageError('teacher add: --name is required (usage: distillery teacher add PROJECT --name NAME --local MODEL_DIR).');
+  if (urls?.length || values.model !== undefined) throw new UsageError('teacher add: --local MODEL_DIR starts its own server; leave out --url and --model.');
+  const dir = path.resolve(local);
+  try {
+    checkModelFolder(dir);
+  } catch (e) {
+    throw new UsageError(`teacher add: --local ${local}: ${(e as Error).message}`);
+  }
+  const prompting = await promptFlags(io, 'teacher add', name, values);
+  const p = openProject(project);
+  try {
+    const kind = findVllm() ? 'vllm' : 'transformers';
+    // The URL is a placeholder until the server runs: every use replaces it with the started server's.
+    const t = saveTeacher(p.db, {
+      name,
+      preset: kind,
+      baseUrls: ['http://127.0.0.1/v1'],
+      model: dir,
+      localDir: dir,
+      systemPrompt: (values.system as string | undefined) ?? null,
+    });
+    const pr = prompting ? setPrompting(p.db, prompting) : null;
+    io.stdout(
+      values.json
+        ? JSON.stringify({ ...publicTeacher(t), ...(pr ? { prompting: pr } : {}) })
+        : `Saved local teacher "${t.name}": ${dir} (${kind} serve, started on demand by generate, teacher test and eval, stopped when the command ends).`,
+    );
+  } finally {
+    p.close();
+  }
+  return 0;
+}
+
 /** `teacher add|set-prompt|test|list|remove|discover`. */
 export async function runTeacher(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
@@ -60,6 +102,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
           name: { type: 'string' },
           url: { type: 'string', multiple: true },
           model: { type: 'string' },
+          local: { type: 'string' },
           'key-env': { type: 'string' },
           preset: { type: 'string' },
           header: { type: 'string', multiple: true },
@@ -73,8 +116,12 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
       );
       const name = values.name as string | undefined;
       const urls = values.url as string[] | undefined;
+      const local = values.local as string | undefined;
+      if (local !== undefined) return addLocal(io, positionals[0] as string, name, local, urls, values);
       const model = values.model as string | undefined;
-      if (!name || !urls?.length || !model) throw new UsageError('teacher add: --name, --url and --model are required (usage: distillery teacher add PROJECT --name NAME --url URL --model MODEL [--key-env VAR]).');
+      if (!name || !urls?.length || !model) {
+        throw new UsageError('teacher add: --name, --url and --model are required (usage: distillery teacher add PROJECT --name NAME --url URL --model MODEL [--key-env VAR], or --name NAME --local MODEL_DIR for a model folder).');
+      }
       const headers: Record<string, string> = {};
       for (const h of (values.header as string[] | undefined) ?? []) {
         // "Name: value" or "Name=value", whichever separator comes first (a value may hold the other one).
@@ -141,7 +188,15 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
       } finally {
         p.close();
       }
-      const reports = await testTeacher(t, { reasoning: { mode: pr.reasoningMode, prompt: pr.reasoningPrompt } });
+      // A local teacher's server is started from its folder for the test and stopped when it ends.
+      const servers = new LocalServers();
+      let reports;
+      try {
+        if (t.localDir && !values.json) io.stderr(`Starting a local server for ${t.localDir}…`);
+        reports = await testTeacher(await liveTeacher(t, { servers }), { reasoning: { mode: pr.reasoningMode, prompt: pr.reasoningPrompt } });
+      } finally {
+        await servers.stopAll();
+      }
       const ok = reports.every((r) => r.ok);
       if (values.json) io.stdout(JSON.stringify({ teacher: t.name, model: t.model, ok, endpoints: reports }));
       else
@@ -164,7 +219,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
       const { values, positionals } = parse('teacher list', rest, { json: { type: 'boolean' } }, ['PROJECT']);
       const p = openProject(positionals[0] as string);
       try {
-        for (const t of listTeachers(p.db)) io.stdout(values.json ? JSON.stringify(publicTeacher(t)) : `${t.name}\t${t.model}\t${t.baseUrls.join(',')}`);
+        for (const t of listTeachers(p.db)) io.stdout(values.json ? JSON.stringify(publicTeacher(t)) : `${t.name}\t${t.model}\t${t.localDir ? `local: ${t.localDir}` : t.baseUrls.join(',')}`);
       } finally {
         p.close();
       }

@@ -4,6 +4,7 @@ import { createProject, openProject, type Project } from '../store/project';
 import { rememberProject } from '../store/registry';
 import { createSampleProject } from '../sample';
 import { LocalServers } from '../localserve/manager';
+import { bindOnDemand } from '../localserve/ondemand';
 import { forgetFeatures } from '../curate/features';
 
 /** What the host around the engine can do (a native dialog in Electron; nothing in browser mode). */
@@ -30,6 +31,8 @@ export class Engine {
 
   constructor(readonly host: HostCapabilities) {
     this.events.setMaxListeners(0);
+    // A local teacher used by a job (generation) starts its server here, so it stops with the project.
+    bindOnDemand(this.localServers);
   }
 
   registerJobKind<P>(kind: JobKind<P>): void {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { completionGenerator, type TextGenerator } from '../chat/generator';
 import type { LocalServers, LocalServerInfo } from '../localserve/manager';
+import { ensureServer, liveTeacher } from '../localserve/ondemand';
 import type { Project } from '../store/project';
 import { teacherConnection } from '../teacher/credentials';
 import { findTeacher, listTeachers } from '../teacher/store';
@@ -103,23 +104,9 @@ export function removeModelFolder(project: Project, dirIn: string): void {
 
 // ---------- generators ----------
 
-const starting = new WeakMap<LocalServers, Map<string, Promise<LocalServerInfo>>>();
-
 /** A ready server for the folder: one already running (started here or on the Teacher step), else a new one. */
-export async function serverFor(servers: LocalServers, dirIn: string, kind: 'transformers' | 'vllm' | undefined, onStatus?: (m: string) => void): Promise<LocalServerInfo> {
-  const dir = path.resolve(dirIn);
-  const running = servers.list().find((s) => s.modelDir === dir && s.status === 'ready' && (!kind || s.kind === kind));
-  if (running) return running;
-  let pending = starting.get(servers);
-  if (!pending) starting.set(servers, (pending = new Map()));
-  const key = `${dir}:${kind ?? ''}`;
-  let p = pending.get(key);
-  if (!p) {
-    onStatus?.(`Starting ${kind === 'vllm' ? 'vllm serve' : kind === 'transformers' ? 'transformers serve' : 'a local server'} for ${dir}…`);
-    p = servers.start(dir, { kind }).finally(() => pending.delete(key));
-    pending.set(key, p);
-  }
-  return p;
+export function serverFor(servers: LocalServers, dirIn: string, kind: 'transformers' | 'vllm' | undefined, onStatus?: (m: string) => void): Promise<LocalServerInfo> {
+  return ensureServer(servers, dirIn, { kind, onStatus });
 }
 
 type InferModule = typeof InferIndex;
@@ -140,8 +127,10 @@ async function openOnnx(dir: string): Promise<TextGenerator> {
 export async function openGenerator(project: Project, servers: LocalServers, spec: ModelSpec, onStatus?: (m: string) => void): Promise<TextGenerator> {
   switch (spec.kind) {
     case 'endpoint': {
-      const t = findTeacher(project.db, spec.teacher);
-      if (!t) throw new UserError(`There is no teacher named "${spec.teacher}" in this project; add it on the Teacher step or choose another model.`, 'no_teacher');
+      const saved = findTeacher(project.db, spec.teacher);
+      if (!saved) throw new UserError(`There is no teacher named "${spec.teacher}" in this project; add it on the Teacher step or choose another model.`, 'no_teacher');
+      // A local teacher is started from its model folder now, and stopped with the others.
+      const t = await liveTeacher(saved, { servers, onStatus });
       const dir = templateDirOf(spec, t.model);
       if (!dir) {
         throw new UserError(

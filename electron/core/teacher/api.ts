@@ -6,6 +6,7 @@ import { DEFAULT_PROMPT, generateParams } from './params';
 import { PRESETS } from './presets';
 import { getPrompting, promptingInput, REASONING_PROMPT, setPrompting } from './prompting';
 import { discover, listModels, testTeacher } from './probe';
+import { liveTeacher } from '../localserve/ondemand';
 import { getTeacher, listTeachers, normaliseBaseUrl, publicTeacher, removeTeacher, saveTeacher, teacherInput } from './store';
 import { listTraces, traceCounts, traceRaw } from './traces';
 import { secretStoreInfo } from './secrets';
@@ -38,9 +39,11 @@ export const teacherRouter = router({
   remove: projectProcedure.input(z.object({ name: z.string() })).mutation(({ ctx, input }) => ({ removed: removeTeacher(ctx.project.db, input.name) })),
   test: projectProcedure
     .input(z.object({ name: z.string() }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const pr = getPrompting(ctx.project.db, input.name);
-      return testTeacher(getTeacher(ctx.project.db, input.name), { reasoning: { mode: pr.reasoningMode, prompt: pr.reasoningPrompt } });
+      // A local teacher is started from its model folder first (the card shows "starting…" meanwhile).
+      const t = await liveTeacher(getTeacher(ctx.project.db, input.name), { servers: ctx.engine.localServers });
+      return testTeacher(t, { reasoning: { mode: pr.reasoningMode, prompt: pr.reasoningPrompt } });
     }),
 
   /** Starts a generation job, or resumes the unfinished job with identical settings. Progress comes from the jobs events. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import type { DB } from '../store/project';
 import { UserError } from '../util/errors';
@@ -23,6 +24,8 @@ export interface Teacher {
   systemPrompt: string | null;
   priceInput: number | null;
   priceOutput: number | null;
+  /** A local teacher's model folder: its server is started on demand from it (localserve/ondemand.ts); null otherwise. */
+  localDir: string | null;
 }
 
 interface Row {
@@ -36,6 +39,7 @@ interface Row {
   system_prompt: string | null;
   price_input: number | null;
   price_output: number | null;
+  local_dir?: string | null;
 }
 
 export const teacherInput = z.object({
@@ -53,6 +57,8 @@ export const teacherInput = z.object({
   systemPrompt: z.string().max(20_000).nullish(),
   priceInput: z.number().nonnegative().nullish(),
   priceOutput: z.number().nonnegative().nullish(),
+  /** A local teacher: the model folder its server is started from on demand; null clears it, absent keeps it. */
+  localDir: z.string().trim().min(1).max(4096).nullish(),
 });
 export type TeacherInput = z.infer<typeof teacherInput>;
 
@@ -71,6 +77,7 @@ function fromRow(r: Row): Teacher {
     systemPrompt: r.system_prompt,
     priceInput: r.price_input,
     priceOutput: r.price_output,
+    localDir: r.local_dir ?? null,
   };
 }
 
@@ -135,13 +142,14 @@ export function saveTeacher(db: DB, raw: TeacherInput, secrets: SecretStore = se
   } else if (input.keyEnv) keyRef = `env:${input.keyEnv}`;
   const t = new Date().toISOString();
   // Header values and URL credentials go to the key store; the project keeps names, *** and references.
+  const localDir = input.localDir === undefined ? (existing?.localDir ?? null) : input.localDir === null ? null : path.resolve(input.localDir);
   const sealed = sealSecrets(input.baseUrls.map(normaliseBaseUrl), input.headers ?? {}, existing, secrets);
   db.prepare(
-    `INSERT INTO teachers (name, preset, base_urls, model, headers, key_ref, system_prompt, price_input, price_output, created_at, updated_at)
-     VALUES (@name, @preset, @urls, @model, @headers, @keyRef, @sys, @pin, @pout, @t, @t)
+    `INSERT INTO teachers (name, preset, base_urls, model, headers, key_ref, system_prompt, price_input, price_output, local_dir, created_at, updated_at)
+     VALUES (@name, @preset, @urls, @model, @headers, @keyRef, @sys, @pin, @pout, @localDir, @t, @t)
      ON CONFLICT(name) DO UPDATE SET preset = excluded.preset, base_urls = excluded.base_urls, model = excluded.model,
        headers = excluded.headers, key_ref = excluded.key_ref, system_prompt = excluded.system_prompt,
-       price_input = excluded.price_input, price_output = excluded.price_output, updated_at = excluded.updated_at`,
+       price_input = excluded.price_input, price_output = excluded.price_output, local_dir = excluded.local_dir, updated_at = excluded.updated_at`,
   ).run({
     name: input.name,
     preset: input.preset ?? null,
@@ -152,6 +160,7 @@ export function saveTeacher(db: DB, raw: TeacherInput, secrets: SecretStore = se
     sys: input.systemPrompt ?? null,
     pin: input.priceInput ?? null,
     pout: input.priceOutput ?? null,
+    localDir,
     t,
   });
   for (const ref of sealed.obsolete) deleteRef(secrets, ref);

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pythonExecutable } from '../../core/env/python';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const hasPython = fs.existsSync(pythonExecutable());
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-teacher-local-'));
+const env = { DISTILLERY_CONFIG_DIR: path.join(tmp, 'config'), HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' };
+const model = path.join(tmp, 'tiny');
+const project = path.join(tmp, 'p');
+/** The real command as a user runs it, in its own process. */
+const cli = (...args: string[]) => execa(process.execPath, [path.join(root, 'bin', 'distillery.mjs'), ...args], { reject: false, env, cwd: tmp });
+
+/** Processes whose command line names the model folder: a server left running after the command ended. */
+async function serversFor(dir: string): Promise<string[]> {
+  const r = await execa('ps', ['-eo', 'pid,args'], { reject: false });
+  return r.stdout.split('\n').filter((l) => l.includes(dir) && /serve/.test(l));
+}
+
+beforeAll(async () => {
+  if (!hasPython) return;
+  await execa(pythonExecutable(), ['-m', 'distillery_worker', 'tiny-model', '--out', model], { env, cwd: root });
+  expect((await cli('project', 'sample', project)).exitCode).toBe(0);
+}, 600_000);
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe.skipIf(!hasPython)('a local teacher from the CLI: started on demand, stopped with the command (issue 17 item 10)', { timeout: 900_000 }, () => {
+  it('refuses a folder that is not a model with one sentence', async () => {
+    const r = await cli('teacher', 'add', project, '--name', 'x', '--local', path.join(tmp, 'nope'));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--local .*nope.* does not exist/);
+  });
+
+  it('add --local remembers the folder; teacher test and generate start transformers serve and stop it', async () => {
+    const add = await cli('teacher', 'add', project, '--name', 'tiny', '--local', model, '--json');
+    expect(add.exitCode, add.stderr).toBe(0);
+    const saved = JSON.parse(add.stdout) as { name: string; localDir: string; model: string; preset: string };
+    expect(saved).toMatchObject({ name: 'tiny', localDir: model, model });
+
+    const test = await cli('teacher', 'test', project, '--name', 'tiny', '--json');
+    const report = JSON.parse(test.stdout) as { ok: boolean; endpoints: { endpoint: string; ok: boolean; error: string | null }[] };
+    expect(report.endpoints[0]?.error ?? null, test.stderr).toBeNull();
+    expect(report.endpoints[0]?.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(await serversFor(model)).toEqual([]);
+
+    const gen = await cli('generate', project, '--teacher', 'tiny', '--limit', '2', '--max-tokens', '8', '--concurrency', '1', '--json');
+    const last = JSON.parse(gen.stdout.trim().split('\n').pop() as string) as { done: number; failed: number; failures: unknown[] };
+    expect(last.failures, gen.stderr).toEqual([]);
+    expect(last.done).toBe(2);
+    // The server ended with the command: no process of it is left.
+    expect(await serversFor(model)).toEqual([]);
+
+    const traces = await cli('traces', project, '--teacher', 'tiny', '--json');
+    const rows = traces.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: string });
+    expect(rows.filter((r) => r.status === 'done')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import type { Teacher } from '../teacher/store';
+import { LocalServers, type LocalServerInfo, type ServerKind } from './manager';
+
+/**
+ * Local servers started on demand: a local teacher remembers its model folder, not a port, and whatever
+ * uses it (generation, the teacher test, evaluation) gets a ready server for that folder — one already
+ * running, else a new one started here. The engine binds its own `LocalServers`, so the servers stop when
+ * the project closes (in the CLI: when the command ends).
+ */
+let bound: LocalServers | null = null;
+
+/** The engine's servers are the ones started on demand (engine/index.ts binds them). */
+export function bindOnDemand(servers: LocalServers): void {
+  bound = servers;
+}
+
+/** The bound servers, or a process-wide set when no engine bound one (a caller then stops them itself). */
+export function onDemandServers(): LocalServers {
+  return (bound ??= new LocalServers());
+}
+
+const starting = new WeakMap<LocalServers, Map<string, Promise<LocalServerInfo>>>();
+
+/** A ready server for the folder: one already running (started here, on the Teacher step or by Evaluate), else a new one. */
+export async function ensureServer(
+  servers: LocalServers,
+  dirIn: string,
+  opts: { kind?: ServerKind; onStatus?: (message: string) => void } = {},
+): Promise<LocalServerInfo> {
+  const dir = path.resolve(dirIn);
+  const { kind } = opts;
+  const running = servers.list().find((s) => s.modelDir === dir && s.status === 'ready' && (!kind || s.kind === kind));
+  if (running) return running;
+  let pending = starting.get(servers);
+  if (!pending) starting.set(servers, (pending = new Map()));
+  const key = `${dir}:${kind ?? ''}`;
+  let p = pending.get(key);
+  if (!p) {
+    opts.onStatus?.(`Starting ${kind === 'vllm' ? 'vllm serve' : kind === 'transformers' ? 'transformers serve' : 'a local server'} for ${dir}…`);
+    p = servers.start(dir, { kind }).finally(() => pending.delete(key));
+    pending.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * The teacher as it can be reached now: a local teacher's server is started (or found) from its folder
+ * and its URL and model name replace the stored ones; any other teacher is returned as it is.
+ */
+export async function liveTeacher(t: Teacher, opts: { servers?: LocalServers; onStatus?: (message: string) => void } = {}): Promise<Teacher> {
+  if (!t.localDir) return t;
+  const kind: ServerKind | undefined = t.preset === 'vllm' ? 'vllm' : t.preset === 'transformers' ? 'transformers' : undefined;
+  const s = await ensureServer(opts.servers ?? onDemandServers(), t.localDir, { kind, onStatus: opts.onStatus });
+  return { ...t, baseUrls: [s.baseUrl], model: s.model, secretRefs: { ...t.secretRefs, urls: [null] } };
+}
