@@ -184,7 +184,18 @@ export function augmentSummary(db: DB, jobId: number): AugmentSummary {
 }
 
 /** The parent and kind of variants, for the Questions view (a variant shows where it came from). */
-export function variantsOf(db: DB, ids: readonly number[]): { questionId: number; parentId: number; kind: string; answerOrigin: string }[] {
-  const stmt = db.prepare('SELECT question_id AS questionId, parent_id AS parentId, kind, answer_origin AS answerOrigin FROM question_variants WHERE question_id = ?');
-  return ids.map((id) => stmt.get(id) as { questionId: number; parentId: number; kind: string; answerOrigin: string } | undefined).filter((x) => x !== undefined);
+export interface VariantLink {
+  questionId: number;
+  parentId: number;
+  kind: string;
+  answerOrigin: string;
+  /** The parent's question text (null when the parent was deleted from the pool). */
+  parentQuestion: string | null;
+}
+
+export function variantsOf(db: DB, ids: readonly number[]): VariantLink[] {
+  const stmt = db.prepare(
+    'SELECT v.question_id AS questionId, v.parent_id AS parentId, v.kind, v.answer_origin AS answerOrigin, q.question AS parentQuestion FROM question_variants v LEFT JOIN questions q ON q.id = v.parent_id WHERE v.question_id = ?',
+  );
+  return ids.map((id) => stmt.get(id) as VariantLink | undefined).filter((x) => x !== undefined);
 }

@@ -14,6 +14,7 @@ import type { ReviewAction } from './keys';
 import type { MonacoApi } from './monaco/load';
 import type { CodeEditor, EditorCommand } from './monaco/TraceEditor';
 import { Preview } from './Preview';
+import { Provenance } from './Provenance';
 import { ProposalPanel, RegeneratePanel, type RegenerateOptions } from './Regenerate';
 import { SaveErrorNote, SaveIndicator } from './SaveIndicator';
 import { CLIENT_ID, muted, type Proposal, type Texts } from './types';
@@ -202,6 +203,7 @@ export const SamplePane = memo(function SamplePane(props: {
             {s.reference !== null && <p className={`mt-1 ${muted}`}>{t('review.reference', { answer: s.reference })}</p>}
           </div>
         </details>
+        <Provenance questionId={s.questionId} />
         {mode === 'conflict' && conflict && (
           <ConflictPanel
             key={conflict.theirs.n}
