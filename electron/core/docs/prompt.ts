@@ -71,6 +71,8 @@ export function parseReply(reply: string): Parsed {
   }
   const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { questions?: unknown }).questions) ? (value as { questions: unknown[] }).questions : null;
   if (!list) return { ok: false, reason: 'the teacher\'s reply is JSON but has no "questions" list' };
+  // An empty list is an outcome too: otherwise the chunk would leave no row at all.
+  if (list.length === 0) return { ok: false, reason: 'the teacher\'s reply has an empty "questions" list' };
   return {
     ok: true,
     items: list.map((v) => {

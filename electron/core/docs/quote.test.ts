@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseReply } from './prompt';
 import { findQuote } from './quote';
 
 describe('quote check', () => {
@@ -18,5 +19,13 @@ describe('quote check', () => {
   it('rejects an invented quote and a too-short one with the reason', () => {
     expect(findQuote(chunk, 'Hotel costs are reimbursed up to EUR 150 per night')).toEqual({ ok: false, reason: 'the quote does not occur in the chunk: "Hotel costs are reimbursed up to EUR 150 per night"' });
     expect(findQuote(chunk, 'EUR')).toMatchObject({ ok: false, reason: expect.stringMatching(/too short/) });
+  });
+});
+
+describe('reply parsing', () => {
+  it('takes an empty questions list as a rejected reply with its reason, so the chunk still leaves an outcome', () => {
+    expect(parseReply('```json\n{"questions": []}\n```')).toEqual({ ok: false, reason: 'the teacher\'s reply has an empty "questions" list' });
+    expect(parseReply('[]')).toMatchObject({ ok: false });
+    expect(parseReply('{"questions": [{"question": "Q?", "answer": "A", "quote": "a long enough quote"}]}')).toMatchObject({ ok: true, items: [{ ok: true }] });
   });
 });
