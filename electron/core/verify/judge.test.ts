@@ -97,7 +97,7 @@ describe('judge against a scripted server', () => {
   });
   it('uses an injected fetch', async () => {
     const fetchImpl = (async () => new Response(JSON.stringify({ choices: [{ message: { content: 'yes.' } }] }), { status: 200 })) as typeof fetch;
-    expect((await judge({ ...base, baseUrl: 'http://nowhere', reference: 'x', fetchImpl })).equivalent).toBe(true);
+    expect((await judge({ ...base, baseUrl: 'http://127.0.0.1:9', reference: 'x', fetchImpl })).equivalent).toBe(true);
   });
 });
 
