@@ -136,4 +136,16 @@ describe('doctor', () => {
     ]);
     expect(by['python']).toMatchObject({ status: 'ok' });
   });
+
+  it('online with remote teachers off: the remote teacher is refused by the policy (no connection), the offline check says so', async () => {
+    const { setSetting } = await import('../egress');
+    setSetting('allowRemoteTeachers', false);
+    const lines: string[] = [];
+    await main(['doctor', project.dir, '--json'], { stdout: (s) => lines.push(s), stderr: (s) => lines.push(s), readFile: async () => '' });
+    setSetting('allowRemoteTeachers', true);
+    const by = Object.fromEntries((JSON.parse(lines.join('\n')) as { checks: { id: string; status: string; message: string }[] }).checks.map((c) => [c.id, c]));
+    expect(by['teacher-remote']).toMatchObject({ status: 'fail', message: 'Teacher "remote": https://api.example.com/v1 is not on this machine and remote teachers are not allowed.' });
+    expect(by['teacher-local']).toMatchObject({ status: 'ok' });
+    expect(by.offline?.message).toMatch(/^Online, but remote teachers are not allowed: only this machine \(loopback\) is reached/);
+  });
 });
