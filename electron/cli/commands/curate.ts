@@ -1,11 +1,14 @@
-import { parseRecipe } from '../../core/curate/recipe';
+import { parseRecipe, PRESET_IDS } from '../../core/curate/recipe';
+import { isPreset, presetRecipe } from '../../core/curate/presets';
+import { explainLines } from './curate-explain';
 import { explain, freezeRun, runAndStore } from '../../core/curate/runs';
 import { openProject } from '../../core/store/project';
 import { intFlag, parse } from '../args';
 import { UsageError, type CliIO } from '../io';
 
 /**
- * `distillery curate PROJECT [--target N] [--seed S] [--recipe FILE.json] [--json]`: runs and stores a curation.
+ * `distillery curate PROJECT [--preset s1|limo|light-r1 [--models A,B]] [--target N] [--seed S] [--recipe FILE.json] [--json]`:
+ * runs and stores a curation (a recipe file is laid over the preset).
  * `distillery curate PROJECT --explain QUESTION_ID [--json]`; `distillery curate PROJECT --freeze [RUN_ID]`.
  */
 export async function runCurate(args: string[], io: CliIO): Promise<number> {
@@ -25,7 +28,7 @@ export async function runCurate(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(
     'curate',
     argv,
-    { target: { type: 'string' }, seed: { type: 'string' }, recipe: { type: 'string' }, explain: { type: 'string' }, json: { type: 'boolean' } },
+    { target: { type: 'string' }, seed: { type: 'string' }, recipe: { type: 'string' }, explain: { type: 'string' }, json: { type: 'boolean' }, preset: { type: 'string' }, models: { type: 'string' } },
     ['PROJECT'],
   );
   const target = intFlag('curate', 'target', values.target as string | undefined, 1, 1_000_000);
@@ -47,11 +50,17 @@ export async function runCurate(args: string[], io: CliIO): Promise<number> {
       throw new UsageError(`curate: the recipe ${file} is not valid JSON (${(e as Error).message}).`);
     }
   }
+  const preset = values.preset as string | undefined;
+  if (preset !== undefined && !isPreset(preset)) throw new UsageError(`curate: --preset must be one of ${PRESET_IDS.join(', ')} (got "${preset}").`);
+  const models = ((values.models as string | undefined) ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  if ((preset === 'limo' || preset === 'light-r1') && models.length === 0) {
+    throw new UsageError(`curate: the ${preset} preset judges difficulty with stored samples of registered teachers; name them with --models ${preset === 'limo' ? 'WEAK,STRONG' : 'MODEL'}.`);
+  }
   if (target !== undefined) raw.target = target;
   if (seed !== undefined) raw.seed = seed;
   const parsed = (() => {
     try {
-      return parseRecipe(raw);
+      return preset ? presetRecipe(preset, models, raw) : parseRecipe(raw);
     } catch (e) {
       const issue = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
       throw new UsageError(`curate: the recipe setting "${issue?.path.map(String).join('.') ?? '?'}" is invalid: ${issue?.message ?? (e as Error).message}.`);
@@ -62,10 +71,7 @@ export async function runCurate(args: string[], io: CliIO): Promise<number> {
     if (explainId !== undefined) {
       const x = explain(p, explainId);
       if (values.json) io.stdout(JSON.stringify(x));
-      else {
-        const d = x.decision;
-        io.stdout(d ? `Question ${explainId}: ${d.kept ? 'kept' : 'dropped'} at ${d.stage} (${d.rule}) ${JSON.stringify(d.detail)}${x.runId ? ` in run ${x.runId}` : ' (default recipe, not stored)'}.` : `Question ${explainId} has no decision.`);
-      }
+      else for (const line of explainLines(x)) io.stdout(line);
       return 0;
     }
     if (freeze !== null) {
@@ -76,9 +82,9 @@ export async function runCurate(args: string[], io: CliIO): Promise<number> {
     }
     const { runId, result } = runAndStore(p, parsed);
     if (values.json) {
-      io.stdout(JSON.stringify({ run: runId, funnel: result.funnel, selected: result.selected, domains: result.domains.after, selection: result.selection, notes: result.notes }));
+      io.stdout(JSON.stringify({ run: runId, funnel: result.funnel, selected: result.selected, traces: result.traces, preset: parsed.preset ?? null, domains: result.domains.after, selection: result.selection, notes: result.notes }));
     } else {
-      io.stdout(`Curation run ${runId}: ${result.funnel.map((s) => `${s.stage} ${s.in}→${s.out}`).join(', ')}; ${result.selected} selected over ${Object.keys(result.domains.after).length} domains.`);
+      io.stdout(`Curation run ${runId}: ${result.funnel.map((s) => `${s.stage} ${s.in}→${s.out}`).join(', ')}; ${result.selected} selected over ${Object.keys(result.domains.after).length} domains${result.traces > result.selected ? `, ${result.traces} verified traces kept` : ''}.`);
       for (const n of result.notes) io.stdout(`note: ${n}`);
       io.stdout(`Freeze it for review with "distillery curate ${positionals[0] as string} --freeze ${runId}".`);
     }

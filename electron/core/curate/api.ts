@@ -13,6 +13,8 @@ import { isUserError } from '../util/errors';
 import type { Project } from '../store/project';
 import { difficultyFilterStatus, filterParams, startDifficultyFilter } from './filter';
 import type { Recipe } from './recipe';
+import { PRESET_IDS } from './recipe';
+import { presetRecipe } from './presets';
 
 const runId = z.number().int().positive();
 const qid = z.number().int().positive();
@@ -51,6 +53,10 @@ export const curateRouter = router({
       return previewOf(curate(ctx.project, recipe), input.sample);
     }),
   defaults: projectProcedure.query(() => parseRecipe({})),
+  /** A published recipe (s1, LIMO, Light-R1) for the given models; the UI lays it into the knobs, still editable. */
+  preset: projectProcedure
+    .input(z.object({ id: z.enum(PRESET_IDS), models: z.array(z.string().trim().min(1)).max(8).default([]), keep: z.object({ teacher: z.string().nullable(), studentDir: z.string().nullable(), seed: z.number().int() }).partial().optional() }))
+    .query(({ input }) => presetRecipe(input.id, input.models, input.keep ?? {})),
   /** Runs a recipe and stores it (recipe, funnel, distributions, every decision). */
   run: projectProcedure.input(z.object({ recipe: recipeSchema.optional() })).mutation(async ({ ctx, input }) => {
     await prepareClusters(ctx.project, parseRecipe(input.recipe ?? {}));

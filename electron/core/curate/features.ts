@@ -2,6 +2,7 @@ import type { Project } from '../store/project';
 import { extractAnswer } from '../verify';
 import { ensureCurationSchema } from './schema';
 import { cjkRatio, repetitionRatio } from './text';
+import { chainCues, type ChainCues } from './chain';
 
 /** What curation needs to know about one question, computed once and kept in memory. */
 export interface QuestionFeatures {
@@ -26,6 +27,10 @@ export interface QuestionFeatures {
   /** Filter-model samples with a verdict, and how many of them were right. */
   filterAttempts: number;
   filterSolved: number;
+  /** Per filter model: the verdicts (1 right, 0 wrong) of its checked samples, in sample order (pass-rate bands). */
+  samples: Record<string, number[]>;
+  /** LIMO's chain-quality cues of the judged trace's thinking (chain.ts). */
+  chain: ChainCues;
 }
 
 export interface FeatureSet {
@@ -129,6 +134,8 @@ export function loadFeatures(project: Project, opts: FeatureOptions): FeatureSet
       verdict: r.equivalent,
       filterAttempts: 0,
       filterSolved: 0,
+      samples: {},
+      chain: chainCues(thinking),
     };
     rows.push(f);
     byId.set(f.id, f);
@@ -145,6 +152,15 @@ export function loadFeatures(project: Project, opts: FeatureOptions): FeatureSet
         f.filterAttempts = a.attempts;
         f.filterSolved = a.solved ?? 0;
       }
+    }
+    const each = project.db.prepare(`
+      SELECT t.question_id AS id, t.teacher, v.equivalent AS ok
+      FROM traces t JOIN verdicts v ON v.trace_id = t.id
+      WHERE t.status = 'done' AND v.equivalent IS NOT NULL AND t.teacher IN (SELECT value FROM json_each(?))
+      ORDER BY t.question_id, t.teacher, t.sample_index, t.id`);
+    for (const a of each.iterate(filterJson) as Iterable<{ id: number; teacher: string; ok: number }>) {
+      const f = byId.get(a.id);
+      if (f) (f.samples[a.teacher] ??= []).push(a.ok === 1 ? 1 : 0);
     }
   }
   const set: FeatureSet = { key, rows, byId, repetitionN: opts.repetitionN, builtMs: performance.now() - t0, cached: false };

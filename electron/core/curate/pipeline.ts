@@ -9,6 +9,8 @@ import { loadStudentTokenizer, studentTokenCounts } from './tokens';
 import { clusterDomains, NOT_EMBEDDED, type ClusterSummary } from './clusters';
 import { dominantDropNotes } from './notes';
 import { pseudoLabelMap, type PseudoLabel } from '../augment/pseudo';
+import { judgeBands, keptTraces, sampleModels, unjudgedNotes, type BandResult } from './bands';
+import { chainScore } from './chain';
 
 /** The domain of a question that has none (no label, no imported column); `project info` uses the same word. */
 export const UNLABELLED = 'unlabelled';
@@ -51,6 +53,8 @@ export interface CurationResult {
   /** The embedding clusters used as domains (domains = 'clusters'). */
   clusters: ClusterSummary | null;
   decisions: Decision[];
+  /** Traces kept for the selection (more than one per question with `tracesPerQuestion` > 1). */
+  traces: number;
   timings: { featuresMs: number; filterMs: number; cachedFeatures: boolean };
 }
 
@@ -132,7 +136,8 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 /** Runs a recipe over the project's features: decisions for every question, the funnel and the selection. Stores nothing. */
 export function curate(project: Project, recipe: Recipe): CurationResult {
   const t0 = performance.now();
-  const fs = loadFeatures(project, { teacher: recipe.teacher, filterModels: recipe.difficulty.enabled ? recipe.difficulty.filterModels : [], repetitionN: recipe.quality.repetitionN });
+  const models = sampleModels(recipe);
+  const fs = loadFeatures(project, { teacher: recipe.teacher, filterModels: models, repetitionN: recipe.quality.repetitionN });
   const cachedFeatures = fs.cached;
   const t1 = performance.now();
   const notes: string[] = [];
@@ -199,17 +204,28 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
   }
 
   const d = recipe.difficulty;
+  const bandsOf = new Map<number, BandResult[]>();
   if (d.enabled) {
     const next: QuestionFeatures[] = [];
     let unattempted = 0;
+    const unjudged = new Map<string, number>();
     for (const f of stage) {
       if (d.filterModels.length && f.filterAttempts === 0) unattempted++;
+      const br = judgeBands(f, d.bands ?? []);
+      const out = br.find((b) => b.inBand === false);
       if (d.filterModels.length && f.filterSolved >= d.solvedAtLeast) {
         push({ questionId: f.id, kept: false, stage: 'difficulty', rule: 'solved_by_filter_model', detail: { solved: f.filterSolved, attempts: f.filterAttempts, solvedAtLeast: d.solvedAtLeast, filterModels: d.filterModels }, domain: null, pick: null });
       } else if (d.minThinkingTokens !== null && studentTokens(f) < d.minThinkingTokens) {
         push({ questionId: f.id, kept: false, stage: 'difficulty', rule: 'short_thinking', detail: { value: studentTokens(f), min: d.minThinkingTokens, unit: lengthUnit }, domain: null, pick: null });
-      } else next.push(f);
+      } else if (out) {
+        push({ questionId: f.id, kept: false, stage: 'difficulty', rule: 'outside_band', detail: { band: out, bands: br }, domain: null, pick: null });
+      } else {
+        if (br.length) bandsOf.set(f.id, br);
+        for (const b of br) if (b.inBand === null) unjudged.set(b.name, (unjudged.get(b.name) ?? 0) + 1);
+        next.push(f);
+      }
     }
+    notes.push(...unjudgedNotes(unjudged));
     if (unattempted) notes.push(`${unattempted} candidate questions have no checked filter-model attempt; they stay in (run the filter models and the answer check to judge them).`);
     funnel.push({ stage: 'difficulty', in: stage.length + pinned.length, out: next.length + pinned.length });
     stage = next;
@@ -219,18 +235,25 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
   if (pinned.length > recipe.target) notes.push(`${pinned.length} pinned questions exceed the target of ${recipe.target}; all pins are kept.`);
   pinned.sort((a, b) => a.id - b.id);
   for (const f of pinned) push({ questionId: f.id, kept: true, stage: 'pin', rule: 'pinned', detail: { note: 'pinned questions are always included first' }, domain: domainOf(f), pick: 0 });
-  const rankLength = (f: QuestionFeatures) => (recipe.diversity.preferConsistent ? Math.round(studentTokens(f) * (pseudo.get(f.id)?.agreement ?? 1)) : studentTokens(f));
+  const byChain = recipe.diversity.rankBy === 'chain_quality';
+  const rankBase = (f: QuestionFeatures) => (byChain ? chainScore(f.chain) : studentTokens(f));
+  const rankLength = (f: QuestionFeatures) => (recipe.diversity.preferConsistent ? Math.round(rankBase(f) * (pseudo.get(f.id)?.agreement ?? 1)) : rankBase(f));
+  const rankUnit = byChain ? 'chain_score' : lengthUnit;
   const candidates: Candidate[] = stage.map((f) => ({ id: f.id, domain: recipe.diversity.enabled ? domainOf(f) : 'all', length: rankLength(f) }));
   const domainSize = new Map<string, number>();
   for (const c of candidates) domainSize.set(c.domain, (domainSize.get(c.domain) ?? 0) + 1);
   const picks = recipe.diversity.enabled
-    ? sampleDiverse(candidates, { seed: recipe.seed, target: slots, weighting: recipe.diversity.weighting, rankBy: recipe.diversity.rankBy })
+    ? sampleDiverse(candidates, { seed: recipe.seed, target: slots, weighting: recipe.diversity.weighting, rankBy: recipe.diversity.rankBy === 'random' ? 'random' : 'thinking_length' })
     : [...candidates].sort((a, b) => b.length - a.length || a.id - b.id).slice(0, slots).map((c, i) => ({ id: c.id, domain: c.domain, rank: i, order: i + 1 }));
   const picked = new Map(picks.map((p) => [p.id, p]));
+  const kept = keptTraces(project, recipe, models, [...pinned.map((f) => f.id), ...picks.map((p) => p.id)].map((id) => ({ id, traceId: fs.byId.get(id)?.traceId ?? null })));
+  for (const f of pinned) if (kept.has(f.id)) (dec.get(f.id) as Decision).detail.traces = kept.get(f.id);
   for (const c of candidates) {
     const p = picked.get(c.id);
-    const detail = { domain: c.domain, domainCandidates: domainSize.get(c.domain), length: c.length, unit: lengthUnit };
-    if (p) push({ questionId: c.id, kept: true, stage: 'diversity', rule: recipe.diversity.enabled ? 'sampled' : 'longest', detail: { ...detail, rank: p.rank, order: p.order }, domain: c.domain, pick: p.order });
+    const f = fs.byId.get(c.id) as QuestionFeatures;
+    const detail = { domain: c.domain, domainCandidates: domainSize.get(c.domain), length: c.length, unit: rankUnit, ...(byChain ? { chain: { ...f.chain, score: chainScore(f.chain) } } : {}), ...(bandsOf.has(c.id) ? { bands: bandsOf.get(c.id) } : {}) };
+    const rule = recipe.diversity.enabled ? 'sampled' : byChain ? 'best_chain' : 'longest';
+    if (p) push({ questionId: c.id, kept: true, stage: 'diversity', rule, detail: { ...detail, rank: p.rank, order: p.order, ...(kept.has(c.id) ? { traces: kept.get(c.id) } : {}) }, domain: c.domain, pick: p.order });
     else push({ questionId: c.id, kept: false, stage: 'diversity', rule: 'not_sampled', detail: { ...detail, target: recipe.target }, domain: c.domain, pick: null });
   }
   funnel.push({ stage: 'diversity', in: candidates.length + pinned.length, out: picks.length + pinned.length });
@@ -258,6 +281,7 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
     notes,
     clusters: clusters?.summary ?? null,
     decisions,
+    traces: [...kept.values()].reduce((s, x) => s + x.length, 0),
     timings: { featuresMs: Math.round(t1 - t0), filterMs: Math.round(performance.now() - t1), cachedFeatures },
   };
 }

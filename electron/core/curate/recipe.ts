@@ -24,8 +24,35 @@ const lengthRange = z.object({
   max: z.number().int().positive().nullable().default(null),
 });
 
+/**
+ * A pass-rate band: a question stays only when `model` solved between `min` and `max` of its first `k` checked
+ * samples (LIMO: a weak model 0 of 4, a strong one 1–3 of 8). A question the model never attempted is not judged
+ * (it stays, with a note). `role: 'student'` marks the student's own pass@k (its samples stored under `model`).
+ */
+export const passBand = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    model: z.string().trim().min(1),
+    role: z.enum(['filter', 'student']).default('filter'),
+    k: z.number().int().min(1).max(256),
+    min: z.number().int().min(0),
+    max: z.number().int().min(0),
+  })
+  .refine((b) => b.min <= b.max && b.max <= b.k, { message: 'a band needs 0 ≤ min ≤ max ≤ k' });
+export type PassBand = z.infer<typeof passBand>;
+
+export const PRESET_IDS = ['s1', 'limo', 'light-r1'] as const;
+export type PresetId = (typeof PRESET_IDS)[number];
+
 export const recipeSchema = z.object({
   name: z.string().trim().max(200).optional(),
+  /** The published recipe this one started from (presets.ts); 'custom' after the user changes a knob is not tracked. */
+  preset: z.enum(PRESET_IDS).optional(),
+  /**
+   * Rejection sampling: keep up to this many verified traces (answer checked equal to the reference) of the
+   * teacher per selected question; 1 keeps only the judged trace (s1).
+   */
+  tracesPerQuestion: z.number().int().min(1).max(64).default(1),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
   target: z.number().int().min(1).max(1_000_000).default(1000),
   /** Which teacher's traces are the reasoning traces; null: any source that is not a filter model. */
@@ -63,6 +90,8 @@ export const recipeSchema = z.object({
       solvedAtLeast: z.number().int().min(1).default(1),
       /** The cheaper stand-in: drop questions whose thinking is shorter than this, in student tokens. */
       minThinkingTokens: z.number().int().nonnegative().nullable().default(null),
+      /** Pass-rate bands, applied in order after the filter models (see passBand). */
+      bands: z.array(passBand).max(8).default([]),
     })
     .prefault({}),
   diversity: z
@@ -76,8 +105,11 @@ export const recipeSchema = z.object({
       taxonomy: z.string().min(1).default('msc2020'),
       /** s1 picks a domain uniformly; 'size' weights domains by how many candidates they hold. */
       weighting: z.enum(['uniform', 'size']).default('uniform'),
-      /** Rank within a domain by thinking length, longest first: p ∝ 2^(−rank). */
-      rankBy: z.enum(['thinking_length', 'random']).default('thinking_length'),
+      /**
+       * Rank within a domain by thinking length, longest first: p ∝ 2^(−rank); 'chain_quality' ranks by LIMO's
+       * chain-quality score (chain.ts: length, self-checks, explored alternatives), best first.
+       */
+      rankBy: z.enum(['thinking_length', 'random', 'chain_quality']).default('thinking_length'),
       /**
        * Hard but consistent first: the length ranked on is the thinking length times the teacher's agreement on the
        * question's pseudo-label (1 for questions with a real reference), so long questions the teacher answers the same

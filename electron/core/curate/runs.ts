@@ -4,6 +4,8 @@ import { loadFeatures } from './features';
 import { curate, readOverrides, type CurationResult, type Decision } from './pipeline';
 import { parseRecipe, type Recipe } from './recipe';
 import { ensureCurationSchema } from './schema';
+import { judgeBands, sampleModels, type BandResult } from './bands';
+import { chainScore } from './chain';
 
 export interface RunSummary {
   id: number;
@@ -169,14 +171,15 @@ export function explain(project: Project, questionId: number, runId?: number) {
   let recipe: Recipe;
   if (id !== null) {
     const r = requireRun(project, id);
-    recipe = JSON.parse(r.recipe) as Recipe;
+    recipe = parseRecipe(JSON.parse(r.recipe));
     const d = project.db.prepare('SELECT * FROM curation_decisions WHERE run_id = ? AND question_id = ?').get(id, questionId) as { kept: number; stage: Decision['stage']; rule: string; detail: string | null; domain: string | null; pick: number | null } | undefined;
     if (d) decision = { questionId, kept: d.kept === 1, stage: d.stage, rule: d.rule, detail: d.detail ? (JSON.parse(d.detail) as Record<string, unknown>) : {}, domain: d.domain, pick: d.pick };
   } else {
     recipe = parseRecipe({});
     decision = curate(project, recipe).decisions.find((d) => d.questionId === questionId) ?? null;
   }
-  const f = loadFeatures(project, { teacher: recipe.teacher, filterModels: recipe.difficulty.filterModels, repetitionN: recipe.quality.repetitionN }).byId.get(questionId);
+  const f = loadFeatures(project, { teacher: recipe.teacher, filterModels: sampleModels(recipe), repetitionN: recipe.quality.repetitionN }).byId.get(questionId);
+  const bands = (decision?.detail.bands as BandResult[] | undefined) ?? (decision?.detail.band ? [decision.detail.band as BandResult] : f ? judgeBands(f, recipe.difficulty.bands) : []);
   const o = readOverrides(project);
   const sel = project.db.prepare('SELECT run_id, pinned FROM selection WHERE question_id = ?').get(questionId) as { run_id: number; pinned: number } | undefined;
   return {
@@ -185,6 +188,9 @@ export function explain(project: Project, questionId: number, runId?: number) {
     runId: id,
     stored: id !== null,
     decision,
+    preset: recipe.preset ?? null,
+    /** Where the question fell for each pass-rate band of the recipe (the one that dropped it, or all it passed). */
+    bands,
     override: o.pins.has(questionId) ? 'pin' : o.excludes.has(questionId) ? 'exclude' : null,
     frozen: sel ? { runId: sel.run_id, pinned: sel.pinned === 1 } : null,
     features: f
@@ -199,6 +205,8 @@ export function explain(project: Project, questionId: number, runId?: number) {
           verdict: f.verdict,
           filterAttempts: f.filterAttempts,
           filterSolved: f.filterSolved,
+          samples: f.samples,
+          chain: { ...f.chain, score: chainScore(f.chain) },
           domainColumn: f.domainColumn,
         }
       : null,

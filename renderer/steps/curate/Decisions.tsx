@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
@@ -45,6 +45,8 @@ export function Decisions({ runId, overrides, onOverride }: { runId: number; ove
 
   const onKey = (e: React.KeyboardEvent) => {
     if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+    // Keys pressed inside the open explanation are its own (Escape closes it), not the rows'.
+    if ((e.target as HTMLElement).closest?.('[data-testid="explain-row"]')) return;
     const r = rows[focus];
     let next = focus;
     if (e.key === 'ArrowDown' || e.key === 'j') next = Math.min(rows.length - 1, focus + 1);
@@ -108,64 +110,73 @@ export function Decisions({ runId, overrides, onOverride }: { runId: number; ove
             {rows.map((r, i) => {
               const o = overrides.get(r.questionId);
               return (
-                <tr
-                  key={r.questionId}
-                  ref={(el) => {
-                    rowsRef.current[i] = el;
-                  }}
-                  tabIndex={i === focus ? 0 : -1}
-                  onFocus={() => setFocus(i)}
-                  data-testid="decision-row"
-                  data-question={r.questionId}
-                  aria-selected={i === focus}
-                  className="border-t border-slate-100 align-top outline-none focus:bg-indigo-50 dark:border-slate-800 dark:focus:bg-indigo-950/50"
-                >
-                  <td className="py-1.5 font-mono text-xs text-slate-500">{r.questionId}</td>
-                  <td className="py-1.5 pr-2">
-                    <span className="line-clamp-2 text-slate-800 dark:text-slate-200" title={r.question}>
-                      {r.question}
-                    </span>
-                    {r.domain && <span className="text-xs text-slate-500">{domainName(t, r.domain)}</span>}
-                  </td>
-                  <td className="py-1.5">
-                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${r.kept ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100' : 'bg-rose-100 text-rose-800 dark:bg-rose-900 dark:text-rose-100'}`} data-testid="decision">
-                      {r.kept ? t('curate.table.kept') : t('curate.table.dropped')}
-                    </span>
-                    <span className="mt-0.5 block text-xs text-slate-500">{stageName(t, r.stage)}</span>
-                  </td>
-                  <td className="py-1.5 pr-2 text-xs text-slate-700 dark:text-slate-300" data-testid="reason">
-                    {reasonText(t, r)}
-                  </td>
-                  <td className="py-1.5 text-right whitespace-nowrap">
-                    {o === 'pin' && (
-                      <span data-testid="pinned-badge" className="mr-1 rounded bg-amber-100 px-1.5 py-0.5 text-[11px] font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-100">
-                        {t('curate.table.pinned')}
+                <Fragment key={r.questionId}>
+                  <tr
+                    ref={(el) => {
+                      rowsRef.current[i] = el;
+                    }}
+                    tabIndex={i === focus ? 0 : -1}
+                    onFocus={() => setFocus(i)}
+                    data-testid="decision-row"
+                    data-question={r.questionId}
+                    aria-selected={i === focus}
+                    className="border-t border-slate-100 align-top outline-none focus:bg-indigo-50 dark:border-slate-800 dark:focus:bg-indigo-950/50"
+                  >
+                    <td className="py-1.5 font-mono text-xs text-slate-500">{r.questionId}</td>
+                    <td className="py-1.5 pr-2">
+                      <span className="line-clamp-2 text-slate-800 dark:text-slate-200" title={r.question}>
+                        {r.question}
                       </span>
-                    )}
-                    {o === 'exclude' && (
-                      <span data-testid="excluded-badge" className="mr-1 rounded bg-slate-200 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-700 dark:text-slate-100">
-                        {t('curate.table.excluded')}
+                      {r.domain && <span className="text-xs text-slate-500">{domainName(t, r.domain)}</span>}
+                    </td>
+                    <td className="py-1.5">
+                      <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${r.kept ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100' : 'bg-rose-100 text-rose-800 dark:bg-rose-900 dark:text-rose-100'}`} data-testid="decision">
+                        {r.kept ? t('curate.table.kept') : t('curate.table.dropped')}
                       </span>
-                    )}
-                    <Button variant="ghost" className="!px-1.5 !py-0.5 text-xs" onClick={() => setWhy(r.questionId)}>
-                      {t('curate.table.why')}
-                    </Button>
-                    {o ? (
-                      <Button variant="ghost" className="!px-1.5 !py-0.5 text-xs" disabled={act.pending} onClick={() => doAct('clear', r.questionId)}>
-                        {t('curate.table.clear')}
+                      <span className="mt-0.5 block text-xs text-slate-500">{stageName(t, r.stage)}</span>
+                    </td>
+                    <td className="py-1.5 pr-2 text-xs text-slate-700 dark:text-slate-300" data-testid="reason">
+                      {reasonText(t, r)}
+                    </td>
+                    <td className="py-1.5 text-right whitespace-nowrap">
+                      {o === 'pin' && (
+                        <span data-testid="pinned-badge" className="mr-1 rounded bg-amber-100 px-1.5 py-0.5 text-[11px] font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-100">
+                          {t('curate.table.pinned')}
+                        </span>
+                      )}
+                      {o === 'exclude' && (
+                        <span data-testid="excluded-badge" className="mr-1 rounded bg-slate-200 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-700 dark:text-slate-100">
+                          {t('curate.table.excluded')}
+                        </span>
+                      )}
+                      <Button variant="ghost" className="!px-1.5 !py-0.5 text-xs" aria-expanded={why === r.questionId} onClick={() => setWhy(why === r.questionId ? null : r.questionId)}>
+                        {t('curate.table.why')}
                       </Button>
-                    ) : (
-                      <>
-                        <Button variant="ghost" className="!px-1.5 !py-0.5 text-xs" disabled={act.pending} onClick={() => doAct('pin', r.questionId)}>
-                          {t('curate.table.pin')}
+                      {o ? (
+                        <Button variant="ghost" className="!px-1.5 !py-0.5 text-xs" disabled={act.pending} onClick={() => doAct('clear', r.questionId)}>
+                          {t('curate.table.clear')}
                         </Button>
-                        <Button variant="ghost" className="!px-1.5 !py-0.5 text-xs" disabled={act.pending} onClick={() => doAct('exclude', r.questionId)}>
-                          {t('curate.table.exclude')}
-                        </Button>
-                      </>
-                    )}
-                  </td>
-                </tr>
+                      ) : (
+                        <>
+                          <Button variant="ghost" className="!px-1.5 !py-0.5 text-xs" disabled={act.pending} onClick={() => doAct('pin', r.questionId)}>
+                            {t('curate.table.pin')}
+                          </Button>
+                          <Button variant="ghost" className="!px-1.5 !py-0.5 text-xs" disabled={act.pending} onClick={() => doAct('exclude', r.questionId)}>
+                            {t('curate.table.exclude')}
+                          </Button>
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                  {why === r.questionId && (
+                    // "Why?" opens right under the clicked row, inside the table, not below the whole page of rows.
+                    <tr data-testid="explain-row" data-question={r.questionId}>
+                      <td colSpan={5} className="pb-2">
+                        <Explain questionId={r.questionId} runId={runId} onClose={() => setWhy(null)} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               );
             })}
           </tbody>
@@ -183,7 +194,6 @@ export function Decisions({ runId, overrides, onOverride }: { runId: number; ove
           </Button>
         </div>
       )}
-      {why !== null && <Explain questionId={why} runId={runId} onClose={() => setWhy(null)} />}
     </Card>
   );
 }

@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
 import { Button, ErrorNote } from '../../app/ui';
 import { reasonText, stageName } from './types';
+import { BandsExplained } from './BandsExplained';
 
 /** Why a question was kept or dropped in a run: the decision as a sentence and the measured values. */
 export function Explain({ questionId, runId, onClose }: { questionId: number; runId: number; onClose: () => void }) {
@@ -38,7 +39,7 @@ export function Explain({ questionId, runId, onClose }: { questionId: number; ru
       role="dialog"
       aria-labelledby="cur-why-title"
       data-testid="explain"
-      className="mt-4 rounded-lg outline-none border border-indigo-200 bg-indigo-50/60 p-4 dark:border-indigo-900 dark:bg-indigo-950/40"
+      className="mt-1 rounded-lg outline-none border border-indigo-200 bg-indigo-50/60 p-4 dark:border-indigo-900 dark:bg-indigo-950/40"
       onKeyDown={(e) => {
         if (e.key === 'Escape') onClose();
       }}
@@ -71,6 +72,7 @@ export function Explain({ questionId, runId, onClose }: { questionId: number; ru
             </p>
           )}
           {x.frozen && <p className="mt-1 text-xs text-emerald-700 dark:text-emerald-300">{t('curate.explain.frozen', { id: x.frozen.runId })}</p>}
+          <BandsExplained explanation={x} />
           {rows.length > 0 && (
             <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-xs sm:grid-cols-4">
               {rows.map(([k, val]) => (

@@ -62,7 +62,36 @@ export function Check({ id, checked, onChange, children }: { id: string; checked
   );
 }
 
-export function Group({ title, enabled, onEnabled, enabledLabel, children, id }: { title: string; id: string; enabled: boolean; onEnabled: (v: boolean) => void; enabledLabel: string; children: ReactNode }) {
+/** A stage's raw settings (patterns, exponents, taxonomy codes), collapsed by default. */
+export function Advanced({ stage, label, children }: { stage: string; label: string; children: ReactNode }) {
+  return (
+    <details className="rounded-md ring-1 ring-slate-200 dark:ring-slate-800" data-testid={`advanced-${stage}`}>
+      <summary className="cursor-pointer select-none px-2 py-1 text-xs font-medium text-slate-600 dark:text-slate-400">{label}</summary>
+      <div className="space-y-3 p-2">{children}</div>
+    </details>
+  );
+}
+
+export function Group({
+  title,
+  enabled,
+  onEnabled,
+  enabledLabel,
+  children,
+  id,
+  summary,
+  stage,
+}: {
+  title: string;
+  id: string;
+  enabled: boolean;
+  onEnabled: (v: boolean) => void;
+  enabledLabel: string;
+  children: ReactNode;
+  /** One plain sentence that leads the stage: what it keeps or drops. */
+  summary?: string;
+  stage?: string;
+}) {
   return (
     <fieldset className="space-y-3 border-t border-slate-200 pt-4 dark:border-slate-800">
       <legend className="sr-only">{title}</legend>
@@ -73,6 +102,11 @@ export function Group({ title, enabled, onEnabled, enabledLabel, children, id }:
           {enabledLabel}
         </label>
       </div>
+      {summary && (
+        <p className="text-sm text-slate-700 dark:text-slate-300" data-testid={`summary-${stage ?? id}`}>
+          {summary}
+        </p>
+      )}
       <div className={enabled ? 'space-y-3' : 'pointer-events-none space-y-3 opacity-50'} aria-disabled={!enabled}>
         {children}
       </div>

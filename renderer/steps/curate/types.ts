@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { api } from '../../api/client';
 import { domainName } from './Embedding';
+import './i18n-presets';
 
 export type Recipe = Awaited<ReturnType<typeof api.curate.defaults.query>>;
 export type FormatRule = Recipe['quality']['formatRules'][number];
@@ -51,6 +52,12 @@ export function reasonText(t: TFunction, d: { rule: string; detail: Record<strin
       return t('curate.reason.not_sampled', { target: str(x.target), domain: domainName(t, str(x.domain)), length: str(x.length), unit: str(x.unit) });
     case 'teacher_unsure':
       return t('curateAgreement.reason', { agreement: str(x.agreement), votes: str(x.votes), samples: str(x.samples) });
+    case 'outside_band': {
+      const b = (x.band ?? {}) as Record<string, unknown>;
+      return t('curatePresets.reason.outside_band', { name: str(b.name), model: str(b.model), solved: str(b.solved), attempts: str(b.attempts), min: str(b.min), max: str(b.max), k: str(b.k) });
+    }
+    case 'best_chain':
+      return t('curatePresets.reason.best_chain', { order: str(x.order), score: str(x.length) });
     case 'excluded_from_pool':
       return t('curate.reason.excluded_from_pool', { reason: str(x.reason) });
     case 'no_trace':
