@@ -7,7 +7,8 @@
 //   4. runs the whole pipeline on the sample project with DISTILLERY_OFFLINE=1: import (sample) → a local
 //      teacher (transformers serve on a tiny random Qwen2) → generate → verify → curate → export → train
 //      (2 steps) → evaluate, each through the CLI,
-//   5. fails if the egress log holds any refused (or any allowed) connection.
+//   5. runs `distillery doctor --json` there (it must report offline),
+//   6. fails if the egress log holds any refused (or any allowed) connection.
 // Prints the seconds of every stage. Usage: node scripts/offline-check.mjs [--keep] [--skip-bundle]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -175,6 +176,19 @@ try {
 } finally {
   stopServe();
 }
+
+await stage('doctor --json (the preflight inside the namespace: says offline, answers without importing torch)', () => {
+  const r = spawnSync(process.execPath, [cli, 'doctor', proj, '--json'], { cwd: root, encoding: 'utf8' });
+  let rep;
+  try {
+    rep = JSON.parse(r.stdout);
+  } catch {
+    fail(`doctor --json printed no JSON (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
+  log(`doctor: ${rep.status} in ${rep.elapsed_ms} ms: ${rep.checks.map((c) => `${c.id}=${c.status}`).join(' ')}`);
+  const off = rep.checks.find((c) => c.id === 'offline');
+  if (!off?.detail?.offline) fail(`doctor does not report the offline setting: ${JSON.stringify(off)}`);
+});
 
 const logFile = path.join(config, 'egress.jsonl');
 const entries = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
