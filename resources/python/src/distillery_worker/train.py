@@ -284,7 +284,16 @@ def _run(cfg: dict[str, Any], emit: Emitter, stop: StopFlag, extra_callbacks: li
         from distillery_worker.kd import KDTrainer, load_teacher
 
         kd = cfg["kd"]
-        if kd.get("teacher_logits"):
+        from distillery_worker.captured_logprobs import CapturedTeacherLogits, is_captured
+
+        if kd.get("teacher_logits") and is_captured(kd["teacher_logits"]):
+            # logprobs captured while generating (generate --logprobs K), mapped onto the student's tokens
+            captured = CapturedTeacherLogits(kd["teacher_logits"], tokenizer, convs + eval_convs, max_length)
+            cfg["kd_captured"] = captured.stats
+            emit({"event": "note", "message": captured.sentence()})
+            emit({"event": "kd_captured", **captured.stats})
+            source = {"teacher_logits": captured}
+        elif kd.get("teacher_logits"):
             from distillery_worker.teacher_logits import TopKTeacherLogits
 
             source = {"teacher_logits": TopKTeacherLogits(kd["teacher_logits"], tokenizer, max_length)}
