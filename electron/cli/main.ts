@@ -154,10 +154,12 @@ Commands:
   doctor [PROJECT] [--json] [--refresh]
         The preflight: Node, Python and its libraries, CUDA and GPUs, disk space, the project's model folders and
         teachers, the offline setting and the egress log; each ok, warn or fail with a sentence (exit 1 on a fail).
-        The Python probe is cached until the environment changes; --refresh runs it again.
-  config set offline true|false | config get [offline] [--json]
+        The Python probe reads installed metadata (no torch import) and is cached for the session; --refresh runs
+        it again. --json adds elapsed_ms.
+  config set offline|allowRemoteTeachers true|false | config get [KEY] [--json]
         Offline: no connection leaves this machine (loopback only), for the engine and every process it starts;
-        DISTILLERY_OFFLINE=1 does the same for one process. Attempts are logged in the config folder (egress.jsonl).
+        DISTILLERY_OFFLINE=1 does the same for one process. Online, only registered teachers' hosts are reached,
+        and only while allowRemoteTeachers is true (the default). Attempts are logged in the config folder (egress.jsonl).
   offline-bundle --out DIR [--with-models DIR ...] [--platform linux-x86_64|linux-aarch64] [--cuda]
          [--python-only PKG,PKG] [--no-npm] [--no-python] [--json]
   offline-bundle --verify DIR [--json]
