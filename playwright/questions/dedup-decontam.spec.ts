@@ -68,12 +68,12 @@ test.describe('Questions step: duplicates and decontamination', () => {
     await page.locator('#evalset-name').fill('bench');
     await page.locator('#evalset-file').fill(path.join(data, 'bench.jsonl'));
     await page.getByRole('button', { name: 'Register' }).click();
-    await expect(page.getByTestId('evalsets')).toContainText('bench');
-    await expect(page.getByTestId('evalsets')).toContainText('1 item');
+    await expect(page.getByTestId('heldout-sets')).toContainText('bench');
+    await expect(page.getByTestId('heldout-sets')).toContainText('1 item');
     await expect(page.locator('#decontam-ngram')).toHaveValue('8');
     await page.getByRole('button', { name: 'Check the pool' }).click();
     await expect(page.getByTestId('decontam-summary')).toContainText('6 questions checked, 1 flagged');
-    await expect(page.getByTestId('evalsets')).toContainText('math500');
+    await expect(page.getByTestId('builtin-benchmarks')).toContainText('500 items');
     const flagged = page.getByTestId('flagged').locator('tbody tr');
     await expect(flagged).toHaveCount(1);
     await expect(flagged).toContainText('pentagon');

@@ -107,12 +107,21 @@ export const poolRouter = router({
     }),
   }),
   decontaminate: router({
-    /** Checks the pool; `benchmarks` (built-in names) are registered first, so a user need not type paths. */
+    /**
+     * Checks the pool; `benchmarks` (built-in names) are registered first, so a user need not type paths.
+     * With `heldOut` (the project's held-out set names), only those and `benchmarks` are checked against.
+     */
     run: projectProcedure
-      .input(z.object({ ngram: z.number().int().min(1).max(50).default(8), benchmarks: z.array(z.string().min(1).max(100)).max(100).default([]) }))
+      .input(
+        z.object({
+          ngram: z.number().int().min(1).max(50).default(8),
+          benchmarks: z.array(z.string().min(1).max(100)).max(100).default([]),
+          heldOut: z.array(z.string().min(1).max(100)).max(500).optional(),
+        }),
+      )
       .mutation(async ({ ctx, input }) => {
         await registerBuiltins(ctx.project, input.benchmarks);
-        return runDecontamination(ctx.project, input.ngram);
+        return runDecontamination(ctx.project, input.ngram, input.heldOut && [...input.benchmarks, ...input.heldOut]);
       }),
     flagged: projectProcedure.input(z.object(page)).query(({ ctx, input }) => listFlagged(ctx.project, input.offset, input.limit)),
   }),

@@ -374,10 +374,16 @@ export interface DecontamResult {
   items: { question_id: number; evalset: string; evalset_item: number; overlap: string }[];
 }
 
-/** Checks every pool question against every registered evaluation set; replaces the previous result. */
-export function runDecontamination(project: Project, n = 8): DecontamResult {
+/**
+ * Checks every pool question against the registered evaluation sets (all of them, or the names in `only`:
+ * the benchmarks and held-out sets ticked in the UI); replaces the previous result.
+ */
+export function runDecontamination(project: Project, n = 8, only?: readonly string[]): DecontamResult {
   const db = project.db;
-  const sets = db.prepare('SELECT e.name AS evalset, i.item, i.question AS text FROM evalset_items i JOIN evalsets e ON e.id = i.evalset_id ORDER BY e.name, i.item').all() as EvalItem[];
+  const all = db.prepare('SELECT e.name AS evalset, i.item, i.question AS text FROM evalset_items i JOIN evalsets e ON e.id = i.evalset_id ORDER BY e.name, i.item').all() as EvalItem[];
+  const chosen = only ? new Set(only) : null;
+  const sets = chosen ? all.filter((it) => chosen.has(it.evalset)) : all;
+  if (!sets.length && chosen) throw new UserError('Nothing to check the pool against: tick at least one benchmark or held-out set.', 'no_evalsets');
   if (!sets.length) throw new UserError('No evaluation set is registered; add one first (for example: distillery evalset add PROJECT math500 math500.jsonl).', 'no_evalsets');
   const ids = new Map((db.prepare('SELECT id, name FROM evalsets').all() as { id: number; name: string }[]).map((e) => [e.name, e.id]));
   // One query, rows as [id, question] arrays (no object per row).
