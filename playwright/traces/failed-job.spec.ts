@@ -1,15 +1,6 @@
-import net from 'node:net';
 import { expect, mutate, test } from '../fixtures';
+import { closedPort } from '../ports';
 import { TracesPage } from '../pages/traces';
-
-/** A loopback port with nothing listening. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('a generation job whose every request failed says "All failed", why, and what to fix — not "Done"', async ({ app, page, request, host, uniqueDir }, testInfo) => {
   test.setTimeout(150_000);

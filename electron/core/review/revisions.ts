@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { withFullSync, type DB, type Project } from '../store/project';
+import { storedFlagsFor } from '../teacher/traceFlags';
 import { UserError } from '../util/errors';
 import { recheckTrace } from '../verify/job';
 import { mergeTexts } from './merge';
@@ -95,7 +96,9 @@ export function ensureOriginal(db: DB, traceId: number, cur: Texts, at: string):
 /** Appends `row` as the new head and mirrors its text into traces (and drops stale token counts). */
 export function appendHead(db: DB, row: RevRow): void {
   db.prepare(insertSql).run(row);
-  db.prepare('UPDATE traces SET thinking = ?, answer = ? WHERE id = ?').run(row.thinking, row.answer, row.trace_id);
+  // The text's own flags (missing thinking, no answer …) follow the edited text.
+  const flags = db.prepare('SELECT flags FROM traces WHERE id = ?').pluck().get(row.trace_id) as string | null | undefined;
+  db.prepare('UPDATE traces SET thinking = ?, answer = ?, flags = ? WHERE id = ?').run(row.thinking, row.answer, storedFlagsFor(flags ?? null, row.thinking, row.answer), row.trace_id);
   db.prepare('DELETE FROM curation_token_counts WHERE trace_id = ?').run(row.trace_id);
 }
 

@@ -1,4 +1,5 @@
 import type { DB } from '../store/project';
+import { currentFlags } from './traceFlags';
 
 export interface QuestionTraceLine {
   question_id: number;
@@ -55,9 +56,15 @@ export function eachQuestionTrace(db: DB, each: (l: QuestionTraceLine) => void, 
       thinking_tokens: r.thinking_tokens,
       answer_tokens: r.answer_tokens,
       error: r.error,
-      flags: r.flags ? (JSON.parse(r.flags) as string[]) : [],
+      flags: flagsOf(r),
     });
   }
+}
+
+/** A done trace's flags as its current (possibly edited) text gives them; a failed trace's as stored. */
+function flagsOf(r: { status: string | null; flags: string | null; thinking: string | null; answer: string | null }): string[] {
+  const stored = r.flags ? (JSON.parse(r.flags) as string[]) : [];
+  return r.status === 'done' ? currentFlags(stored, r.thinking, r.answer) : stored;
 }
 
 export interface TraceRow {
@@ -97,7 +104,7 @@ export function listTraces(db: DB, f: { status?: 'done' | 'failed'; teacher?: st
   const rows = db
     .prepare(`SELECT ${COLS}, q.question FROM traces t JOIN questions q ON q.id = t.question_id WHERE ${w} ORDER BY t.id DESC LIMIT @limit OFFSET @offset`)
     .all(args) as (TraceRow & { question: string })[];
-  return { total, rows: rows.map((r) => ({ ...r, flags: r.flags ? (JSON.parse(r.flags) as string[]) : [] })) };
+  return { total, rows: rows.map((r) => ({ ...r, flags: flagsOf(r) })) };
 }
 
 export function traceRaw(db: DB, id: number): string | null {
