@@ -12,10 +12,11 @@ import { shellLine, shellQuote } from '../../core/util/shell-quote';
 import { intFlag, parse } from '../args';
 import { openCliEngine } from '../engine';
 import { UsageError, type CliIO } from '../io';
+import { resolveTeacherLogits } from '../../core/train/captured';
 
 const USAGE =
   'train PROJECT --base DIR --dataset DIR [--recipe s1|lora|qlora|kd|FILE.json] [--epochs N] [--gpus N] [--nodes N] [--distributed fsdp|deepspeed] ' +
-  '[--main-ip HOST] [--main-port N] [--gpu-memory-gib X] [--max-length N] [--teacher-model DIR | --teacher-logits DIR] [--dry-run] [--json]' +
+  '[--main-ip HOST] [--main-port N] [--gpu-memory-gib X] [--max-length N] [--teacher-model DIR | --teacher-logits DIR|captured] [--dry-run] [--json]' +
   ' | train PROJECT --resume RUN | train PROJECT --status RUN';
 
 function fmt(x: unknown, digits = 4): string {
@@ -113,7 +114,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
     microBatch: intFlag('train', 'micro-batch', values['micro-batch'] as string | undefined, 1, 4096),
     maxSteps: intFlag('train', 'max-steps', values['max-steps'] as string | undefined, 1, 100_000_000),
     teacherModel: values['teacher-model'] as string | undefined,
-    teacherLogits: values['teacher-logits'] as string | undefined,
+    teacherLogits: resolveTeacherLogits(values['teacher-logits'] as string | undefined, project),
     distributed: distributed as Distributed | undefined,
     mainIp: values['main-ip'] as string | undefined,
     mainPort: intFlag('train', 'main-port', values['main-port'] as string | undefined, 1, 65535),

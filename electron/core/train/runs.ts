@@ -18,6 +18,7 @@ import { DISTRIBUTED, RECIPE_DEFAULTS, RECIPES, type Distributed, type RecipeNam
 import { appRoot } from '../util/root';
 import { getRun, insertRun, updateRun, type RunRow } from './store';
 import { mkdirPrivate, tightenTree } from '../util/private-fs';
+import { teacherLogitsProblem, teacherLogitsTopK } from './captured';
 
 /** The form's presets (mirror distillery_worker/train.py PRESETS for the fields the form shows). */
 export const PRESETS: Record<RecipeName, { method: Method; learningRate: number; epochs: number; batchSize: number; maxLength: number; microBatch: number; gradientCheckpointing: boolean }> = {
@@ -104,15 +105,6 @@ function readBaseConfig(base: string) {
   }
 }
 
-function topKOf(dir: string | undefined): number | undefined {
-  if (!dir) return undefined;
-  try {
-    const k = (JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { top_k?: unknown }).top_k;
-    return typeof k === 'number' ? k : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function launchFor(r: RecipeInput, configPath: string, runId = '<run>', o: RunOptions = {}) {
   const runDir = path.dirname(configPath);
@@ -159,7 +151,7 @@ export async function verdictFor(r: RecipeInput, configPath = '<run>/config.json
   const p = planMemory({
     config, method, seqLength: r.maxLength, microBatch: r.microBatch, gpus: world, gpuMemoryGib: r.gpuMemoryGib,
     gradientCheckpointing: r.gradientCheckpointing, sharding: distributed === 'deepspeed' ? 'zero3' : distributed ? 'fsdp' : 'none',
-    loraRank: r.loraRank, teacherConfig, teacherTopK: topKOf(teacherLogits),
+    loraRank: r.loraRank, teacherConfig, teacherTopK: teacherLogitsTopK(teacherLogits),
   });
   const blocked = distributed ? deepspeedRefusal(await checkPythonEnv(), distributed, world) : null;
   const accumulation = Number(o.extra?.gradient_accumulation_steps) || undefined;
@@ -194,9 +186,8 @@ export async function createRun(project: Project, r: RecipeInput, o: RunOptions 
   if (nodes <= 1 && !inspectModel(base).ok) throw new UserError(`The base model folder ${base} is not complete (config.json, tokenizer and safetensors weights are needed).`, 'bad_model_folder');
   if (!fs.existsSync(dataset)) throw new UserError(`The dataset ${dataset} does not exist; export one from the Review view.`, 'no_dataset');
   if (method === 'kd' && !r.teacherModel && !r.teacherLogits) throw new UserError('Knowledge distillation needs a teacher model folder with the same tokenizer, or a folder of precomputed teacher logits.', 'no_teacher');
-  if (method === 'kd' && r.teacherLogits && !fs.existsSync(path.join(r.teacherLogits, 'index.json'))) {
-    throw new UserError(`${path.resolve(r.teacherLogits)} has no index.json; compute the teacher logits first (python -m distillery_worker teacher-logits --teacher DIR --dataset DIR --top-k 64 --out DIR).`, 'no_teacher_logits');
-  }
+  const logitsProblem = method === 'kd' && r.teacherLogits ? teacherLogitsProblem(r.teacherLogits) : null;
+  if (logitsProblem) throw new UserError(logitsProblem, 'no_teacher_logits');
   if (!fs.existsSync(pythonExecutable())) throw new UserError(`No Python environment at ${pythonExecutable()}; run "npm run setup:python" first.`, 'no_python');
   const launch = launchFor(r, configPath, runId, o);
   const extra = o.extra ?? {};

@@ -15,6 +15,7 @@ import { slurmStatus, submitSbatch } from './multinode';
 import { RECIPES, type Distributed, type RecipeName } from './recipes';
 import { createRun, launchFor, PRESETS, resumeRun, startRun, verdictFor, type RecipeInput, type RunOptions, type Verdict } from './runs';
 import { getRun, listRuns, runEvents, updateRun, type RunRow } from './store';
+import { teacherLogitsProblem } from './captured';
 
 export interface TrainRequest {
   recipe: RecipeInput;
@@ -75,9 +76,8 @@ export async function trainRequest(f: TrainFlags): Promise<{ request: TrainReque
   if (method === 'kd' && !teacherModel && !teacherLogits) {
     throw new UserError('Knowledge distillation needs --teacher-model DIR (a local teacher with the same tokenizer) or --teacher-logits DIR (from "python -m distillery_worker teacher-logits").', 'no_teacher');
   }
-  if (teacherLogits && !fs.existsSync(path.join(teacherLogits, 'index.json'))) {
-    throw new UserError(`${path.resolve(teacherLogits)} has no index.json; compute the teacher logits first with "python -m distillery_worker teacher-logits --teacher DIR --dataset DIR --top-k 64 --out DIR".`, 'no_teacher_logits');
-  }
+  const logitsProblem = teacherLogits ? teacherLogitsProblem(teacherLogits) : null;
+  if (logitsProblem) throw new UserError(logitsProblem, 'no_teacher_logits');
   const notes: string[] = [];
   let { gpus, gpuMemoryGib } = f;
   let env: PythonEnv | null = null;
