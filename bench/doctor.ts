@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { execa } from 'execa';
-import { runDoctor } from '../electron/core/env/doctor';
+import { runDoctor } from '../electron/core/doctor/doctor';
 import { createProject } from '../electron/core/store/project';
 import { saveTeacher } from '../electron/core/teacher/store';
 

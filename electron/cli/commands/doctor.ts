@@ -1,4 +1,4 @@
-import { runDoctor, type CheckStatus } from '../../core/env/doctor';
+import { runDoctor, type CheckStatus } from '../../core/doctor/doctor';
 import { openProject } from '../../core/store/project';
 import { parse } from '../args';
 import type { CliIO } from '../io';

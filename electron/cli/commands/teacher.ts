@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { checkModelFolder, findVllm, LocalServers } from '../../core/localserve/manager';
-import { liveTeacher } from '../../core/localserve/ondemand';
+import { liveTeacher } from '../../core/teacher/live';
 import { openProject } from '../../core/store/project';
 import { getTeacher, listTeachers, publicTeacher, removeTeacher, saveTeacher } from '../../core/teacher/store';
 import { testTeacher } from '../../core/teacher/probe';

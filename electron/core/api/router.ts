@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import { listFolder } from '../fsbrowse';
 import { checkPythonEnv } from '../env/python';
-import { doctorRouter } from '../env/api';
+import { doctorRouter } from '../doctor/api';
 import type { JobProgress } from '../jobs';
 import { forgetProject, listRecent } from '../store/registry';
 import { projectStats } from '../store/stats';

@@ -6,7 +6,7 @@ import { DEFAULT_PROMPT, generateParams } from './params';
 import { PRESETS } from './presets';
 import { getPrompting, promptingInput, REASONING_PROMPT, setPrompting } from './prompting';
 import { discover, listModels, testTeacher } from './probe';
-import { liveTeacher } from '../localserve/ondemand';
+import { liveTeacher } from './live';
 import { getTeacher, listTeachers, normaliseBaseUrl, publicTeacher, removeTeacher, saveTeacher, teacherInput } from './store';
 import { listTraces, traceCounts, traceRaw } from './traces';
 import { secretStoreInfo } from './secrets';

@@ -11,7 +11,7 @@ import { DEFAULT_PROMPT, generateParams, type GenerateInput, type GenerateParams
 import { buildPrompt, getPrompting, splitBeforeAnswer, templateOf } from './prompting';
 import { redactUrl, teacherConnection } from './credentials';
 import { getTeacher, type Teacher } from './store';
-import { liveTeacher } from '../localserve/ondemand';
+import { liveTeacher } from './live';
 import { splitReasoning, type ChatStream } from './stream';
 import { tokenizerForModel } from '../tokens';
 import { captureTrace, logprobFields, openCapture } from './logprobs-capture';

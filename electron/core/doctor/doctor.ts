@@ -12,8 +12,8 @@ import { listModels } from '../teacher/probe';
 import { teacherConnection } from '../teacher/credentials';
 import { listTeachers } from '../teacher/store';
 import type { DB } from '../store/project';
-import { quickPythonEnv, type QuickPythonEnv } from './quick-python';
-import { checkModelFolder, projectModelRefs } from './models';
+import { quickPythonEnv, type QuickPythonEnv } from '../env/quick-python';
+import { checkModelFolder, projectModelRefs } from '../env/models';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 

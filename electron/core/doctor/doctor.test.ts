@@ -50,12 +50,12 @@ afterAll(async () => {
 
 describe('the Python probe cache', () => {
   it('runs the probe once per environment: again only when site-packages changes or on refresh, and a new session reads the config folder', async () => {
-    const { checkPythonEnv } = await import('./python');
+    const { checkPythonEnv } = await import('../env/python');
     expect((await checkPythonEnv()).cached).toBe(false);
     expect((await checkPythonEnv()).cached).toBe(true);
     expect(runs()).toBe(1);
     vi.resetModules(); // a new engine process: nothing in memory
-    const fresh = await import('./python');
+    const fresh = await import('../env/python');
     const again = await fresh.checkPythonEnv();
     expect(again).toMatchObject({ ok: true, cached: true, torch: '2.15.0' });
     expect(runs()).toBe(1);
@@ -72,7 +72,7 @@ describe('the Python probe cache', () => {
 
 describe('the quick Python probe', () => {
   it('reads versions without importing anything, once per session: again only when the environment changes or on refresh', async () => {
-    const { quickPythonEnv } = await import('./quick-python');
+    const { quickPythonEnv } = await import('../env/quick-python');
     const before = runs();
     expect(await quickPythonEnv()).toMatchObject({ ok: true, cached: false, python: '3.11.7', torch: '2.15.0', libraries: { transformers: '5' } });
     expect(await quickPythonEnv()).toMatchObject({ ok: true, cached: true });
@@ -85,7 +85,7 @@ describe('the quick Python probe', () => {
   it.skipIf(!fs.existsSync(realPython))('reports the real environment: the versions importlib.metadata gives, and the CUDA version torch was built for', async () => {
     process.env.DISTILLERY_PYTHON = realPython;
     vi.resetModules();
-    const { quickPythonEnv } = await import('./quick-python');
+    const { quickPythonEnv } = await import('../env/quick-python');
     try {
       const env = await quickPythonEnv();
       const truth = JSON.parse(
