@@ -3,6 +3,7 @@ import path from 'node:path';
 import { startChatServer, type ChatServer } from '../../electron/core/augment/testing';
 import { HANDBOOK_FACTS, writeHandbook } from '../../electron/core/docs/handbook';
 import { expect, mutate, test } from '../fixtures';
+import { CuratePage } from '../pages/curate';
 import { QuestionsPage } from '../pages/questions';
 import { TracesPage } from '../pages/traces';
 
@@ -34,7 +35,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => server.close());
 
-test('a question written from a dropped PDF shows its file, page and quote in Review, and a pseudo-label shows its agreement there', async ({ app, page, request, host, uniqueDir }, testInfo) => {
+test('a question written from a dropped PDF shows its file, page and quote in Review, a pseudo-label its agreement; Curate drops the teacher-unsure one', async ({ app, page, request, host, uniqueDir }, testInfo) => {
   test.setTimeout(240_000);
   const dir = uniqueDir('provenance');
   const data = uniqueDir('provenance-data');
@@ -65,9 +66,9 @@ test('a question written from a dropped PDF shows its file, page and quote in Re
   await app.step('questions').click();
   await q.tab('Augment & pseudo-labels').click();
   await page.locator('#pseudo-samples').fill('4');
-  await page.locator('#pseudo-min').fill('0.5');
+  await page.locator('#pseudo-min').fill('0.8');
   await page.getByRole('button', { name: 'Make pseudo-labels' }).click();
-  await expect(page.getByTestId('pseudo-summary')).toContainText('1 of 1 questions without an answer have a pseudo-label; 0 are "teacher unsure".', { timeout: 60_000 });
+  await expect(page.getByTestId('pseudo-summary')).toContainText('1 of 1 questions without an answer have a pseudo-label; 1 are "teacher unsure".', { timeout: 60_000 });
 
   // Review: the synthesized question's source — file, page, heading, and the quote marked in the passage's text.
   await app.step('review').click();
@@ -84,9 +85,23 @@ test('a question written from a dropped PDF shows its file, page and quote in Re
   await page.getByTestId('queue-row').filter({ hasText: 'one divided by two' }).first().click();
   await expect(page.getByTestId('question')).toContainText(UNANSWERED);
   await expect(page.getByTestId('provenance').getByTestId('pseudo-badge')).toHaveText('Pseudo-label 3/4');
+  await expect(page.getByTestId('provenance').getByTestId('pseudo-unsure')).toHaveText('teacher unsure');
   await expect(page.getByTestId('provenance-pseudo')).toContainText('it was not checked by a person');
   await app.language('中文').click();
   await expect(page.getByTestId('provenance').getByTestId('pseudo-badge')).toHaveText('伪标签 3/4');
   await expect(page.getByTestId('provenance')).toContainText('这道题的来源');
   await app.language('English').click();
+
+  // Curate: the agreement as a signal — dropping teacher-unsure questions takes the unsure one out, with its reason.
+  await app.step('curate').click();
+  const cur = new CuratePage(page);
+  await expect(page.getByTestId('agreement-summary')).toHaveText('Pseudo-labels in the pool: 1, of which teacher unsure: 1.');
+  await expect(cur.out('pool')).toHaveText('2');
+  const before = Number(await cur.out('quality').textContent());
+  await page.getByLabel('Drop teacher-unsure questions').check();
+  await expect(cur.out('quality')).toHaveText(String(before - 1));
+  await cur.run.click();
+  await expect(page.getByTestId('run-msg')).toContainText('Run #1 stored');
+  await expect(cur.row(1).getByTestId('reason')).toContainText('the teacher was unsure of the pseudo-label (agreement 0.75, 3 of 4 samples)');
+  await app.snap(testInfo, 'curate-agreement-en');
 });

@@ -8,7 +8,7 @@ export const en = {
   dropUnsureHelp: 'Leaves out questions whose pseudo-label agreement is below the minimum set when the pseudo-labels were made.',
   preferConsistent: 'Prefer hard-but-consistent questions',
   preferConsistentHelp: 'Ranks by thinking length times agreement: long questions the teacher answers the same way every time come first, ones it guesses at fall back.',
-  summary: '{{labelled}} pseudo-labels in the pool, {{unsure}} teacher unsure.',
+  summary: 'Pseudo-labels in the pool: {{labelled}}, of which teacher unsure: {{unsure}}.',
   none: 'No pseudo-labels yet: make them in the Questions step (Augment & pseudo-labels); until then these switches change nothing.',
   reason: 'the teacher was unsure of the pseudo-label (agreement {{agreement}}, {{votes}} of {{samples}} samples)',
 };
@@ -20,7 +20,7 @@ export const zhCN: typeof en = {
   dropUnsureHelp: '排除伪标签一致率低于生成伪标签时所设最低值的题目。',
   preferConsistent: '优先选择难且一致的题目',
   preferConsistentHelp: '按思考长度乘以一致率排序：教师每次都答得一样的长题排在前面，靠猜的题目排在后面。',
-  summary: '题库中有 {{labelled}} 个伪标签，其中 {{unsure}} 个教师不确定。',
+  summary: '题库中的伪标签：{{labelled}} 个，其中教师不确定：{{unsure}} 个。',
   none: '还没有伪标签：请先在“题目”步骤（扩增与伪标签）中生成；在此之前这些开关不会改变任何结果。',
   reason: '教师对伪标签不确定（一致率 {{agreement}}，{{samples}} 次采样中 {{votes}} 次一致）',
 };
