@@ -63,6 +63,8 @@ test('a question written from a dropped PDF shows its file, page and quote in Re
   const traces = new TracesPage(page);
   await traces.start.click();
   await expect(traces.progress).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await traces.questions.filter({ hasText: 'Berlin hotel' }).click();
+  await expect(traces.detail.getByTestId('detail-source-quote')).toHaveText(HANDBOOK_FACTS.en);
   await app.step('questions').click();
   await q.tab('Augment & pseudo-labels').click();
   await page.locator('#pseudo-samples').fill('4');

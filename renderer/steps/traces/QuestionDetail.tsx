@@ -6,6 +6,7 @@ import { useApiQuery } from '../../api/hooks';
 import { Markdown } from '../../app/markdown';
 import { ErrorNote } from '../../app/ui';
 import { PseudoLabel } from '../questions/PseudoLabel';
+import { SourceChunk } from '../questions/SourceChunk';
 import { Attempt } from './Attempt';
 import { muted, type Verdict } from './types';
 
@@ -40,6 +41,7 @@ export function QuestionDetail({ questionId, question, teacher, verKey, rawToggl
         </h3>
         <Markdown text={question} className="mt-1" testId="question-text" />
         <PseudoLabel questionId={questionId} />
+        <SourceChunk questionId={questionId} />
       </div>
       <ErrorNote error={rows.error} />
       {rows.data?.rows.length === 0 && <p className={`${muted} text-sm`}>{t('traces.view.noAttempts')}</p>}
