@@ -22,7 +22,8 @@ export function Presets({ recipe, teachers, onChange }: { recipe: Recipe; teache
   const { t } = useTranslation();
   const load = useApiMutation((id: PresetId) => {
     const all = presetModels(recipe, teachers);
-    const models = id === 's1' ? recipe.difficulty.filterModels : id === 'limo' ? all.slice(0, 2) : all.slice(0, 1);
+    const s1 = recipe.difficulty.filterModels.length ? recipe.difficulty.filterModels : (recipe.difficulty.bands ?? []).map((b) => b.model);
+    const models = id === 's1' ? [...new Set(s1)] : id === 'limo' ? all.slice(0, 2) : all.slice(0, 1);
     return api.curate.preset.query({ id, models, keep: { teacher: recipe.teacher, studentDir: recipe.studentDir, seed: recipe.seed } });
   });
   const active = recipe.preset;
