@@ -10,6 +10,7 @@ import { JobRunner } from '../electron/core/jobs';
 import { createProject } from '../electron/core/store/project';
 import { generateKind, startOrResume } from '../electron/core/teacher/generate';
 import { saveTeacher } from '../electron/core/teacher/store';
+import { captureDir, capturedSummary } from '../electron/core/teacher/logprobs-store';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 512);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -21,6 +22,7 @@ interface Figure {
   cpuMsPer1k: number;
 }
 
+let projects = 0;
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
 /** The floor: N loops that POST and count SSE events, nothing else. */
@@ -73,15 +75,15 @@ async function measure(rate: number, count: () => number, setCounting: (on: bool
   return { tokensPerSec: (n / (t1 - t0)) * 1000, cpuMsPer1k: n ? (c.user + c.system) / 1000 / (n / 1000) : 0 };
 }
 
-async function fullJob(port: number, rate: number, dir: string): Promise<Figure & { persisted: number }> {
-  const project = createProject(path.join(dir, `p-${rate}`));
+async function fullJob(port: number, rate: number, dir: string, logprobs?: number): Promise<Figure & { persisted: number; bytesPer1k?: number }> {
+  const project = createProject(path.join(dir, `p-${rate}-${logprobs ?? 0}-${++projects}`));
   const put = project.db.prepare("INSERT INTO questions (question, source, created_at) VALUES (?, 'bench', 'now')");
   project.db.transaction(() => {
     for (let i = 0; i < 20_000; i++) put.run(`Bench question ${i}: what is ${i} + ${i}?`);
   })();
   saveTeacher(project.db, { name: 'bench', baseUrls: [`http://127.0.0.1:${port}/v1`], model: `rate-${rate}` });
   const runner = new JobRunner(project).register(generateKind);
-  const { jobId } = startOrResume(runner, { teacher: 'bench', concurrency: STREAMS, maxTokens: MAX_TOKENS });
+  const { jobId } = startOrResume(runner, { teacher: 'bench', concurrency: STREAMS, maxTokens: MAX_TOKENS, ...(logprobs ? { logprobs } : {}) });
   let inFlight = 0;
   const streamed = () => {
     const x = runner.progress(jobId).extra;
@@ -106,9 +108,35 @@ async function fullJob(port: number, rate: number, dir: string): Promise<Figure 
     },
   );
   const persisted = Math.round((s1 - s0) / SECONDS);
+  let bytesPer1k: number | undefined;
+  if (logprobs) {
+    // every byte the capture wrote (shards, index, meta) per 1,000 captured tokens
+    const cap = captureDir(project.artifactsDir, jobId);
+    const bytes = fs.readdirSync(cap).reduce((a, f) => a + fs.statSync(path.join(cap, f)).size, 0);
+    bytesPer1k = (bytes / Math.max(1, capturedSummary(cap).tokens)) * 1000;
+  }
   project.close();
   process.stderr.write(`  in flight at the end of the window: ${inFlight}\n`);
-  return { ...fig, persisted };
+  return { ...fig, persisted, bytesPer1k };
+}
+
+/**
+ * The job with and without `--logprobs K`, alternately, in this process against the same server: tok/s (persisted),
+ * CPU per 1,000 tokens, and the capture's bytes per 1,000 tokens.
+ */
+async function logprobOverhead(port: number, dir: string): Promise<string[]> {
+  const rate = Number(process.env.BENCH_LOGPROB_RATE ?? RATES[0]);
+  const out: string[] = [];
+  for (const k of (process.env.BENCH_LOGPROBS ?? '5,20').split(',').map(Number)) {
+    const off = await fullJob(port, rate, dir);
+    const on = await fullJob(port, rate, dir, k);
+    const ratio = on.tokensPerSec / off.tokensPerSec;
+    out.push(
+      `| ${String(k).padStart(2)} | ${String(rate * STREAMS).padStart(7)} | ${off.tokensPerSec.toFixed(0).padStart(7)} | ${on.tokensPerSec.toFixed(0).padStart(7)} | ${ratio.toFixed(3)} | ${off.cpuMsPer1k.toFixed(2)} | ${on.cpuMsPer1k.toFixed(2)} | ${(on.bytesPer1k ?? 0).toFixed(0)} |`,
+    );
+    process.stderr.write(`logprobs ${k}: ${off.tokensPerSec.toFixed(0)} → ${on.tokensPerSec.toFixed(0)} tok/s (${ratio.toFixed(3)}), ${(on.bytesPer1k ?? 0).toFixed(0)} bytes per 1,000 tokens\n`);
+  }
+  return out;
 }
 
 async function main() {
@@ -119,10 +147,12 @@ async function main() {
     server.catch(reject);
   });
   const rows: string[] = [];
+  let lpRows: string[] = [];
   let best = 0;
   let ratioAtBest = 0;
   try {
-    for (const rate of RATES) {
+    if (process.env.BENCH_ONLY !== 'table') lpRows = await logprobOverhead(port, dir);
+    for (const rate of process.env.BENCH_ONLY === 'logprobs' ? [] : RATES) {
       const offered = rate * STREAMS;
       // BENCH_ONLY=job|raw runs one side (for profiling); the table then shows 0 for the other.
       const only = process.env.BENCH_ONLY;
@@ -145,9 +175,19 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\nbench:generate — ${STREAMS} concurrent streams, ${SECONDS} s per measurement, ${os.cpus().length} cores, Node ${process.version}`);
-  console.log('| tok/s/stream | offered | raw tok/s | raw CPU ms/1k | job tok/s | streamed (live counter) tok/s | job CPU ms/1k | job/raw | sustained |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(r);
+  if (rows.length) {
+    console.log('| tok/s/stream | offered | raw tok/s | raw CPU ms/1k | job tok/s | streamed (live counter) tok/s | job CPU ms/1k | job/raw | sustained |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const r of rows) console.log(r);
+  }
+  if (lpRows.length) {
+    console.log('\nLogprob capture (generate --logprobs K), same server, same process: job without vs with capture');
+    console.log('| K | offered tok/s | tok/s without | tok/s with | with/without | CPU ms/1k without | CPU ms/1k with | capture bytes/1k tokens |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of lpRows) console.log(r);
+    console.log('Target: with/without ≥ 0.90 (capture overhead ≤ 10%).');
+  }
+  if (!rows.length) return;
   console.log(`\nHighest sustained with everything persisted: ${best.toFixed(0)} tokens/s (target ≥ 20,000); job/raw at that rate: ${ratioAtBest.toFixed(3)} (target ≥ 0.95).`);
 }
 

@@ -8,6 +8,17 @@ const TICK_MS = 50;
 const THINK = 'data: {"id":"b","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"reasoning_content":"think "},"finish_reason":null}]}\n\n';
 const ANSWER = 'data: {"id":"b","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"word "},"finish_reason":null}]}\n\n';
 
+/** A chunk as vLLM sends it with `logprobs: true, top_logprobs: k`: the token and k alternatives (numbers vary by token). */
+function withLogprobs(field: string, text: string, k: number, n: number): string {
+  const lp = (i: number) => -((n * 7 + i * 13) % 997) / 97;
+  const top = Array.from({ length: k }, (_, i) => {
+    const t = i === 0 ? text : `${text.trim()}${i} `;
+    return { token: t, logprob: lp(i), bytes: [...Buffer.from(t)] };
+  });
+  const chunk = { id: 'b', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { [field]: text }, logprobs: { content: [{ token: text, logprob: lp(0), bytes: [...Buffer.from(text)], top_logprobs: top }] }, finish_reason: null }] };
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+}
+
 interface Stream {
   res: http.ServerResponse;
   rate: number;
@@ -15,6 +26,8 @@ interface Stream {
   sent: number;
   due: number;
   max: number;
+  /** top_logprobs asked for (0: none) */
+  k: number;
 }
 
 const streams = new Set<Stream>();
@@ -31,7 +44,10 @@ setInterval(() => {
     if (n <= 0) continue;
     s.due -= n;
     let out = '';
-    for (let i = 0; i < n; i++, s.sent++) out += s.sent < s.total / 2 ? THINK : ANSWER;
+    for (let i = 0; i < n; i++, s.sent++) {
+      const think = s.sent < s.total / 2;
+      out += s.k ? withLogprobs(think ? 'reasoning_content' : 'content', think ? 'think ' : 'word ', s.k, s.sent) : think ? THINK : ANSWER;
+    }
     if (s.sent >= s.total) {
       out += `data: {"id":"b","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"${s.total < s.max ? 'stop' : 'length'}"}],"usage":{"prompt_tokens":40,"completion_tokens":${s.total},"total_tokens":${40 + s.total}}}\n\ndata: [DONE]\n\n`;
       streams.delete(s);
@@ -44,12 +60,12 @@ const server = http.createServer((req, res) => {
   const parts: Buffer[] = [];
   req.on('data', (b: Buffer) => parts.push(b));
   req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { model?: string; max_tokens?: number };
+    const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { model?: string; max_tokens?: number; logprobs?: boolean; top_logprobs?: number };
     const rate = Number(/rate-(\d+)/.exec(body.model ?? '')?.[1] ?? 50);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     // Answers end at different lengths, as real ones do; equal lengths would march every stream in lockstep.
     const max = body.max_tokens ?? 256;
-    const s: Stream = { res, rate, total: Math.max(2, Math.round(max * (0.5 + 0.5 * Math.random()))), sent: 0, due: 0, max };
+    const s: Stream = { res, rate, total: Math.max(2, Math.round(max * (0.5 + 0.5 * Math.random()))), sent: 0, due: 0, max, k: body.logprobs ? (body.top_logprobs ?? 1) : 0 };
     res.on('close', () => streams.delete(s));
     streams.add(s);
   });

@@ -274,7 +274,8 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
       const cap = ready.capture;
       if (!cap || !changed) return;
       const note = captureTrace(cap, db, stream, { q, s, teacher: p.teacher, thinking: parsed.thinking, answer: parsed.answer, k: p.logprobs ?? 0 });
-      if (note) ctx.report({ logprobs_note: note });
+      // the UI words it (traces.progress.logprobsMissing); the CLI prints the note from meta.json
+      if (note) ctx.report({ logprobs_missing: p.logprobs ?? 0 });
     });
     return;
   }

@@ -7,6 +7,7 @@ import { createSampleProject } from '../sample';
 import type { Project } from '../store/project';
 import { generateKind, startOrResume } from './generate';
 import { decodeRecord, encodeRecord, fromHalf, toHalf, type TokenLogprob } from './logprobs';
+import { ChatStream } from './stream';
 import { noLogprobsNote } from './logprobs-capture';
 import { captureDir, LogprobWriter, readIndex, readMeta, readRecord, traceKey, CAPTURED_FORMAT } from './logprobs-store';
 import { saveTeacher } from './store';
@@ -41,7 +42,8 @@ async function generate(b: Behaviour, logprobs: number | undefined, n = 4) {
   return { job, jobId, note, requests: server.requests };
 }
 
-const text = (t: TokenLogprob[]) => Buffer.concat(t.map((x) => x.token)).toString('utf8');
+const bytes = (x: string | Buffer) => (typeof x === 'string' ? Buffer.from(x) : x);
+const text = (t: TokenLogprob[]) => Buffer.concat(t.map((x) => bytes(x.token))).toString('utf8');
 
 describe('float16 and the record format', () => {
   it('round-trips logprobs within half precision and keeps token bytes exactly', () => {
@@ -54,8 +56,25 @@ describe('float16 and the record format', () => {
     ];
     const back = decodeRecord(encodeRecord(tokens, 3));
     expect(back.map((t) => t.token)).toEqual([Buffer.from(' hello'), half]);
-    expect(back[0]?.top.map((t) => [t.token.toString('hex'), t.logprob])).toEqual([[Buffer.from(' hello').toString('hex'), -0.5], ['e4b8', -2]]);
+    expect(back[0]?.top.map((t) => [bytes(t.token).toString('hex'), t.logprob])).toEqual([[Buffer.from(' hello').toString('hex'), -0.5], ['e4b8', -2]]);
     expect(back[1]?.top).toHaveLength(1); // the missing alternatives stay missing
+  });
+});
+
+describe('logprobs in streamed chunks', () => {
+  it('reads vLLM and llama.cpp chunk shapes, a token that is part of a character, and the completions format', () => {
+    const s = new ChatStream({ logprobs: true });
+    const c1 = { choices: [{ index: 0, delta: { content: 'a "q"' }, logprobs: { content: [{ token: 'a "q"', logprob: -0.5, bytes: [97], top_logprobs: [{ token: 'a', logprob: -0.5, bytes: [97] }] }] }, finish_reason: null }] };
+    const c2 = { choices: [{ delta: { content: '中' }, logprobs: { content: [{ id: 5, token: '\ufffd', bytes: [228, 184], logprob: -2, top_logprobs: [] }, { id: 6, token: 'x', bytes: null, logprob: null, top_logprobs: [] }] }, finish_reason: null }] };
+    const c3 = { choices: [{ text: 'b', logprobs: { tokens: ['b'], token_logprobs: [-1], top_logprobs: [{ b: -1, c: -2 }] }, finish_reason: 'stop' }] };
+    s.push([c1, c2, c3].map((c) => `data: ${JSON.stringify(c)}\n\n`).join(''));
+    expect(s.logprobs).toEqual([
+      { token: 'a "q"', logprob: -0.5, top: [{ token: 'a', logprob: -0.5 }] },
+      { token: Buffer.from([228, 184]), logprob: -2, top: [] },
+      { token: 'x', logprob: -Infinity, top: [] },
+      { token: 'b', logprob: -1, top: [{ token: 'b', logprob: -1 }, { token: 'c', logprob: -2 }] },
+    ]);
+    expect(s.content.join('')).toBe('a "q"中b');
   });
 });
 

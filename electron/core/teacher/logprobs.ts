@@ -1,11 +1,14 @@
 // Top-k logprobs as teacher servers return them (OpenAI chat and completions formats), parsed into one
 // compact shape per generated token, and encoded as one binary record per trace (logprobs-store.ts writes them).
 
-/** One generated token: its bytes, its logprob, and the server's top alternatives (the token itself usually among them). */
+/**
+ * One generated token: its text (or its exact bytes when the text lost some: part of a UTF-8 character), its
+ * logprob, and the server's top alternatives (the token itself usually among them).
+ */
 export interface TokenLogprob {
-  token: Buffer;
+  token: string | Buffer;
   logprob: number;
-  top: { token: Buffer; logprob: number }[];
+  top: { token: string | Buffer; logprob: number }[];
 }
 
 interface ChatTop {
@@ -25,13 +28,14 @@ export interface ChoiceLogprobs {
   top_logprobs?: (Record<string, number> | null)[] | null;
 }
 
-/** The token's exact bytes: `bytes` when the server sends them (a token may be part of a UTF-8 character), else its text. */
-function bytesOf(t: ChatTop): Buffer {
-  if (Array.isArray(t.bytes)) return Buffer.from(t.bytes);
+/** The token's text, or its exact bytes when the text lost some (`bytes` from the server, or vLLM's "bytes:\\x.."). */
+function bytesOf(t: ChatTop): string | Buffer {
   const s = t.token ?? '';
+  if (!s.includes('\ufffd') && !s.startsWith('bytes:')) return s;
+  if (Array.isArray(t.bytes)) return Buffer.from(t.bytes);
   // vLLM writes undecodable byte tokens as "bytes:\xe4\xb8"
   if (s.startsWith('bytes:') && /^bytes:(\\x[0-9a-f]{2})+$/i.test(s)) return Buffer.from(s.slice(6).replace(/\\x/g, ''), 'hex');
-  return Buffer.from(s, 'utf8');
+  return s;
 }
 
 const lp = (v: number | null | undefined): number => (typeof v === 'number' && Number.isFinite(v) ? v : -Infinity);
@@ -49,9 +53,9 @@ export function collectLogprobs(l: ChoiceLogprobs | null | undefined, out: Token
     l.tokens.forEach((tok, i) => {
       const top = l.top_logprobs?.[i];
       out.push({
-        token: Buffer.from(tok, 'utf8'),
+        token: tok,
         logprob: lp(l.token_logprobs?.[i]),
-        top: top ? Object.entries(top).map(([t, v]) => ({ token: Buffer.from(t, 'utf8'), logprob: lp(v) })) : [],
+        top: top ? Object.entries(top).map(([t, v]) => ({ token: t, logprob: lp(v) })) : [],
       });
     });
   }
@@ -99,12 +103,13 @@ export function fromHalf(h: number): number {
 export function encodeRecord(tokens: readonly TokenLogprob[], k: number): Buffer {
   const ids = new Map<string, number>();
   const strings: Buffer[] = [];
-  const idOf = (b: Buffer): number => {
-    const key = b.toString('latin1');
+  const idOf = (t: string | Buffer): number => {
+    const key = typeof t === 'string' ? t : `\u0000b${t.toString('latin1')}`;
     let i = ids.get(key);
     if (i === undefined) {
       i = strings.length;
       ids.set(key, i);
+      const b = typeof t === 'string' ? Buffer.from(t, 'utf8') : t;
       strings.push(b.length > 0xffff ? b.subarray(0, 0xffff) : b);
     }
     return i;

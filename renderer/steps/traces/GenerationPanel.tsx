@@ -25,6 +25,8 @@ export function GenerationPanel({ projectPath, job }: { projectPath: string; job
   const [samples, setSamples] = useState('1');
   const [auto, setAuto] = useState(true);
   const [concurrency, setConcurrency] = useState('16');
+  const [capture, setCapture] = useState(false);
+  const [topK, setTopK] = useState('5');
   const [note, setNote] = useState<{ resumed: boolean; id: number } | null>(null);
   const start = useApiMutation((p: GenerateInput) => api.teacher.generate.mutate(p));
 
@@ -43,6 +45,7 @@ export function GenerationPanel({ projectPath, job }: { projectPath: string; job
       maxTokens: num(maxTokens),
       samples: Number(samples) || 1,
       concurrency: auto ? 'auto' : Number(concurrency),
+      ...(capture ? { logprobs: Math.min(20, Math.max(1, Math.round(Number(topK) || 5))) } : {}),
     };
     const r = await start.run(p);
     if (r) setNote({ resumed: r.resumed, id: r.jobId });
@@ -129,6 +132,16 @@ export function GenerationPanel({ projectPath, job }: { projectPath: string; job
               <input id={id('concurrency')} type="number" min={1} max={4096} disabled={auto} className={`${inputClass} max-w-28`} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} />
             </div>
             <p className={muted}>{t('traces.gen.autoHelp')}</p>
+          </div>
+          <div className="space-y-1 md:col-span-2">
+            <div className="flex items-center gap-3">
+              <label className="flex items-center gap-1.5 text-sm">
+                <input type="checkbox" data-testid="gen-logprobs" checked={capture} onChange={(e) => setCapture(e.target.checked)} />
+                {t('traces.gen.logprobs')}
+              </label>
+              <input id={id('top-k')} aria-label={t('traces.gen.logprobsK')} type="number" min={1} max={20} disabled={!capture} className={`${inputClass} max-w-20`} value={topK} onChange={(e) => setTopK(e.target.value)} />
+            </div>
+            <p className={muted}>{t('traces.gen.logprobsHelp')}</p>
           </div>
           <div className="flex items-end gap-3 md:col-span-2 md:justify-end">
             {note && (

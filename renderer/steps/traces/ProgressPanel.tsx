@@ -51,6 +51,11 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
         ))}
       </dl>
       <LimitNote extra={x} />
+      {num(x.logprobs_missing) ? (
+        <p data-testid="gen-logprobs-missing" className="mt-2 text-xs text-amber-700 dark:text-amber-300">
+          {t('traces.progress.logprobsMissing', { k: num(x.logprobs_missing) })}
+        </p>
+      ) : null}
       <JobOutcomeNote job={job} testId="gen-outcome" />
       {job.error && <p className="mt-2 text-xs text-rose-700 dark:text-rose-300">{job.error}</p>}
       <div className="mt-3 flex gap-2">
