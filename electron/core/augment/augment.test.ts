@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../jobs';
 import { createProject, type Project } from '../store/project';
 import { saveTeacher } from '../teacher/store';
-import { augmentKind, augmentSummary } from './augment';
+import { augmentKind, augmentSummary, variantsOf } from './augment';
 import { startChatServer, type ChatServer } from './testing';
 
 let tmp: string;
@@ -84,6 +84,8 @@ describe('augmentation job', () => {
     expect(numbers?.status).toBe('added');
     const row = project.db.prepare('SELECT q.question, q.answer, q.source, v.parent_id, v.kind, v.answer_origin FROM questions q JOIN question_variants v ON v.question_id = q.id WHERE q.id = ?').get(numbers?.question) as Record<string, unknown>;
     expect(row).toEqual({ question: expect.stringContaining('90 km in 2 hours'), answer: '45', source: 'augment:numbers', parent_id: train, kind: 'numbers', answer_origin: 'rederived' });
+    // The Review view's provenance: the variant names its parent and the parent's text.
+    expect(variantsOf(project.db, [numbers!.question!, train])).toEqual([{ questionId: numbers!.question, parentId: train, kind: 'numbers', answerOrigin: 'rederived', parentQuestion: TRAIN }]);
 
     // Harder: asked again after a 503, and solved.
     expect(harderCalls).toBe(2);
