@@ -3,6 +3,7 @@ import { appVersion } from '../core/util/root';
 import { storageErrorSentence } from '../core/util/sqlite-errors';
 import { runProject } from './commands/project';
 import { runServe } from './commands/serve';
+import { runServeModel } from './commands/serve-model';
 import { runCheck } from './commands/check';
 import { runVerify } from './commands/verify';
 import { runImport } from './commands/import';
@@ -39,6 +40,10 @@ Commands:
         Start browser mode: the workbench and its API on http://127.0.0.1 (a token is printed).
         --host H serves on another address (with a warning); --port 0 picks a free port; --keep-token keeps one
         token in the config folder so that open tabs keep working across restarts.
+  serve-model DIR [--port N] [--host 127.0.0.1] [--server transformers|vllm] [--device cpu|cuda|auto] [--json]
+        Serve a trained or exported student to other applications: an OpenAI-compatible endpoint on loopback
+        (/v1/models, /v1/chat/completions, streamed or not). An ONNX folder runs in the in-app engine, a model
+        folder in vLLM or transformers serve. Port 8000 by default (any free one when busy); Ctrl-C stops it.
   project create DIR [--name NAME] [--json]
         Create a new project (project.sqlite + artifacts/) in DIR.
   project sample DIR [--json]
@@ -189,6 +194,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return 0;
       case 'serve':
         return await runServe(rest, io);
+      case 'serve-model':
+        return await runServeModel(rest, io);
       case 'project':
         return await runProject(rest, io);
       case 'check':

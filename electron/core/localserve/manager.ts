@@ -84,13 +84,14 @@ export class LocalServers {
     return [...(this.require(id).log)];
   }
 
-  async start(modelDir: string, opts: { kind?: ServerKind; device?: 'cpu' | 'cuda' | 'auto'; readyTimeoutMs?: number } = {}): Promise<LocalServerInfo> {
+  /** `port`: a given loopback port (serve-model --port); default a free one chosen by the OS. */
+  async start(modelDir: string, opts: { kind?: ServerKind; device?: 'cpu' | 'cuda' | 'auto'; readyTimeoutMs?: number; port?: number } = {}): Promise<LocalServerInfo> {
     const dir = path.resolve(modelDir);
     checkModelFolder(dir);
     const vllm = opts.kind === 'transformers' ? null : findVllm();
     if (opts.kind === 'vllm' && !vllm) throw new UserError('vLLM is not installed in the Python environment or on PATH; install it on a GPU machine or use transformers serve.', 'no_vllm');
     const kind: ServerKind = vllm ? 'vllm' : 'transformers';
-    const port = await freePort();
+    const port = opts.port || (await freePort());
     const py = pythonExecutable();
     if (kind === 'transformers' && !fs.existsSync(py)) throw new UserError(`No Python environment at ${py}. Run "npm run setup:python" first.`, 'no_python');
     const transformersCli = path.join(path.dirname(py), 'transformers');

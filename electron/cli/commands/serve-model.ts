@@ -1,0 +1,48 @@
+import { isUserError } from '../../core/util/errors';
+import { serveModel, type ServedModel } from '../../core/serve-model';
+import { intFlag, parse } from '../args';
+import { UsageError, type CliIO } from '../io';
+
+export const SERVE_MODEL_PORT = 8000;
+
+/**
+ * `serve-model DIR [--port N] [--host 127.0.0.1] [--server transformers|vllm] [--device cpu|cuda|auto]`: an
+ * OpenAI-compatible endpoint on loopback for a trained or exported student, until Ctrl-C or SIGTERM.
+ */
+export async function runServeModel(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(
+    'serve-model',
+    args,
+    { port: { type: 'string' }, host: { type: 'string' }, server: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' } },
+    ['DIR'],
+  );
+  const explicitPort = intFlag('serve-model', 'port', values.port as string | undefined, 0, 65535);
+  const server = values.server as string | undefined;
+  if (server !== undefined && server !== 'transformers' && server !== 'vllm') throw new UsageError(`serve-model: --server must be transformers or vllm, not "${server}".`);
+  const device = values.device as string | undefined;
+  if (device !== undefined && !['cpu', 'cuda', 'auto'].includes(device)) throw new UsageError(`serve-model: --device must be cpu, cuda or auto, not "${device}".`);
+  const opts = { host: values.host as string | undefined, kind: server as 'transformers' | 'vllm' | undefined, device: device as 'cpu' | 'cuda' | 'auto' | undefined };
+  const dir = positionals[0] as string;
+  let served: ServedModel;
+  try {
+    served = await serveModel(dir, { ...opts, port: explicitPort ?? SERVE_MODEL_PORT });
+  } catch (e) {
+    // Without --port a busy default is not an error: take any free port.
+    if (explicitPort !== undefined || !isUserError(e) || (e as { code?: string }).code !== 'port_busy') throw e;
+    served = await serveModel(dir, { ...opts, port: 0 });
+  }
+  const curl = `curl ${served.url}/chat/completions -H 'Content-Type: application/json' -d '${JSON.stringify({ model: served.model, messages: [{ role: 'user', content: 'What is 7 * 6?' }], max_tokens: 64 })}'`;
+  if (values.json) io.stdout(JSON.stringify({ url: served.url, model: served.model, engine: served.engine, pid: served.pid }));
+  else {
+    io.stdout(`Serving ${served.model} (${served.engine === 'in-app' ? 'in-app ONNX engine' : `${served.engine} serve`}) at ${served.url}`);
+    io.stdout(`Try: ${curl}`);
+    io.stdout('Press Ctrl-C to stop.');
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  if (!values.json) io.stderr('Stopping…');
+  await served.close();
+  return 0;
+}
