@@ -39,7 +39,8 @@ export function unjudgedNotes(counts: Map<string, number>): string[] {
 
 /**
  * Rejection sampling: up to `m` verified traces (verdict equal) of the recipe's teacher per selected question,
- * the judged trace first when it is verified, then by sample order. None verified: the judged trace alone.
+ * the judged trace first when it is verified, then by sample order; the others must have thinking and not be cut
+ * at the token limit. None verified: the judged trace alone.
  */
 export function keptTraces(project: Project, recipe: Recipe, filters: readonly string[], picks: readonly { id: number; traceId: number | null }[]): Map<number, number[]> {
   const out = new Map<number, number[]>();
@@ -54,6 +55,7 @@ export function keptTraces(project: Project, recipe: Recipe, filters: readonly s
        WHERE t.question_id = @q AND t.status = 'done' AND v.equivalent = 1
          AND (@teacher IS NULL OR t.teacher = @teacher)
          AND (t.teacher IS NULL OR t.teacher NOT IN (SELECT value FROM json_each(@filters)))
+         AND (t.id = @judged OR (TRIM(COALESCE(t.thinking, '')) != '' AND COALESCE(t.finish_reason, '') != 'length'))
        ORDER BY (t.id = @judged) DESC, t.sample_index, t.id LIMIT @m`,
     )
     .pluck();

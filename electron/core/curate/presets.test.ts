@@ -162,8 +162,10 @@ describe('curation presets on fixed verdict tables', () => {
     await expect(runCurate([dir, '--preset', 'limo2'], bad)).rejects.toThrow(/--preset must be one of s1, limo, light-r1/);
   });
 
-  it('a stored run keeps the kept traces in its decisions', () => {
-    const { result } = runAndStore(project, presetRecipe('light-r1', ['strong-32b'], { teacher: 'r1' }));
+  it('extra traces need thinking: without a named teacher, the weak model\'s bare verified answers are not kept', () => {
+    // No teacher: any source that is not a band's model is a teacher, so weak-7b's right answers (no thinking) qualify by source.
+    const { runId, result } = runAndStore(project, presetRecipe('light-r1', ['strong-32b']));
     expect(result.traces).toBe(13);
+    expect(explain(project, id.q1 as number, runId).decision?.detail.traces).toEqual([traceIds.q1?.[0], traceIds.q1?.[2], traceIds.q1?.[3]]);
   });
 });

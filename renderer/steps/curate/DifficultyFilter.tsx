@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobProgress } from '../../../electron/core/jobs/types';
 import { api } from '../../api/client';
@@ -15,8 +15,12 @@ import type { Recipe } from './types';
  */
 export function DifficultyFilter({ recipe, jobs }: { recipe: Recipe; jobs: JobProgress[] }) {
   const { t } = useTranslation();
-  const models = recipe.difficulty.filterModels;
-  const [samples, setSamples] = useState(1);
+  // The filter models and every pass-rate band's model; k defaults to the largest band's k (LIMO: 8).
+  const bands = recipe.difficulty.bands ?? [];
+  const models = [...new Set([...recipe.difficulty.filterModels, ...bands.map((b) => b.model)])];
+  const maxK = Math.max(1, ...bands.map((b) => b.k));
+  const [samples, setSamples] = useState(maxK);
+  useEffect(() => setSamples(maxK), [maxK]);
   const [scope, setScope] = useState<'candidates' | 'all'>('candidates');
   const byId = new Map(jobs.map((j) => [j.jobId, j] as const));
   const chainKey = jobs
