@@ -91,9 +91,11 @@ Commands:
         Embed the pool in the app (the durable job the Curate step shows; the same command resumes it), then
         k-means clusters. DIR is an ONNX embedding folder or a sentence-transformers folder, converted first
         into the project's artifacts/models/ (checked against sentence-transformers; said on stderr).
-  curate PROJECT [--target N] [--seed S] [--recipe FILE.json] [--json]
+  curate PROJECT [--preset s1|limo|light-r1 [--models A,B]] [--target N] [--seed S] [--recipe FILE.json] [--json]
         s1's selection: quality, difficulty, diversity (2^-rank by thinking length within a random domain),
-        seeded and explained; stores a run. --explain QUESTION_ID shows why a question was kept or dropped;
+        seeded and explained; stores a run. --preset starts from a published recipe (LIMO: --models WEAK,STRONG;
+        Light-R1: --models MODEL; pass-rate bands over their checked samples), a recipe file laid over it.
+        --explain QUESTION_ID shows why a question was kept or dropped and the band it fell in;
         --freeze [RUN_ID] makes a run the selection for review.
   review PROJECT [--set accepted|rejected|todo|needs_work --ids ID,ID... [--reviewer NAME] [--comment TEXT]] [--json]
         Scripted review decisions on questions (their current trace), saved with synchronous=FULL;
