@@ -10,13 +10,14 @@ import { loadMonaco, type MonacoApi } from './monaco/load';
 import { QueuePanel } from './QueuePanel';
 import { SamplePane, type SideTab } from './SamplePane';
 import { ShareDialog } from './ShareDialog';
+import { collapsedPane, SidePanelToggle, useSidePanel } from './SidePanelToggle';
 import { muted, saveReviewer, savedReviewer, type Reasons, type Status } from './types';
 import { useQueue, type QueueFilter } from './useQueue';
 import { useSession } from './useSession';
 
 const STATUS_OF: Partial<Record<ReviewAction, Status>> = { accept: 'accepted', reject: 'rejected', needsWork: 'needs_work' };
 
-/** The review workspace: the queue on the left, the open sample in Monaco on the right, keyboard first. */
+/** The review workspace: the queue on the left, the open sample in Monaco, its side panel (collapsible); keyboard first. */
 export function Workspace({ projectPath }: { projectPath: string }) {
   const { t, i18n } = useTranslation();
   const [filter, setFilter] = useState<QueueFilter>({});
@@ -31,6 +32,8 @@ export function Workspace({ projectPath }: { projectPath: string }) {
   const [share, setShare] = useState<'export' | 'bundle' | null>(null);
   const [tab, setTab] = useState<SideTab>('preview');
   const [autoNext, setAutoNext] = useState(true);
+  // The side panel collapses so the editor gets the width on 1280–1440 px screens (remembered).
+  const side = useSidePanel(!help && !comment && !share);
   const reasonsQ = useApiQuery(() => api.review.reasons.query(), [projectPath]);
   const [reasons, setReasons] = useState<Reasons | undefined>(undefined);
   const decide = useApiMutation((traceIds: number[], status: Status, note?: string) => api.review.setStatus.mutate({ traceIds, status, reviewer: author, comment: note }));
@@ -77,7 +80,10 @@ export function Workspace({ projectPath }: { projectPath: string }) {
     else if (a === 'comment') setComment(true);
     else if (a === 'next') session.move(1);
     else if (a === 'previous') session.move(-1);
-    else if (a === 'regenerate') setTab('regenerate');
+    else if (a === 'regenerate') {
+      setTab('regenerate');
+      side.setCollapsed(false);
+    }
   };
   // One stable function for the panes (so a filter change does not re-render the editors' pane).
   const runRef = useRef(runNow);
@@ -137,6 +143,7 @@ export function Workspace({ projectPath }: { projectPath: string }) {
           {t('review.autoNext')}
         </label>
         <div className="ml-auto flex gap-2">
+          <SidePanelToggle collapsed={side.collapsed} onToggle={side.toggle} />
           <Button className="!py-1 text-xs" onClick={() => setShare('bundle')}>
             {t('review.bundle.button')}
           </Button>
@@ -175,7 +182,7 @@ export function Workspace({ projectPath }: { projectPath: string }) {
               bulkPending={decide.pending || selectAll.pending}
             />
           </ErrorBoundary>
-          <div className="flex min-h-0 min-w-0 flex-col">
+          <div className={`flex min-h-0 min-w-0 flex-col ${side.collapsed ? collapsedPane : ''}`} data-side={side.collapsed ? 'collapsed' : 'open'}>
             {session.current && monaco ? (
               // One sample that cannot be shown stays in its pane: the queue, the keys (J/K) and "Next sample" move on.
               <ErrorBoundary name="review-sample" resetKey={session.current.sample.traceId} onSkip={() => run('next')} skipLabel={t('safe.boundary.nextSample')}>

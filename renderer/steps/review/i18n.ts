@@ -105,7 +105,7 @@ export const en = {
     useMerged: 'Use the merge',
     later: 'Later',
   },
-  side: { label: 'Side panel', preview: 'Preview', history: 'History', regenerate: 'Regenerate' },
+  side: { label: 'Side panel', preview: 'Preview', history: 'History', regenerate: 'Regenerate', hide: 'Hide side panel', show: 'Show side panel', toggleHint: 'Hide or show the preview, history and regenerate panel so the editor gets the width (P, or Alt+P in an editor)' },
   history: {
     count: '{{count}} revisions',
     none: 'No edit yet: this is the teacher’s text.',
@@ -303,7 +303,7 @@ export const zhCN: typeof en = {
     useMerged: '使用合并结果',
     later: '稍后处理',
   },
-  side: { label: '侧栏', preview: '预览', history: '历史', regenerate: '重新生成' },
+  side: { label: '侧栏', preview: '预览', history: '历史', regenerate: '重新生成', hide: '隐藏侧栏', show: '显示侧栏', toggleHint: '隐藏或显示预览、历史和重新生成面板，让编辑器占满宽度（P，在编辑器中用 Alt+P）' },
   history: {
     count: '{{count}} 个修订',
     none: '尚无编辑：这是教师的原文。',
