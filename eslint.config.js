@@ -2,6 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import path from 'node:path';
+import { layerViolation } from './electron/core/layers.mjs';
 
 const coreForbidden = {
   paths: [{ name: 'electron', message: 'electron/core is plain Node: it must never import electron (DESIGN §2).' }],
@@ -10,6 +12,24 @@ const coreForbidden = {
     { group: ['**/host/**', '../host/*', '../../host/*'], message: 'electron/core may not import electron/host (DESIGN §2).' },
     { group: ['**/renderer/**'], message: 'electron/core may not import the renderer (DESIGN §2).' },
   ],
+};
+
+// The engine's folder graph (electron/core/layers.mjs): a folder imports only the folders its row names.
+const coreDir = path.join(import.meta.dirname, 'electron/core');
+const layersPlugin = {
+  rules: {
+    folders: {
+      meta: { type: 'problem', docs: { description: 'electron/core folders import only what electron/core/layers.mjs allows' }, schema: [] },
+      create(context) {
+        const check = (node) => {
+          const spec = node.source?.type === 'Literal' ? node.source.value : null;
+          const why = typeof spec === 'string' ? layerViolation(coreDir, context.filename, spec) : null;
+          if (why) context.report({ node: node.source, message: why });
+        };
+        return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+      },
+    },
+  },
 };
 
 export default tseslint.config(
@@ -35,6 +55,11 @@ export default tseslint.config(
   {
     files: ['electron/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', coreForbidden] },
+  },
+  {
+    files: ['electron/core/**/*.ts', 'electron/core/**/*.mjs'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/folders': 'error' },
   },
   {
     files: ['electron/main/**/*.ts'],

@@ -21,6 +21,24 @@ describe('layering rule', { timeout: 240_000 }, () => {
     expect(await lint('electron/core/kinds.ts', "import { x } from '../../renderer/main';\nexport const a = x;\n")).toEqual([expect.stringMatching(/may not import the renderer/)]);
   });
 
+  it('keeps each electron/core folder to the folders its row of layers.mjs names', async () => {
+    expect(await lint('electron/core/store/project.ts', "import { getTeacher } from '../teacher/store';\nexport const a = getTeacher;\n")).toEqual([
+      expect.stringMatching(/^layers\/folders: electron\/core\/store may not import teacher\/ \(layer table in electron\/core\/layers\.mjs: store may import util\)/),
+    ]);
+    // A domain never imports the composition layer, except through its adapters (api.ts, kinds.ts).
+    expect(await lint('electron/core/verify/job.ts', "import type { Engine } from '../engine';\nexport type E = Engine;\n")).toEqual([expect.stringMatching(/verify may not import engine\//)]);
+    expect(await lint('electron/core/verify/kinds.ts', "import type { Engine } from '../engine';\nexport type E = Engine;\n")).toEqual([]);
+    expect(await lint('electron/core/verify/api.ts', "import { router } from '../api/trpc';\nexport const r = router;\n")).toEqual([]);
+    expect(await lint('electron/core/verify/api.ts', "import { appRouter } from '../api/router';\nexport const r = appRouter;\n")).toEqual([expect.stringMatching(/verify may not import api\//)]);
+    expect(await lint('electron/core/pool/dedup.ts', "import { registerJobKinds } from '../kinds';\nexport const r = registerJobKinds;\n")).toEqual([
+      expect.stringMatching(/root of electron\/core compose the engine/),
+    ]);
+    // Allowed edges, dynamic imports and tests.
+    expect(await lint('electron/core/teacher/live.ts', "import { ensureServer } from '../localserve/ondemand';\nexport const a = ensureServer;\n")).toEqual([]);
+    expect(await lint('electron/core/localserve/manager.ts', "export const a = () => import('../teacher/store');\n")).toEqual([expect.stringMatching(/localserve may not import teacher\//)]);
+    expect(await lint('electron/core/pool/import.test.ts', "import { getTeacher } from '../teacher/store';\nexport const a = getTeacher;\n")).toEqual([]);
+  });
+
   it('lets the renderer import types from electron/core, and nothing else', async () => {
     expect(await lint('renderer/api/token.ts', "import type { AppRouter } from '../electron/core/api/router';\nexport type R = AppRouter;\n")).toEqual([]);
     expect(await lint('renderer/api/token.ts', "import { appRouter } from '../electron/core/api/router';\nexport const r = appRouter;\n")).toEqual([
