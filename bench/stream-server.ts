@@ -9,7 +9,19 @@ const THINK = 'data: {"id":"b","object":"chat.completion.chunk","choices":[{"ind
 const ANSWER = 'data: {"id":"b","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"word "},"finish_reason":null}]}\n\n';
 
 /** A chunk as vLLM sends it with `logprobs: true, top_logprobs: k`: the token and k alternatives (numbers vary by token). */
+const memo = new Map<string, string>();
 function withLogprobs(field: string, text: string, k: number, n: number): string {
+  // 64 variants per field and k, made once: the server must not be what limits the client under test
+  const key = `${field}|${k}|${n % 64}`;
+  let c = memo.get(key);
+  if (!c) {
+    c = makeChunk(field, text, k, n % 64);
+    memo.set(key, c);
+  }
+  return c;
+}
+
+function makeChunk(field: string, text: string, k: number, n: number): string {
   const lp = (i: number) => -((n * 7 + i * 13) % 997) / 97;
   const top = Array.from({ length: k }, (_, i) => {
     const t = i === 0 ? text : `${text.trim()}${i} `;
