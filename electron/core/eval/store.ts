@@ -99,11 +99,6 @@ export function runQuestion(db: DB, runId: string, benchmark: string, qidx: numb
     | undefined;
 }
 
-export function runResults(db: DB, runId: string): ResultRow[] {
-  ensureEvalSchema(db);
-  return db.prepare('SELECT * FROM eval_results WHERE run_id = ? ORDER BY model, benchmark, budget, qidx, sample').all(runId) as ResultRow[];
-}
-
 /** Inserts one generation; the primary key makes a second insert of the same item fail loudly. */
 export function insertResult(db: DB, r: Omit<ResultRow, 'created_at'>): void {
   db.prepare(

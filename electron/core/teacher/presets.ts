@@ -22,7 +22,3 @@ export const PRESETS: readonly TeacherPreset[] = [
 
 /** Loopback ports that "Find local servers" probes. */
 export const DISCOVERY_PORTS = [8000, 30000, 11434, 8080, 1234, 8001] as const;
-
-export function presetById(id: string): TeacherPreset | undefined {
-  return PRESETS.find((p) => p.id === id);
-}

@@ -86,11 +86,6 @@ export function accelerateYaml(o: AccelerateOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The accelerate config for FSDP (written next to the run config for multi-GPU runs). */
-export function fsdpAccelerateYaml(numProcesses: number, numMachines = 1): string {
-  return accelerateYaml({ distributed: 'fsdp', numProcesses, numMachines, mainIp: numMachines > 1 ? '127.0.0.1' : undefined });
-}
-
 /**
  * DeepSpeed ZeRO-3 config: parameters, gradients and optimizer states sharded across all GPUs. The batch,
  * precision, clipping and accumulation are "auto", so the Trainer fills them from the run config.
