@@ -5,6 +5,7 @@ import { Card, ErrorNote } from '../../app/ui';
 import { DomainBars, FunnelChart, LengthHistogram } from './Charts';
 import type { TFunction } from 'i18next';
 import { stageName, type Preview } from './types';
+import './i18n-presets';
 
 /** The live preview of the recipe: funnel, domains before/after, thinking-length histogram before/after. */
 export function PreviewPanel({ preview, loading, error, actions }: { preview: Preview | undefined; loading: boolean; error: ApiError | null; actions: ReactNode }) {
@@ -19,6 +20,11 @@ export function PreviewPanel({ preview, loading, error, actions }: { preview: Pr
           {preview && (
             <span data-testid="preview-selected" className="rounded-full bg-indigo-100 px-2 py-0.5 text-xs font-semibold text-indigo-800 tabular-nums dark:bg-indigo-900 dark:text-indigo-100">
               {t('curate.preview.selected', { n: preview.selected.toLocaleString(i18n.language) })}
+            </span>
+          )}
+          {preview && preview.traces > preview.selected && (
+            <span data-testid="preview-traces" className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800 tabular-nums dark:bg-emerald-900 dark:text-emerald-100">
+              {t('curatePresets.tracesKept', { n: preview.traces.toLocaleString(i18n.language) })}
             </span>
           )}
           <span aria-live="polite" className="text-xs font-normal text-slate-500" data-testid="preview-status">

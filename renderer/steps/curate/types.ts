@@ -25,7 +25,7 @@ const str = (v: unknown, none = '—'): string => (v === null || v === undefined
 /** A decision's stage, rule and values as one readable sentence. */
 export function reasonText(t: TFunction, d: { rule: string; detail: Record<string, unknown> }): string {
   const x = d.detail;
-  const unit = (u: unknown) => (u === 'chars' ? t('curate.knobs.unitChars') : u === 'tokens' ? t('curate.knobs.unitTokens') : str(u));
+  const unit = (u: unknown) => (u === 'chars' ? t('curate.knobs.unitChars') : u === 'tokens' ? t('curate.knobs.unitTokens') : u === 'chain_score' ? t('curatePresets.chainUnit') : str(u));
   if (d.rule.startsWith('format:')) {
     const field = str(x.field, 'question');
     const f = ['question', 'thinking', 'answer'].includes(field) ? t(`curate.knobs.field${field[0]!.toUpperCase()}${field.slice(1)}`) : field;
@@ -45,7 +45,7 @@ export function reasonText(t: TFunction, d: { rule: string; detail: Record<strin
     case 'short_thinking':
       return t('curate.reason.short_thinking', { value: str(x.value), unit: str(x.unit), min: str(x.min) });
     case 'sampled':
-      return t('curate.reason.sampled', { domain: domainName(t, str(x.domain)), rank: Number(x.rank ?? 0) + 1, size: str(x.domainCandidates), order: str(x.order), length: str(x.length), unit: str(x.unit) });
+      return t('curate.reason.sampled', { domain: domainName(t, str(x.domain)), rank: Number(x.rank ?? 0) + 1, size: str(x.domainCandidates), order: str(x.order), length: str(x.length), unit: unit(x.unit) });
     case 'longest':
       return t('curate.reason.longest', { order: str(x.order), length: str(x.length), unit: str(x.unit) });
     case 'not_sampled':
@@ -58,6 +58,8 @@ export function reasonText(t: TFunction, d: { rule: string; detail: Record<strin
     }
     case 'best_chain':
       return t('curatePresets.reason.best_chain', { order: str(x.order), score: str(x.length) });
+    case 'pseudo_label_disagrees':
+      return t('curateAgreement.disagrees', { answer: str(x.pseudoLabel), votes: str(x.votes), samples: str(x.samples) });
     case 'excluded_from_pool':
       return t('curate.reason.excluded_from_pool', { reason: str(x.reason) });
     case 'no_trace':
