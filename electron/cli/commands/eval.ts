@@ -205,7 +205,9 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       }
       for (const c of comparisons) io.stdout(`compare ${comparisonSentence(c)}`);
       for (const l of d.latency) {
-        io.stdout(`latency ${l.model}: TTFT p50 ${l.ttftP50Ms === null ? '-' : Math.round(l.ttftP50Ms)} ms, p95 ${l.ttftP95Ms === null ? '-' : Math.round(l.ttftP95Ms)} ms, ${l.tokensPerSecond === null ? '-' : l.tokensPerSecond.toFixed(1)} tokens/s`);
+        const ms = (x: number | null) => (x === null ? '-' : Math.round(x));
+        const target = l.ttftTargetMet === null ? '' : `; first token under ${l.ttftTargetMs} ms at p95 (the target use): ${l.ttftTargetMet ? 'met' : 'not met'}`;
+        io.stdout(`latency ${l.model}: TTFT p50 ${ms(l.ttftP50Ms)} ms, p95 ${ms(l.ttftP95Ms)} ms, ${l.tokensPerSecond === null ? '-' : l.tokensPerSecond.toFixed(1)} tokens/s${target}`);
       }
       io.stdout(`Job ${jobId} ${job.status}: ${d.run.done - d.run.failed} scored, ${d.run.failed} failed of ${d.run.total}.${job.error ? ` ${job.error}` : ''}`);
       io.stdout(`Report: ${html.path}`);

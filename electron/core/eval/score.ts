@@ -155,18 +155,24 @@ export function computeCells(config: RunConfig, rows: readonly LightResult[]): C
   return cells;
 }
 
+/** The seed's target use of a distilled student: answers that start within 200 ms. */
+export const TTFT_TARGET_MS = 200;
+
 export function computeLatency(config: RunConfig, rows: readonly LightResult[]): LatencyRow[] {
   return config.models.map((m, mi) => {
     const ok = rows.filter((r) => r.model === mi && r.error === null);
     const ttft = ok.map((r) => r.ttft_ms).filter((x): x is number => x !== null);
     const tps = ok.map((r) => r.tokens_per_s).filter((x): x is number => x !== null);
+    const p95 = percentile(ttft, 95);
     return {
       model: m.label,
       generations: ok.length,
       ttftP50Ms: percentile(ttft, 50),
-      ttftP95Ms: percentile(ttft, 95),
+      ttftP95Ms: p95,
       tokensPerSecond: mean(tps),
       tokensPerSecondP50: percentile(tps, 50),
+      ttftTargetMs: TTFT_TARGET_MS,
+      ttftTargetMet: p95 === null ? null : p95 < TTFT_TARGET_MS,
     };
   });
 }

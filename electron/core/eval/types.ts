@@ -171,6 +171,10 @@ export interface LatencyRow {
   ttftP95Ms: number | null;
   tokensPerSecond: number | null;
   tokensPerSecondP50: number | null;
+  /** The seed's target use: a first token within this many milliseconds (sub-200 ms responses). */
+  ttftTargetMs: number;
+  /** Whether the p95 time to first token is within the target; null when nothing was measured. */
+  ttftTargetMet: boolean | null;
 }
 
 export interface ScalingSeries {

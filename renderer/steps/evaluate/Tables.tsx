@@ -130,6 +130,29 @@ export function LatencyTable({ latency, config }: { latency: LatencyRow[]; confi
         </tbody>
       </table>
       <p className={`${muted} mt-1`}>{t('evaluate.latency.note')}</p>
+      <TargetLines rows={rows.filter((r) => kind.get(r.model) !== 'endpoint')} />
     </div>
+  );
+}
+
+/** The seed's target use: does each served or in-app model answer with a first token under 200 ms (p95)? */
+function TargetLines({ rows }: { rows: LatencyRow[] }) {
+  const { t } = useTranslation();
+  const measured = rows.filter((r) => r.ttftTargetMet !== null && r.ttftP95Ms !== null);
+  if (measured.length === 0) return null;
+  return (
+    <ul className="mt-2 space-y-1 text-sm">
+      {measured.map((r) => (
+        <li
+          key={r.model}
+          data-testid="latency-target"
+          data-model={r.model}
+          data-met={String(r.ttftTargetMet)}
+          className={r.ttftTargetMet ? 'text-emerald-700 dark:text-emerald-300' : 'text-amber-800 dark:text-amber-200'}
+        >
+          {t(r.ttftTargetMet ? 'evaluate.latency.targetMet' : 'evaluate.latency.targetMissed', { model: r.model, target: r.ttftTargetMs, p95: ms(r.ttftP95Ms) })}
+        </li>
+      ))}
+    </ul>
   );
 }

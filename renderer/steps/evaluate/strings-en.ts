@@ -188,6 +188,8 @@ export const en = {
     tps50: 'Tokens/s p50',
     vsTeacher: 'Speed vs {{teacher}}',
     note: 'Time to first token and tokens per second (thinking and answer) of every generation of this run, measured here.',
+    targetMet: '{{model}}: first token under {{target}} ms (p95 {{p95}}), the target for quick answers, is met.',
+    targetMissed: '{{model}}: first token under {{target}} ms, the target for quick answers, is not met (p95 {{p95}}); a smaller or exported ONNX student, or a GPU, answers sooner.',
   },
   export: {
     title: 'Report',

@@ -190,6 +190,8 @@ export const zhCN: typeof en = {
     tps50: 'token/秒 p50',
     vsTeacher: '相对 {{teacher}} 的速度',
     note: '本次运行中每次生成的首 token 时间与每秒 token 数（思考和答案），在本机测量。',
+    targetMet: '{{model}}：首 token 在 {{target}} 毫秒内（p95 {{p95}}），达到快速回答的目标。',
+    targetMissed: '{{model}}：未达到首 token 在 {{target}} 毫秒内的快速回答目标（p95 {{p95}}）；更小的学生模型、导出的 ONNX 模型或 GPU 能更快作答。',
   },
   export: {
     title: '报告',
