@@ -109,6 +109,8 @@ export interface PseudoLabel {
   agreement: number;
   unsure: boolean;
   teacher: string;
+  /** The samples (trace ids) whose answer is the pseudo-label's: the majority group. */
+  majorityTraces: number[];
 }
 
 interface Row {
@@ -119,8 +121,42 @@ interface Row {
   agreement: number;
   unsure: number;
   teacher: string;
+  groups: string | null;
 }
-const fromRow = (r: Row): PseudoLabel => ({ questionId: r.question_id, answer: r.answer, votes: r.votes, samples: r.samples, agreement: r.agreement, unsure: r.unsure === 1, teacher: r.teacher });
+
+function majorityOf(groups: string | null): number[] {
+  try {
+    const g = (JSON.parse(groups ?? '{}') as { groups?: { traces?: unknown }[] }).groups?.[0]?.traces;
+    return Array.isArray(g) ? g.filter((x): x is number => typeof x === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
+const fromRow = (r: Row): PseudoLabel => ({
+  questionId: r.question_id,
+  answer: r.answer,
+  votes: r.votes,
+  samples: r.samples,
+  agreement: r.agreement,
+  unsure: r.unsure === 1,
+  teacher: r.teacher,
+  majorityTraces: majorityOf(r.groups),
+});
+
+/**
+ * Curation's agreement rule for one question: "teacher unsure" below the pseudo-label run's minimum, else a judged
+ * trace whose answer is not the majority's (a minority sample must not be exported under the pseudo-label). Null: keep.
+ */
+export function pseudoLabelFailure(pl: PseudoLabel | undefined, traceId: number | null): { rule: string; detail: Record<string, unknown> } | null {
+  if (!pl) return null;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  if (pl.unsure) return { rule: 'teacher_unsure', detail: { agreement: round(pl.agreement), votes: pl.votes, samples: pl.samples } };
+  if (traceId !== null && pl.majorityTraces.length > 0 && !pl.majorityTraces.includes(traceId)) {
+    return { rule: 'pseudo_label_disagrees', detail: { traceId, pseudoLabel: pl.answer, votes: pl.votes, samples: pl.samples } };
+  }
+  return null;
+}
 
 export function pseudoLabelsFor(db: DB, ids: readonly number[]): PseudoLabel[] {
   const stmt = db.prepare('SELECT * FROM pseudo_labels WHERE question_id = ?');

@@ -8,7 +8,7 @@ import { labelsOf } from './taxonomy';
 import { loadStudentTokenizer, studentTokenCounts } from './tokens';
 import { clusterDomains, NOT_EMBEDDED, type ClusterSummary } from './clusters';
 import { dominantDropNotes } from './notes';
-import { pseudoLabelMap, type PseudoLabel } from '../augment/pseudo';
+import { pseudoLabelFailure, pseudoLabelMap, type PseudoLabel } from '../augment/pseudo';
 import { judgeBands, keptTraces, sampleModels, unjudgedNotes, type BandResult } from './bands';
 import { chainScore } from './chain';
 
@@ -194,7 +194,7 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
     const next: QuestionFeatures[] = [];
     for (const f of stage) {
       const pl = q.dropTeacherUnsure ? pseudo.get(f.id) : undefined;
-      const fail = qualityFailure(f, q, len, rules) ?? (pl?.unsure ? { rule: 'teacher_unsure', detail: { agreement: round(pl.agreement), votes: pl.votes, samples: pl.samples } } : null);
+      const fail = qualityFailure(f, q, len, rules) ?? pseudoLabelFailure(pl, f.traceId);
       if (fail) push({ questionId: f.id, kept: false, stage: 'quality', rule: fail.rule, detail: fail.detail, domain: null, pick: null });
       else next.push(f);
     }

@@ -77,7 +77,10 @@ export const recipeSchema = z.object({
       thinkingLength: lengthRange.prefault({}),
       /** s1 kept some traces whose answer did not match the reference; the user chooses. */
       dropWrong: z.boolean().default(false),
-      /** Drop questions whose pseudo-label the teacher was unsure of (agreement below the pseudo-label run's minimum). */
+      /**
+       * Drop questions whose pseudo-label the teacher was unsure of (agreement below the pseudo-label run's minimum), and
+       * those whose judged trace is not among the samples that agreed on the pseudo-label.
+       */
       dropTeacherUnsure: z.boolean().default(false),
     })
     .prefault({}),
