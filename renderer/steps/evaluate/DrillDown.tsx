@@ -6,7 +6,7 @@ import { Button, ErrorNote, inputClass } from '../../app/ui';
 import { evalApi, type Outcome, type QuestionRow, type RunDetail, type Sample } from './api';
 import { ms, muted, num, pill, shown } from './format';
 import { budgetLabel } from './Tables';
-import { TraceText } from './Trace';
+import { TraceText, wrapAnywhere } from './Trace';
 
 const OUTCOMES: Outcome[] = ['all', 'correct', 'wrong', 'mixed', 'undecided', 'failed'];
 const PAGE = 20;
@@ -36,11 +36,11 @@ function Verdict({ correct }: { correct: boolean | null }) {
 function SampleView({ s }: { s: Sample }) {
   const { t } = useTranslation();
   return (
-    <div className="rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="sample">
+    <div className={`min-w-0 rounded-md border border-slate-200 p-3 dark:border-slate-800 ${wrapAnywhere}`} data-testid="sample">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs">
         <span className="font-semibold">{t('evaluate.drill.sample', { n: s.sample + 1 })}</span>
         <Verdict correct={s.correct} />
-        <span title={s.reason}>
+        <span title={s.reason} className="line-clamp-3 min-w-0">
           {t('evaluate.drill.extracted')}: <span className="font-mono">{s.extracted ?? '–'}</span> ({s.method})
         </span>
         <span>{t('evaluate.drill.tokens', { thinking: s.thinkingTokens, answer: s.answerTokens })}</span>
@@ -51,14 +51,14 @@ function SampleView({ s }: { s: Sample }) {
         </span>
       </div>
       {s.error && <p className="mt-2 text-xs text-rose-700 dark:text-rose-300">{s.error}</p>}
-      <div className="mt-2 grid gap-3 lg:grid-cols-2">
-        <div>
+      <div className="mt-2 grid grid-cols-1 gap-3 lg:grid-cols-2">
+        <div className="min-w-0">
           <h4 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">{t('evaluate.drill.thinking')}</h4>
           <div className="max-h-80 overflow-y-auto rounded bg-slate-50 p-2 dark:bg-slate-950" data-testid="sample-thinking">
             <TraceText text={s.thinking} empty={t('evaluate.drill.noThinking')} />
           </div>
         </div>
-        <div>
+        <div className="min-w-0">
           <h4 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">{t('evaluate.drill.answer')}</h4>
           <div className="max-h-80 overflow-y-auto rounded bg-indigo-50/50 p-2 dark:bg-indigo-950/30" data-testid="sample-answer">
             <TraceText text={s.answer} empty={t('evaluate.drill.noAnswer')} />
@@ -72,7 +72,7 @@ function SampleView({ s }: { s: Sample }) {
 function QuestionItem({ q, open, active, onToggle, budgetText }: { q: QuestionRow; open: boolean; active: boolean; onToggle: () => void; budgetText: string }) {
   const { t } = useTranslation();
   return (
-    <li data-testid="drill-question" aria-current={active ? 'true' : undefined} className={`rounded-md border ${active ? 'border-indigo-400 dark:border-indigo-600' : 'border-slate-200 dark:border-slate-800'}`}>
+    <li data-testid="drill-question" aria-current={active ? 'true' : undefined} className={`min-w-0 rounded-md border ${wrapAnywhere} ${active ? 'border-indigo-400 dark:border-indigo-600' : 'border-slate-200 dark:border-slate-800'}`}>
       <button type="button" className="flex w-full flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-left text-sm" aria-expanded={open} onClick={onToggle}>
         <span className="font-mono text-xs text-slate-500">#{q.qid}</span>
         <span className="font-medium">{q.model}</span>
@@ -81,7 +81,7 @@ function QuestionItem({ q, open, active, onToggle, budgetText }: { q: QuestionRo
           {t('evaluate.drill.score', { correct: q.correct, scored: q.scored })}
         </span>
         {q.majorityAnswer !== null && (
-          <span className={muted}>
+          <span className={`${muted} line-clamp-2 min-w-0`}>
             {t('evaluate.drill.majority')}: <span className="font-mono">{q.majorityAnswer}</span> {q.majorityCorrect === true ? '✓' : q.majorityCorrect === false ? '✗' : '?'}
           </span>
         )}
@@ -168,7 +168,7 @@ export function DrillDown({ detail, benchNames }: { detail: RunDetail; benchName
     </div>
   );
   return (
-    <div data-testid="drill" ref={box}>
+    <div data-testid="drill" ref={box} className="min-w-0">
       <div className="grid gap-2 sm:grid-cols-5">
         {select('drill-model', t('evaluate.drill.model'), model, setModel, [['', t('evaluate.drill.any')], ...detail.config.models.map((m): [string, string] => [m.label, m.label])])}
         {select('drill-bench', t('evaluate.drill.benchmark'), benchmark, setBenchmark, [['', t('evaluate.drill.any')], ...detail.config.benchmarks.map((b): [string, string] => [b, benchNames.get(b) ?? b])])}

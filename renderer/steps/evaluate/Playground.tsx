@@ -4,7 +4,7 @@ import { toApiError, type ApiError } from '../../api/hooks';
 import { Button, Card, ErrorNote, inputClass } from '../../app/ui';
 import { evalApi, type ModelOption, type PlaygroundEvent } from './api';
 import { ms, muted, num } from './format';
-import { TraceText } from './Trace';
+import { TraceText, wrapAnywhere } from './Trace';
 import { initialChoice, ModelPicker, optionKey, specOf, type Chosen } from './ModelPicker';
 
 interface Turn {
@@ -37,9 +37,11 @@ function TurnView({ turn }: { turn: Turn }) {
   const { t } = useTranslation();
   const streaming = !turn.done;
   return (
-    <li className="space-y-2" data-testid="pg-turn" data-done={turn.done ? 'yes' : 'no'}>
-      <div className="ml-auto max-w-[85%] rounded-lg bg-indigo-600 px-3 py-2 text-sm whitespace-pre-wrap text-white">{turn.question}</div>
-      <div className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
+    <li className={`min-w-0 space-y-2 ${wrapAnywhere}`} data-testid="pg-turn" data-done={turn.done ? 'yes' : 'no'}>
+      <div className="ml-auto max-h-64 w-fit max-w-[85%] overflow-y-auto rounded-lg bg-indigo-600 px-3 py-2 text-sm whitespace-pre-wrap text-white" data-testid="pg-question">
+        {turn.question}
+      </div>
+      <div className="min-w-0 rounded-lg border border-slate-200 p-3 dark:border-slate-800">
         <div className="mb-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" data-testid="pg-stats">
           <span className="font-semibold">{turn.model}</span>
           <span>
@@ -62,7 +64,7 @@ function TurnView({ turn }: { turn: Turn }) {
             <TraceText text={turn.thinking} empty={streaming ? '…' : t('evaluate.drill.noThinking')} />
           </div>
         </details>
-        <div className="mt-2" data-testid="pg-answer">
+        <div className="mt-2 max-h-96 overflow-y-auto" data-testid="pg-answer">
           <h4 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">{t('evaluate.playground.answer')}</h4>
           <TraceText text={turn.answer} empty={streaming ? '…' : t('evaluate.drill.noAnswer')} />
         </div>
@@ -172,7 +174,7 @@ export function Playground({ models, nativePicker, onModelsChanged }: { models: 
   );
 
   return (
-    <div className="grid gap-5 xl:grid-cols-[22rem_1fr]" data-testid="playground">
+    <div className="grid grid-cols-1 gap-5 xl:grid-cols-[22rem_minmax(0,1fr)]" data-testid="playground">
       <div className="space-y-5">
         <Card title={t('evaluate.playground.model')} labelId="pg-model-title">
           <ModelPicker options={models} chosen={chosen} onChange={setChosen} onListChanged={onModelsChanged} nativePicker={nativePicker} multiple={false} />
