@@ -2,7 +2,7 @@ import type { en } from './strings-en';
 
 /** The Evaluate step's strings in Simplified Chinese (the same keys as English; a test checks it). */
 export const zhCN: typeof en = {
-  lead: '在多个思考预算下（预算强制）比较学生模型与其基座模型和教师模型，覆盖你的保留集和公开基准，并查看各模型在本机上的响应速度。',
+  lead: '在多个思考预算下（预算强制）比较学生模型与其基座模型和教师模型，覆盖你的保留集和公开基准测试，并查看各模型在本机上的响应速度。',
   noProject: '请先打开或创建一个项目。',
   goProject: '前往“项目”',
   tabs: { label: '评测视图', runs: '评测', playground: '试验场' },
@@ -35,11 +35,11 @@ export const zhCN: typeof en = {
     removeFolder: '从列表中移除文件夹 {{label}}',
   },
   bench: {
-    title: '基准',
-    group: { evalset: '本项目的保留集', builtin: '内置基准', imported: '导入的文件' },
+    title: '基准测试',
+    group: { evalset: '本项目的保留集', builtin: '内置基准测试', imported: '导入的文件' },
     none: {
       evalset: '还没有保留集：请在“问题”步骤（去污染）中添加，或在下方导入文件。',
-      builtin: '未找到内置基准。',
+      builtin: '未找到内置基准测试。',
       imported: '尚未导入。',
     },
     builtins: {
@@ -59,8 +59,8 @@ export const zhCN: typeof en = {
     previewOf: '共 {{total}} 道题，显示前 {{shown}} 道',
     reference: '参考答案',
     remove: '移除',
-    removeNamed: '移除导入的基准 {{name}}',
-    import: '导入基准文件',
+    removeNamed: '移除导入的基准测试 {{name}}',
+    import: '导入基准测试文件',
     file: '文件（JSONL、JSON、CSV、TSV，也可为 .gz）',
     name: '名称（可选）',
     importButton: '导入',
@@ -80,7 +80,7 @@ export const zhCN: typeof en = {
     min: '最少思考 token 数',
     waits: '“Wait”次数（每个勾选的值也是一个预算）',
     waitsN: '{{n}} 次 Wait',
-    count: '每个模型和基准 {{n}} 个预算',
+    count: '每个模型和基准测试 {{n}} 个预算',
     badList: '请用逗号分隔的整数写出最大思考 token 数，例如 512, 1024, 2048。',
     badMin: '最少思考 token 数必须是不小于 0 的整数。',
     tooMany: '{{n}} 个预算：每次运行最多 {{max}} 个；请减少最大值或 Wait 次数。',
@@ -107,7 +107,7 @@ export const zhCN: typeof en = {
     system: '系统提示词（可选）',
     start: '开始评测',
     starting: '正在开始…',
-    summary: '{{models}} 个模型 × {{benchmarks}} 个基准 × {{budgets}} 个预算',
+    summary: '{{models}} 个模型 × {{benchmarks}} 个基准测试 × {{budgets}} 个预算',
     badNumber: '有数字字段的内容不是有效数字。',
     shortcut: 'Ctrl+Enter 开始',
   },
@@ -123,7 +123,7 @@ export const zhCN: typeof en = {
   },
   runView: {
     title: '评测 {{id}}',
-    what: '{{models}}，基准：{{benchmarks}}，每题 {{samples}} 个样本',
+    what: '{{models}}，基准测试：{{benchmarks}}，每题 {{samples}} 个样本',
     repeats: '，重复 {{n}} 次',
     pause: '暂停',
     resume: '继续',
@@ -139,10 +139,10 @@ export const zhCN: typeof en = {
     pointCi: '{{budget}}：{{acc}}（95% {{lo}}–{{hi}}），{{tokens}} 个 token',
     whiskers: '误差线表示每个点的 95% 区间。',
     empty: '还没有结果：每完成一个预算就会出现一个点。',
-    benchmark: '图中显示的基准',
+    benchmark: '图中显示的基准测试',
   },
   table: {
-    title: '各基准结果',
+    title: '各基准测试结果',
     caption: '{{name}}',
     model: '模型',
     budget: '预算',
@@ -204,7 +204,7 @@ export const zhCN: typeof en = {
   drill: {
     title: '逐题查看',
     model: '模型',
-    benchmark: '基准',
+    benchmark: '基准测试',
     budget: '预算',
     outcome: '结果',
     outcomes: { all: '全部', correct: '全部样本正确', wrong: '全部样本错误', mixed: '有对有错', undecided: '无法判定', failed: '失败' },
@@ -238,7 +238,7 @@ export const zhCN: typeof en = {
     run: '运行',
     status: '状态',
     models: '模型',
-    benchmarks: '基准',
+    benchmarks: '基准测试',
     budgets: '最大思考',
     progress: '完成',
     created: '开始时间',
