@@ -12,7 +12,9 @@ export function logprobFields(p: GenerateParams): Record<string, unknown> {
 
 export function openCapture(project: Project, p: GenerateParams, jobId: number, model: string): LogprobWriter | null {
   if (!p.logprobs) return null;
-  return new LogprobWriter(captureDir(project.artifactsDir, jobId), { format: CAPTURED_FORMAT, job: jobId, teacher: p.teacher, model, top_k: p.logprobs, note: null });
+  const stored = new Set(project.db.prepare("SELECT id FROM traces WHERE job_id = ? AND status = 'done'").pluck().all(jobId) as number[]);
+  const meta = { format: CAPTURED_FORMAT, job: jobId, teacher: p.teacher, model, top_k: p.logprobs, note: null };
+  return new LogprobWriter(captureDir(project.artifactsDir, jobId), meta, (t) => stored.has(t));
 }
 
 export const noLogprobsNote = (k: number): string =>

@@ -89,12 +89,19 @@ export class LogprobWriter {
   /** Bytes written this session: records and index lines. */
   bytes = 0;
 
+  /**
+   * `stored` says which traces the database holds: a line written just before a kill, whose transaction never
+   * committed, is dropped with its bytes (always the last ones written).
+   */
   constructor(
     readonly dir: string,
     private meta: CaptureMeta,
+    stored?: (trace: number) => boolean,
   ) {
     mkdirPrivate(dir);
-    const { entries, dirty } = readIndex(dir);
+    const read = readIndex(dir);
+    const entries = stored ? read.entries.filter((e) => stored(e.trace)) : read.entries;
+    const dirty = read.dirty || entries.length !== read.entries.length;
     const ends = new Map<string, number>();
     for (const e of entries) ends.set(e.shard, Math.max(ends.get(e.shard) ?? 0, e.off + e.len));
     const shards = fs.readdirSync(dir).filter((f) => /^shard-\d{5}\.bin$/.test(f)).sort();

@@ -153,5 +153,11 @@ describe('a killed capture is repaired when the job resumes', () => {
     const e4 = again.write(rec('e'), { trace: 4, q: 4, s: 0, n: 1, tkey: 'w' });
     expect(e4.off).toBe(good);
     expect(text(readRecord(d, e4))).toBe('e');
+    // a line whose trace never reached the database (killed before the commit) goes, with its bytes
+    const end = fs.statSync(shard).size;
+    again.write(rec('f'), { trace: 5, q: 5, s: 0, n: 1, tkey: 'v' });
+    new LogprobWriter(d, meta, (t) => t !== 5);
+    expect(readIndex(d).entries.map((e) => e.trace)).toEqual([2, 1, 4]);
+    expect(fs.statSync(shard).size).toBe(end);
   });
 });

@@ -11,6 +11,8 @@ import type { Project } from '../store/project';
 import { generateKind, startOrResume } from './generate';
 import { discover, testTeacher } from './probe';
 import { saveTeacher } from './store';
+import { noLogprobsNote } from './logprobs-capture';
+import { captureDir, readIndex, readMeta } from './logprobs-store';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const venv = path.join(root, '.venv');
@@ -91,5 +93,16 @@ describe.skipIf(!hasVenv)('generation against a real transformers serve (tiny ra
       // The teacher is a local folder: its tokenizer splits the server's total, so nothing is estimated.
       expect(JSON.parse(r.flags)).not.toContain('tokens_estimated');
     }
+  }, 180_000);
+
+  it('takes logprobs: true, top_logprobs: k but returns none (transformers 5.x): the job says so once', async () => {
+    const runner = new JobRunner(project).register(generateKind);
+    const { jobId } = startOrResume(runner, { teacher: 'tiny', questions: { mode: 'limit', n: 2 }, maxTokens: 8, concurrency: 2, temperature: 0, samples: 2, logprobs: 3 });
+    const job = await runner.wait(jobId);
+    await runner.close();
+    expect(job.status, job.error ?? '').toBe('done');
+    const cap = captureDir(project.artifactsDir, jobId);
+    expect(readMeta(cap)?.note).toBe(noLogprobsNote(3));
+    expect(readIndex(cap).entries).toHaveLength(0);
   }, 180_000);
 });
