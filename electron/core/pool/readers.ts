@@ -297,10 +297,9 @@ async function* readJson(file: string, compressed: boolean): AsyncGenerator<RawR
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const at = pos ? ` at line ${text.slice(0, Number(pos[1])).split('\n').length}` : '';
-    throw new UserError(`${file} is not valid JSON${at} (${msg}); fix the file, or save it as JSON Lines so that only broken lines are rejected.`, 'invalid_json');
+    const { reason, position } = jsonError(text, (e as Error).message);
+    const at = position === null ? '' : ` at line ${text.slice(0, position).split('\n').length}`;
+    throw new UserError(`${file} is not valid JSON${at} (${reason}); fix the file, or save it as JSON Lines so that only broken lines are rejected.`, 'invalid_json');
   }
   const rows = findArray(doc);
   if (!rows) {
@@ -312,6 +311,21 @@ async function* readJson(file: string, compressed: boolean): AsyncGenerator<RawR
     if (deeperThan(value)) yield { line: i + 1, error: TOO_DEEP, raw: excerpt(shallowText(value)) };
     else yield { line: i + 1, value, raw: excerpt(JSON.stringify(value) ?? '') };
   }
+}
+
+/**
+ * JSON.parse's reason on one line, and where it failed. V8 gives "at position N" for some errors and, for an
+ * unexpected token, the text around it instead ("...ten chars before, the token, ten after"): found back in the file.
+ */
+function jsonError(text: string, msg: string): { reason: string; position: number | null } {
+  const pos = /position (\d+)/.exec(msg);
+  if (pos) return { reason: msg.replace(/\s+/g, ' '), position: Number(pos[1]) };
+  const token = /^(Unexpected token '[^']*'), (\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(msg);
+  if (!token) return { reason: msg.replace(/\s+/g, ' '), position: null };
+  const around = token[3]!;
+  const at = text.indexOf(around);
+  const unique = at >= 0 && text.indexOf(around, at + 1) < 0;
+  return { reason: token[1]!, position: unique && token[2] ? at + 10 : null };
 }
 
 function findArray(doc: unknown): unknown[] | null {
