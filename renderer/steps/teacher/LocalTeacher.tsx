@@ -24,7 +24,8 @@ export function LocalTeacher({ onSaved }: { onSaved: () => void }) {
   const start = useApiMutation((modelDir: string) => api.localServers.start.mutate({ modelDir }));
   const stop = useApiMutation((id: number) => api.localServers.stop.mutate({ id }));
   const use = useApiMutation((s: LocalServer) =>
-    api.teacher.save.mutate({ name: nameFrom(s.modelDir, 'local-'), preset: s.kind === 'vllm' ? 'vllm' : 'transformers', baseUrls: [s.baseUrl], model: s.model }),
+    // The teacher keeps its folder, not this port: Generate, Test and Evaluate start it again when it is needed.
+    api.teacher.save.mutate({ name: nameFrom(s.modelDir, 'local-'), preset: s.kind === 'vllm' ? 'vllm' : 'transformers', baseUrls: [s.baseUrl], model: s.model, localDir: s.modelDir }),
   );
 
   // Poll the list while this card is shown: start() only answers once the server is ready.

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/hooks';
 import { Button, Card, ErrorNote } from '../../app/ui';
+import { LocalBadge } from './LocalBadge';
 import { Prompting } from './Prompting';
 import { TestResult } from './TestResult';
 import { muted, pill, type PublicTeacher, type TestReport } from './types';
@@ -40,6 +41,11 @@ export function TeacherList({ teachers, onEdit, onChanged }: { teachers: PublicT
       setError(toApiError(e));
     }
   };
+  // A local teacher came back up: a failure from before (its old port, a missing folder) no longer holds.
+  const cleared = (name: string) => {
+    setError(null);
+    setReports((prev) => (prev[name]?.some((r) => !r.ok) ? { ...prev, [name]: [] } : prev));
+  };
   const remove = async (name: string) => {
     if (!window.confirm(t('teacher.list.confirmRemove', { name }))) return;
     try {
@@ -63,6 +69,7 @@ export function TeacherList({ teachers, onEdit, onChanged }: { teachers: PublicT
                 <p className="truncate font-mono text-xs text-slate-600 dark:text-slate-400" title={tch.model}>
                   {tch.model}
                 </p>
+                {tch.localDir && <LocalBadge dir={tch.localDir} busy={testing === tch.name} onBack={() => cleared(tch.name)} />}
                 <p className={`${muted} mt-1 flex flex-wrap gap-x-3`}>
                   <span className="truncate" title={tch.baseUrls.join('\n')}>
                     {tch.baseUrls[0]}

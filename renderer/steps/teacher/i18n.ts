@@ -84,6 +84,12 @@ export const en = {
     use: 'Use this',
     context: 'context {{n}}',
   },
+  localCard: {
+    folder: 'Model folder',
+    starting: 'starting…',
+    running: 'running',
+    onDemand: 'starts when used',
+  },
   local: {
     title: 'Local teacher from a model folder',
     help: 'Starts vLLM where it is installed, else transformers serve from the project’s Python environment, on a free port of this machine.',
@@ -187,6 +193,12 @@ export const zhCN: typeof en = {
     none: '常用端口上没有服务器应答。',
     use: '使用此项',
     context: '上下文 {{n}}',
+  },
+  localCard: {
+    folder: '模型文件夹',
+    starting: '启动中…',
+    running: '运行中',
+    onDemand: '使用时启动',
   },
   local: {
     title: '从模型文件夹启动本地教师模型',
