@@ -7,6 +7,9 @@ import { registerTrainJobKinds } from './train/kinds';
 import { registerEvalJobKinds } from './eval/kinds';
 import { registerDocsJobKinds } from './docs/kinds';
 import { registerAugmentJobKinds } from './augment/kinds';
+import { studentKind } from './curate/student';
+import { hasOnnx, openGenerator } from './eval/models';
+import { thinkingPrompt } from './eval/forcing';
 
 /**
  * Every durable job kind the engine knows. Each domain registers its own, so that all hosts — desktop,
@@ -21,4 +24,12 @@ export function registerJobKinds(engine: Engine): void {
   registerEvalJobKinds(engine);
   registerDocsJobKinds(engine);
   registerAugmentJobKinds(engine);
+  // Curation's student pass@k asks the student through evaluation's generators: its ONNX export in the in-app
+  // engine, else the folder served on loopback (curate may not import eval, so the two meet here).
+  engine.registerJobKind(
+    studentKind(async (project, dir) => {
+      const gen = await openGenerator(project, engine.localServers, hasOnnx(dir) ? { label: 'student', kind: 'onnx', dir } : { label: 'student', kind: 'local', dir });
+      return { prompt: (q) => thinkingPrompt(gen, [{ role: 'user', content: q }]), continue: (r) => gen.continue(r), close: () => gen.close?.() ?? Promise.resolve() };
+    }),
+  );
 }

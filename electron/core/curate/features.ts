@@ -27,7 +27,10 @@ export interface QuestionFeatures {
   /** Filter-model samples with a verdict, and how many of them were right. */
   filterAttempts: number;
   filterSolved: number;
-  /** Per filter model: the verdicts (1 right, 0 wrong) of its checked samples, in sample order (pass-rate bands). */
+  /**
+   * Per filter model: its checked samples in sample order, 1 right and 0 otherwise (wrong, or no answer the check
+   * could decide, as the filter-model rule counts them), for the pass-rate bands.
+   */
   samples: Record<string, number[]>;
   /** LIMO's chain-quality cues of the judged trace's thinking (chain.ts). */
   chain: ChainCues;
@@ -156,7 +159,7 @@ export function loadFeatures(project: Project, opts: FeatureOptions): FeatureSet
     const each = project.db.prepare(`
       SELECT t.question_id AS id, t.teacher, v.equivalent AS ok
       FROM traces t JOIN verdicts v ON v.trace_id = t.id
-      WHERE t.status = 'done' AND v.equivalent IS NOT NULL AND t.teacher IN (SELECT value FROM json_each(?))
+      WHERE t.status = 'done' AND t.teacher IN (SELECT value FROM json_each(?))
       ORDER BY t.question_id, t.teacher, t.sample_index, t.id`);
     for (const a of each.iterate(filterJson) as Iterable<{ id: number; teacher: string; ok: number }>) {
       const f = byId.get(a.id);

@@ -6,6 +6,7 @@ import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
 import { curate } from './pipeline';
 import { parseRecipe, recipeSchema } from './recipe';
+import { STUDENT_KIND } from './student';
 
 /**
  * s1's difficulty filter in one click: each filter model (a registered teacher) attempts the candidate
@@ -13,17 +14,21 @@ import { parseRecipe, recipeSchema } from './recipe';
  * Curation's difficulty stage then reads those stored verdicts. The chain is kept in the project's meta
  * table, so it goes on after a restart (the next status call starts the check once generation is done).
  */
-export const filterParams = z.object({
-  models: z.array(z.string().trim().min(1)).min(1).max(8),
-  /** Samples per question and model (s1: one per model; "solves at least m of k" needs k > 1). */
-  samples: z.number().int().min(1).max(64).default(1),
-  /** 'candidates': the questions that pass the recipe's quality stage (as s1 did); 'all': every pool question. */
-  scope: z.enum(['candidates', 'all']).default('candidates'),
-  recipe: recipeSchema.optional(),
-  maxTokens: z.number().int().positive().nullable().default(null),
-  /** A registered teacher as LLM judge for answers the rules cannot decide; none: rules only. */
-  judge: z.string().trim().min(1).optional(),
-});
+export const filterParams = z
+  .object({
+    models: z.array(z.string().trim().min(1)).max(8).default([]),
+    /** The student's own pass@k (student.ts): its folder and the name its answers are stored under (a band's model). */
+    student: z.object({ dir: z.string().trim().min(1), name: z.string().trim().min(1).max(100).default('student') }).optional(),
+    /** Samples per question and model (s1: one per model; "solves at least m of k" needs k > 1). */
+    samples: z.number().int().min(1).max(64).default(1),
+    /** 'candidates': the questions that pass the recipe's quality stage (as s1 did); 'all': every pool question. */
+    scope: z.enum(['candidates', 'all']).default('candidates'),
+    recipe: recipeSchema.optional(),
+    maxTokens: z.number().int().positive().nullable().default(null),
+    /** A registered teacher as LLM judge for answers the rules cannot decide; none: rules only. */
+    judge: z.string().trim().min(1).optional(),
+  })
+  .refine((p) => p.models.length > 0 || p.student, { message: 'choose at least one filter model or the student folder', path: ['models'] });
 export type FilterInput = z.input<typeof filterParams>;
 
 const META_KEY = 'curate.difficulty_filter';
@@ -85,6 +90,10 @@ export function startDifficultyFilter(runner: JobRunner, raw: FilterInput): Filt
     model,
     jobId: startOrResume(runner, { teacher: model, questions: { mode: 'ids', ids }, samples: input.samples, maxTokens: input.maxTokens, concurrency: 'auto' }).jobId,
   }));
+  if (input.student) {
+    const { dir, name } = input.student;
+    generateJobs.push({ model: name, jobId: runner.start(STUDENT_KIND, { dir, name, ids, samples: input.samples, ...(input.maxTokens ? { maxTokens: input.maxTokens } : {}) }) });
+  }
   write(project, { models: input.models, samples: input.samples, questions: ids.length, generateJobs, verifyJobId: null, judge: input.judge ?? null, startedAt: new Date().toISOString() });
   void Promise.all(generateJobs.map((g) => runner.wait(g.jobId)))
     .then(() => advanceDifficultyFilter(runner))

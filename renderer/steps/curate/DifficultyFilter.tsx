@@ -6,6 +6,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, ErrorNote, Field, inputClass } from '../../app/ui';
 import { NumberInput } from './fields';
 import './i18n-embed';
+import './i18n-presets';
 import { JobBar } from './JobBar';
 import type { Recipe } from './types';
 
@@ -17,7 +18,10 @@ export function DifficultyFilter({ recipe, jobs }: { recipe: Recipe; jobs: JobPr
   const { t } = useTranslation();
   // The filter models and every pass-rate band's model; k defaults to the largest band's k (LIMO: 8).
   const bands = recipe.difficulty.bands ?? [];
-  const models = [...new Set([...recipe.difficulty.filterModels, ...bands.map((b) => b.model)])];
+  // A band with role 'student' is answered by the student folder itself (the in-app engine or a local server).
+  const studentBand = bands.find((b) => b.role === 'student');
+  const student = studentBand && recipe.studentDir ? { dir: recipe.studentDir, name: studentBand.model } : undefined;
+  const models = [...new Set([...recipe.difficulty.filterModels, ...bands.filter((b) => b.role !== 'student').map((b) => b.model)])];
   const maxK = Math.max(1, ...bands.map((b) => b.k));
   const [samples, setSamples] = useState(maxK);
   useEffect(() => setSamples(maxK), [maxK]);
@@ -28,7 +32,7 @@ export function DifficultyFilter({ recipe, jobs }: { recipe: Recipe; jobs: JobPr
     .map((j) => `${j.jobId}:${j.status}`)
     .join(',');
   const status = useApiQuery(() => api.curate.difficultyFilterStatus.query(), [chainKey]);
-  const start = useApiMutation(() => api.curate.difficultyFilter.mutate({ models, samples, scope, recipe }));
+  const start = useApiMutation(() => api.curate.difficultyFilter.mutate({ models, student, samples, scope, recipe }));
   const st = status.data;
   const busy = st && (st.phase === 'generating' || st.phase === 'checking');
   return (
@@ -46,7 +50,8 @@ export function DifficultyFilter({ recipe, jobs }: { recipe: Recipe; jobs: JobPr
           </select>
         </Field>
       </div>
-      {models.length === 0 ? (
+      {studentBand && !recipe.studentDir && <p className="text-xs text-amber-700 dark:text-amber-300">{t('curatePresets.bands.needStudentDir')}</p>}
+      {models.length === 0 && !student ? (
         <p className="text-xs text-slate-500 dark:text-slate-400">{t('curateEmbed.filterNeedModels')}</p>
       ) : (
         <Button disabled={start.pending || !!busy} onClick={() => void start.run().then(() => status.refetch())}>

@@ -33,7 +33,7 @@ export function DifficultyKnobs({ recipe, onChange, teachers, jobs }: { recipe: 
         </fieldset>
       )}
       <Bands bands={d.bands ?? []} teachers={teachers} onChange={(bands) => setD({ bands })} />
-      {teachers.length > 0 && <DifficultyFilter recipe={recipe} jobs={jobs} />}
+      {(teachers.length > 0 || (d.bands ?? []).some((b) => b.role === 'student')) && <DifficultyFilter recipe={recipe} jobs={jobs} />}
       <Field label={t('curate.knobs.studentDir')} htmlFor="cur-student">
         <FolderInput id="cur-student" value={recipe.studentDir ?? ''} nativePicker={false} onChange={(p) => onChange({ ...recipe, studentDir: p.trim() || null })} />
       </Field>
@@ -83,7 +83,11 @@ function Bands({ bands, teachers, onChange }: { bands: Band[]; teachers: string[
             </select>
           </Field>
           <Field label={t('curatePresets.bands.role')} htmlFor={`cur-band-role-${i}`}>
-            <select id={`cur-band-role-${i}`} className={inputClass} value={b.role} onChange={(e) => set(i, { role: e.target.value as Band['role'] })}>
+            <select id={`cur-band-role-${i}`} className={inputClass} value={b.role} onChange={(e) => {
+                const role = e.target.value as Band['role'];
+                // The student's answers are stored under its own name; a filter model is a registered teacher.
+                set(i, { role, model: role === 'student' ? 'student' : (teachers[0] ?? b.model) });
+              }}>
               <option value="filter">{t('curatePresets.bands.roleFilter')}</option>
               <option value="student">{t('curatePresets.bands.roleStudent')}</option>
             </select>
@@ -102,13 +106,13 @@ function Bands({ bands, teachers, onChange }: { bands: Band[]; teachers: string[
           </Button>
         </div>
       ))}
-      {teachers.length > 0 ? (
-        <Button variant="ghost" onClick={() => onChange([...bands, { name: `band ${bands.length + 1}`, model: teachers[0] as string, role: 'filter', k: 8, min: 0, max: 4 }])}>
-          + {t('curatePresets.bands.add')}
-        </Button>
-      ) : (
-        bands.length === 0 && <p className="text-xs text-slate-500 dark:text-slate-400">{t('curatePresets.bands.needTeacher')}</p>
-      )}
+      <Button
+        variant="ghost"
+        onClick={() => onChange([...bands, teachers[0] ? { name: `band ${bands.length + 1}`, model: teachers[0], role: 'filter', k: 8, min: 0, max: 4 } : { name: 'student', model: 'student', role: 'student', k: 8, min: 0, max: 4 }])}
+      >
+        + {t('curatePresets.bands.add')}
+      </Button>
+      {teachers.length === 0 && <p className="text-xs text-slate-500 dark:text-slate-400">{t('curatePresets.bands.needTeacher')}</p>}
     </fieldset>
   );
 }
