@@ -94,13 +94,15 @@ export function coreFolders(coreDir) {
   return fs.readdirSync(coreDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 }
 
-/** `text` with its "May import" line replaced by `line` (or, without one, inserted after the first paragraph). */
+/** `text` with its "May import" line replaced by `line` (or, without one, inserted after the first paragraph of prose). */
 export function withMayImportLine(text, line) {
   const lines = text.split('\n');
   const at = lines.findIndex((l) => l.startsWith('**May import:**'));
   if (at >= 0) lines[at] = line;
   else {
-    const firstBlank = lines.findIndex((l, i) => i > 0 && l.trim() === '' && lines[i - 1]?.trim() !== '' && !lines[i - 1]?.startsWith('#'));
+    // After the first whole paragraph of prose: not a heading, a list, a table, or text that introduces what follows.
+    const prose = (l = '') => l.trim() !== '' && !l.startsWith('#') && !/:\s*$/.test(l) && !/^(\s|[-*|>]|\d+\.)/.test(l);
+    const firstBlank = lines.findIndex((l, i) => i > 0 && l.trim() === '' && prose(lines[i - 1]));
     lines.splice(firstBlank < 0 ? lines.length : firstBlank, 0, '', line);
   }
   return lines.join('\n');
