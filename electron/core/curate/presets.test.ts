@@ -7,7 +7,8 @@ import type { CliIO } from '../../cli/io';
 import { createProject, type Project } from '../store/project';
 import { curate } from './pipeline';
 import { presetRecipe } from './presets';
-import { explain, runAndStore } from './runs';
+import { selectSamples } from '../export/samples';
+import { explain, freezeRun, runAndStore } from './runs';
 
 /**
  * A scripted project (a real SQLite project file, no network) with FIXED verdict tables: for each question,
@@ -167,5 +168,17 @@ describe('curation presets on fixed verdict tables', () => {
     const { runId, result } = runAndStore(project, presetRecipe('light-r1', ['strong-32b']));
     expect(result.traces).toBe(13);
     expect(explain(project, id.q1 as number, runId).decision?.detail.traces).toEqual([traceIds.q1?.[0], traceIds.q1?.[2], traceIds.q1?.[3]]);
+  });
+
+  it('the frozen selection exports every kept verified trace (rejection sampling), other questions one each', () => {
+    const { runId } = runAndStore(project, presetRecipe('light-r1', ['strong-32b'], { teacher: 'r1' }));
+    freezeRun(project, runId);
+    const { samples } = selectSamples(project.db, 'all', 'selection');
+    expect(samples).toHaveLength(13);
+    expect(samples.filter((x) => x.questionId === id.q1).map((x) => x.traceId)).toEqual([traceIds.q1?.[0], traceIds.q1?.[2], traceIds.q1?.[3]]);
+    expect(samples.filter((x) => x.questionId === id.q4).map((x) => x.traceId)).toEqual(traceIds.q4?.slice(0, 4));
+    // An s1 run (one trace per question) exports one sample per selected question, as before.
+    freezeRun(project, runAndStore(project, presetRecipe('s1', ['weak-7b'], { teacher: 'r1' })).runId);
+    expect(selectSamples(project.db, 'all', 'selection').samples).toHaveLength(9);
   });
 });

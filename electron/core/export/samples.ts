@@ -72,8 +72,8 @@ function parseMeta(s: string | null): Record<string, unknown> | null {
 }
 
 /**
- * The samples to export, one per question, in question order. 'accepted': questions whose trace a reviewer
- * accepted. 'all': every question of the scope (the frozen selection, else the pool) with its accepted trace,
+ * The samples to export, one per question (several where the frozen curation run kept several verified traces),
+ * in question order. 'accepted': questions whose trace a reviewer accepted. 'all': every question of the scope (the frozen selection, else the pool) with its accepted trace,
  * else its best finished trace; a question whose traces were all rejected is left out. Excluded questions
  * (duplicates, contaminated) never leave. Token counts are of the exported (current) text: see tokens.ts.
  */
@@ -83,10 +83,17 @@ export function selectSamples(
   scope?: 'selection' | 'pool',
 ): { scope: 'selection' | 'pool'; samples: ExportSample[]; tokenizer: ExportTokenizer } {
   const s = resolveScope(db, scope);
+  // Rejection sampling (curation's tracesPerQuestion > 1): the frozen run kept several verified traces of a
+  // question; the selection exports each of them instead of the one representative trace.
+  const several = `SELECT sel.question_id, CAST(j.value AS INTEGER) AS trace_id FROM selection sel
+      JOIN questions qx ON qx.id = sel.question_id AND qx.excluded = 0
+      JOIN curation_decisions d ON d.run_id = sel.run_id AND d.question_id = sel.question_id, json_each(d.detail, '$.traces') j
+      WHERE json_array_length(d.detail, '$.traces') > 1`;
+  const reps = s === 'selection' ? `SELECT * FROM (${representativeTraces(scopeSql(s))}) WHERE question_id NOT IN (SELECT question_id FROM (${several})) UNION ALL ${several}` : representativeTraces(scopeSql(s));
   const statusCond = include === 'accepted' ? "r.status = 'accepted'" : "COALESCE(r.status, 'todo') != 'rejected'";
   const rows = db
     .prepare(
-      /* sql */ `WITH rep AS (${representativeTraces(scopeSql(s))})
+      /* sql */ `WITH rep AS (${reps})
       SELECT q.id AS question_id, q.ext_id, q.question, q.answer AS ref, q.solution, q.domain, q.source AS qsource, q.metadata AS qmeta,
              t.id AS trace_id, t.teacher, t.source AS tsource, t.job_id, t.thinking, t.answer, t.thinking_tokens, t.answer_tokens, t.finish_reason,
              COALESCE(r.status, 'todo') AS status, r.reviewer, v.equivalent, tm.model AS teacher_model,
@@ -96,7 +103,7 @@ export function selectSamples(
       LEFT JOIN teachers tm ON tm.name = t.teacher
       LEFT JOIN review_revisions o ON o.trace_id = t.id AND o.n = 0
       WHERE ${statusCond} AND (COALESCE(t.thinking, '') != '' OR COALESCE(t.answer, '') != '')
-      ORDER BY q.id`,
+      ORDER BY q.id, t.sample_index, t.id`,
     )
     .all() as Row[];
   const texts = rows.map((r) => ({ thinking: (r.thinking ?? '').trim(), answer: (r.answer ?? '').trim() }));
