@@ -58,7 +58,7 @@ describe.skipIf(!py)('KD from logprobs captured while generating (needs .venv)',
     expect(ex.train).toBe(4);
     const recipe: RecipeInput = {
       preset: 'kd', base: tinyModel(), dataset: ex.dir, method: 'kd', learningRate: 1e-3, epochs: 1, batchSize: 2, maxLength: 128,
-      microBatch: 2, gpus: 1, gpuMemoryGib: 8, gradientCheckpointing: false, maxSteps: 2, saveSteps: 1000, teacherLogits: dir,
+      microBatch: 2, gpus: 1, gpuMemoryGib: 8, gradientCheckpointing: false, maxSteps: 2, saveSteps: 1000, teacherLogits: CAPTURED,
     };
     const { runId, config } = await createRun(project, recipe);
     expect(config.kd).toMatchObject({ teacher_logits: dir });

@@ -18,7 +18,7 @@ import { DISTRIBUTED, RECIPE_DEFAULTS, RECIPES, type Distributed, type RecipeNam
 import { appRoot } from '../util/root';
 import { getRun, insertRun, updateRun, type RunRow } from './store';
 import { mkdirPrivate, tightenTree } from '../util/private-fs';
-import { teacherLogitsProblem, teacherLogitsTopK } from './captured';
+import { resolveTeacherLogits, teacherLogitsProblem, teacherLogitsTopK } from './captured';
 
 /** The form's presets (mirror distillery_worker/train.py PRESETS for the fields the form shows). */
 export const PRESETS: Record<RecipeName, { method: Method; learningRate: number; epochs: number; batchSize: number; maxLength: number; microBatch: number; gradientCheckpointing: boolean }> = {
@@ -172,6 +172,8 @@ const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'obje
  * Several nodes only need the base model's config.json here: the nodes read the folder from the shared filesystem.
  */
 export async function createRun(project: Project, r: RecipeInput, o: RunOptions = {}): Promise<{ runId: string; dir: string; config: RunConfig; verdict: Verdict; launch: ReturnType<typeof launchFor> }> {
+  // "captured": the logprobs this project's generate jobs captured (artifacts/logprobs), as the CLI flag means
+  if (r.teacherLogits) r = { ...r, teacherLogits: resolveTeacherLogits(r.teacherLogits, project.dir) };
   const method = r.method ?? PRESETS[r.preset].method;
   const base = path.resolve(r.base);
   const dataset = path.resolve(r.dataset);
