@@ -51,6 +51,7 @@ test.describe('Curate presets and plain language', () => {
     await app.language('中文').click();
     await expect(page.getByTestId('preset-summary')).toContainText('LIMO（817 条）');
     await expect(page.getByTestId('summary-difficulty')).toContainText('保留“weak”模型（weak-7b）每次尝试都答错的题目（共 4 次）。');
+    await page.getByTestId('summary-difficulty').scrollIntoViewIfNeeded();
     await app.snap(testInfo, 'curate-limo-zh');
     await app.language('English').click();
 
