@@ -4,9 +4,10 @@
 // fails when one differs). Plain JavaScript so that eslint.config.js can import it without a TypeScript loader.
 //
 // Layers, bottom to top: util → store, egress, tokens → jobs, env → teacher, localserve, … (domains) →
-// engine, api (composition). Domains never import the composition layer, with two adapter exceptions: a
-// domain's `api.ts` (its tRPC router) may import `api/trpc`, and its `kinds.ts` (which registers its job
-// kinds) may import `engine`. Files at the root of electron/core (kinds.ts) compose the engine too.
+// engine, api (composition). Domains never import the composition layer, with one adapter exception: a
+// domain's `api.ts` (its tRPC router) may import `api/trpc`. A domain's `kinds.ts` registers its job kinds
+// with a `JobKindRegistry` (jobs/types.ts), not the engine. Files at the root of electron/core (kinds.ts)
+// compose the engine too.
 // Tests (`*.test.ts`) and test helpers (`testing.ts`, `testing/`) are outside the graph.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,7 +51,7 @@ export const LAYERS = {
 export const COMPOSITION = ['api', 'engine'];
 
 /** A domain file with this name may also import these modules of the composition layer. */
-export const ADAPTERS = { 'api.ts': ['api/trpc'], 'kinds.ts': ['engine'] };
+export const ADAPTERS = { 'api.ts': ['api/trpc'] };
 
 const TEST_FILE = /(\.test\.[cm]?[jt]sx?$)|(^|\/)testing(\.[cm]?[jt]s$|\/)/;
 

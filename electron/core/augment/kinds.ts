@@ -1,8 +1,8 @@
-import type { Engine } from '../engine';
+import type { JobKindRegistry } from '../jobs';
 import { augmentKind } from './augment';
 import { pseudoKind } from './pseudo';
 
-export function registerAugmentJobKinds(engine: Engine): void {
+export function registerAugmentJobKinds(engine: JobKindRegistry): void {
   engine.registerJobKind(augmentKind);
   engine.registerJobKind(pseudoKind);
 }

@@ -1,6 +1,6 @@
-import type { Engine } from '../engine';
+import type { JobKindRegistry } from '../jobs';
 import { synthKind } from './synth';
 
-export function registerDocsJobKinds(engine: Engine): void {
+export function registerDocsJobKinds(engine: JobKindRegistry): void {
   engine.registerJobKind(synthKind);
 }

@@ -1,7 +1,8 @@
-import type { Engine } from '../engine';
+import type { JobKindRegistry } from '../jobs';
+import type { LocalServers } from '../localserve/manager';
 import { evalKind } from './job';
 
 /** The `eval` job kind, with the engine's local model servers (stopped when the project closes). */
-export function registerEvalJobKinds(engine: Engine): void {
+export function registerEvalJobKinds(engine: JobKindRegistry & { localServers: LocalServers }): void {
   engine.registerJobKind(evalKind(engine.localServers));
 }

@@ -1,3 +1,3 @@
 export { JobRunner } from './runner';
 export type { RunnerOptions } from './runner';
-export type { JobKind, JobItem, ItemContext, JobProgress, JobRow, JobStatus, PlannedItem } from './types';
+export type { JobKind, JobKindRegistry, JobItem, ItemContext, JobProgress, JobRow, JobStatus, PlannedItem } from './types';

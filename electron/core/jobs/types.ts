@@ -64,6 +64,11 @@ export interface JobKind<P = unknown> {
   label?(params: P): string;
 }
 
+/** Where a domain registers its job kinds (the engine): a domain's kinds.ts needs nothing else of it. */
+export interface JobKindRegistry {
+  registerJobKind<P>(kind: JobKind<P>): void;
+}
+
 export interface JobProgress {
   jobId: number;
   kind: string;

@@ -1,6 +1,6 @@
-import type { Engine } from '../engine';
+import type { JobKindRegistry } from '../jobs';
 import { generateKind } from './generate';
 
-export function registerTeacherJobKinds(engine: Engine): void {
+export function registerTeacherJobKinds(engine: JobKindRegistry): void {
   engine.registerJobKind(generateKind);
 }

@@ -1,8 +1,8 @@
-import type { Engine } from '../engine';
+import type { JobKindRegistry } from '../jobs';
 import { verifyKind } from './job';
 import { rubricJudgeKind } from './rubric-job';
 
-export function registerVerificationJobKinds(engine: Engine): void {
+export function registerVerificationJobKinds(engine: JobKindRegistry): void {
   engine.registerJobKind(verifyKind);
   engine.registerJobKind(rubricJudgeKind);
 }
