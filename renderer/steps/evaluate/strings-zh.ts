@@ -38,7 +38,7 @@ export const zhCN: typeof en = {
     title: '基准测试',
     group: { evalset: '本项目的保留集', builtin: '内置基准测试', imported: '导入的文件' },
     none: {
-      evalset: '还没有保留集：请在“问题”步骤（去污染）中添加，或在下方导入文件。',
+      evalset: '还没有保留集：请在“题目”步骤（去污染）中添加，或在下方导入文件。',
       builtin: '未找到内置基准测试。',
       imported: '尚未导入。',
     },

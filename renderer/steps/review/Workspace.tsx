@@ -143,7 +143,7 @@ export function Workspace({ projectPath }: { projectPath: string }) {
           {t('review.autoNext')}
         </label>
         <div className="ml-auto flex gap-2">
-          <SidePanelToggle collapsed={side.collapsed} onToggle={side.toggle} />
+          {!empty && <SidePanelToggle collapsed={side.collapsed} onToggle={side.toggle} />}
           <Button className="!py-1 text-xs" onClick={() => setShare('bundle')}>
             {t('review.bundle.button')}
           </Button>
