@@ -60,7 +60,7 @@ Commands:
         Exact and near (MinHash LSH) duplicates of the pool, as a proposal: prints {checked, clusters, would_remove,
         numbers_differ, …} and excludes nothing. Questions that differ in their numbers are not proposed.
         --apply excludes what it proposes; --undo restores what the last applied dedup excluded.
-  decontaminate PROJECT [--ngram 8] [--benchmarks all|none|NAME,NAME] [--json]
+  decontaminate PROJECT [--ngram 8] [--benchmarks all|none|NAME,NAME] [--held-out all|none|NAME,NAME] [--json]
         Flag and exclude pool questions that share an n-gram with a benchmark: the built-in ones (all by default)
         and those registered with evalset add.
   teacher add PROJECT --name NAME --url URL [--url URL ...] --model MODEL [--key-env VAR] [--preset P]

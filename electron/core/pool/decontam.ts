@@ -438,6 +438,12 @@ export function builtinEvalsets(project: Project): { name: string; file: string;
   });
 }
 
+/** The project's held-out sets: the registered evaluation sets that are not built-in benchmarks. */
+export function heldOutSets(project: Project): string[] {
+  const builtin = new Set(builtinEvalsets(project).filter((b) => b.registered).map((b) => b.name));
+  return listEvalsets(project).map((e) => e.name).filter((n) => !builtin.has(n));
+}
+
 /**
  * Registers the chosen built-in benchmarks as this project's benchmarks to check against (a set already
  * registered from the same file is left as it is). Unknown names are refused with the list of known ones.
