@@ -34,7 +34,7 @@ describe.skipIf(!hasPython)('a local teacher from the CLI: started on demand, st
     expect(r.stderr).toMatch(/--local .*nope.* does not exist/);
   });
 
-  it('add --local remembers the folder; teacher test and generate start transformers serve and stop it', async () => {
+  it('add --local remembers the folder; teacher test, generate and eval start transformers serve and stop it', async () => {
     const add = await cli('teacher', 'add', project, '--name', 'tiny', '--local', model, '--json');
     expect(add.exitCode, add.stderr).toBe(0);
     const saved = JSON.parse(add.stdout) as { name: string; localDir: string; model: string; preset: string };
@@ -56,5 +56,14 @@ describe.skipIf(!hasPython)('a local teacher from the CLI: started on demand, st
     const traces = await cli('traces', project, '--teacher', 'tiny', '--json');
     const rows = traces.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: string });
     expect(rows.filter((r) => r.status === 'done')).toHaveLength(2);
+
+    // eval with the teacher: started on demand from its folder (its tokenizer and template are there), then stopped.
+    const ev = await cli('eval', project, '--model', 'tiny', '--bench', 'aime24', '--limit', '2', '--max-thinking', '8', '--max-answer-tokens', '4', '--json');
+    const run = JSON.parse(ev.stdout.trim().split('\n').pop() as string) as { status: string; failed: number; latency: { model: string; generations: number; ttftP50Ms: number | null }[] };
+    expect(run.status, ev.stderr).toBe('done');
+    expect(run.failed).toBe(0);
+    expect(run.latency[0]).toMatchObject({ model: 'tiny', generations: 2 });
+    expect(run.latency[0]?.ttftP50Ms).toBeGreaterThan(0);
+    expect(await serversFor(model)).toEqual([]);
   });
 });

@@ -71,10 +71,13 @@ export function TeacherList({ teachers, onEdit, onChanged }: { teachers: PublicT
                 </p>
                 {tch.localDir && <LocalBadge dir={tch.localDir} busy={testing === tch.name} onBack={() => cleared(tch.name)} />}
                 <p className={`${muted} mt-1 flex flex-wrap gap-x-3`}>
-                  <span className="truncate" title={tch.baseUrls.join('\n')}>
-                    {tch.baseUrls[0]}
-                    {tch.baseUrls.length > 1 && ` (${t('teacher.list.endpoints', { count: tch.baseUrls.length })})`}
-                  </span>
+                  {/* A local teacher's port changes at every start: its folder (above) is what it keeps. */}
+                  {!tch.localDir && (
+                    <span className="truncate" title={tch.baseUrls.join('\n')}>
+                      {tch.baseUrls[0]}
+                      {tch.baseUrls.length > 1 && ` (${t('teacher.list.endpoints', { count: tch.baseUrls.length })})`}
+                    </span>
+                  )}
                   <span>{tch.key === 'none' ? t('teacher.list.keyNone') : tch.key === 'stored' ? t('teacher.list.keyStored') : t('teacher.list.keyEnv', { name: tch.key.env })}</span>
                   {tch.preset && <span className={`${pill} bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200`}>{tch.preset}</span>}
                 </p>
