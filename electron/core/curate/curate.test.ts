@@ -9,7 +9,6 @@ import { openProject, type Project } from '../store/project';
 import { curate } from './pipeline';
 import { parseRecipe, s1Recipe } from './recipe';
 import { compareRuns, explain, freezeRun, listRuns, runAndStore, runDecisions, runDetail, setOverride } from './runs';
-import { ensureCurationSchema } from './schema';
 
 let tmp: string;
 let dir: string;
@@ -27,7 +26,6 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-curate-'));
   dir = path.join(tmp, 'p');
   project = createSampleProject(dir);
-  ensureCurationSchema(project.db);
   const db = project.db;
   const qs = db.prepare("SELECT id, answer, lang FROM questions ORDER BY id").all() as { id: number; answer: string; lang: string | null }[];
   ids = qs.map((q) => q.id);

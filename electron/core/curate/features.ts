@@ -1,6 +1,5 @@
 import type { Project } from '../store/project';
 import { extractAnswer } from '../verify';
-import { ensureCurationSchema } from './schema';
 import { cjkRatio, repetitionRatio } from './text';
 import { chainCues, type ChainCues } from './chain';
 
@@ -88,7 +87,6 @@ export function dataSignature(project: Project): string {
  * that change which trace is judged. Moving a knob afterwards only re-filters these rows.
  */
 export function loadFeatures(project: Project, opts: FeatureOptions): FeatureSet {
-  ensureCurationSchema(project.db);
   const filters = [...new Set(opts.filterModels)].sort();
   const key = `${project.dbPath}|${dataSignature(project)}|${opts.teacher ?? ''}|${filters.join(',')}|${opts.repetitionN}`;
   const hit = cache.get(key);

@@ -3,7 +3,6 @@ import { UserError } from '../util/errors';
 import { loadFeatures, type FeatureSet, type QuestionFeatures } from './features';
 import type { FormatRule, Recipe } from './recipe';
 import { sampleDiverse, type Candidate } from './sampler';
-import { ensureCurationSchema } from './schema';
 import { labelsOf } from './taxonomy';
 import { loadStudentTokenizer, studentTokenCounts } from './tokens';
 import { clusterDomains, NOT_EMBEDDED, type ClusterSummary } from './clusters';
@@ -64,7 +63,6 @@ export interface Overrides {
 }
 
 export function readOverrides(project: Project): Overrides {
-  ensureCurationSchema(project.db);
   const rows = project.db.prepare('SELECT question_id, action, note FROM curation_overrides').all() as { question_id: number; action: 'pin' | 'exclude'; note: string | null }[];
   const pins = new Set<number>();
   const excludes = new Map<number, string | null>();

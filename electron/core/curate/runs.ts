@@ -3,7 +3,6 @@ import { UserError } from '../util/errors';
 import { loadFeatures } from './features';
 import { curate, readOverrides, type CurationResult, type Decision } from './pipeline';
 import { parseRecipe, type Recipe } from './recipe';
-import { ensureCurationSchema } from './schema';
 import { judgeBands, sampleModels, type BandResult } from './bands';
 import { chainScore } from './chain';
 
@@ -48,7 +47,6 @@ export function runAndStore(project: Project, rawRecipe: unknown): { runId: numb
   const recipe = parseRecipe(rawRecipe);
   const result = curate(project, recipe);
   const db = project.db;
-  ensureCurationSchema(db);
   const runId = db.transaction(() => {
     const r = db
       .prepare('INSERT INTO curation_runs (name, recipe, seed, created_at, funnel, domains, histogram, notes, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
@@ -62,19 +60,16 @@ export function runAndStore(project: Project, rawRecipe: unknown): { runId: numb
 }
 
 export function listRuns(project: Project): RunSummary[] {
-  ensureCurationSchema(project.db);
   return (project.db.prepare('SELECT * FROM curation_runs ORDER BY id DESC').all() as RunRow[]).map(summary);
 }
 
 function requireRun(project: Project, id: number): RunRow {
-  ensureCurationSchema(project.db);
   const r = project.db.prepare('SELECT * FROM curation_runs WHERE id = ?').get(id) as RunRow | undefined;
   if (!r) throw new UserError(`There is no curation run ${id} in this project; list the runs to see their numbers.`, 'run_not_found');
   return r;
 }
 
 export function latestRunId(project: Project): number | null {
-  ensureCurationSchema(project.db);
   return (project.db.prepare('SELECT MAX(id) AS id FROM curation_runs').get() as { id: number | null }).id;
 }
 
@@ -144,7 +139,6 @@ export function freezeRun(project: Project, id?: number): { runId: number; froze
 }
 
 export function setOverride(project: Project, questionId: number, action: 'pin' | 'exclude' | 'clear', note?: string): void {
-  ensureCurationSchema(project.db);
   const q = project.db.prepare('SELECT id, excluded, exclude_reason FROM questions WHERE id = ?').get(questionId) as { id: number; excluded: number; exclude_reason: string | null } | undefined;
   if (!q) throw new UserError(`There is no question ${questionId} in this project.`, 'not_found');
   if (action === 'pin' && q.excluded) {
@@ -157,13 +151,11 @@ export function setOverride(project: Project, questionId: number, action: 'pin' 
 }
 
 export function listOverrides(project: Project) {
-  ensureCurationSchema(project.db);
   return project.db.prepare('SELECT question_id AS questionId, action, note, created_at AS createdAt FROM curation_overrides ORDER BY created_at').all() as { questionId: number; action: 'pin' | 'exclude'; note: string | null; createdAt: string }[];
 }
 
 /** Why a question was kept or dropped: its decision in a run (the latest by default) and the measured features. */
 export function explain(project: Project, questionId: number, runId?: number) {
-  ensureCurationSchema(project.db);
   const q = project.db.prepare('SELECT id, substr(question, 1, 500) AS question, domain FROM questions WHERE id = ?').get(questionId) as { id: number; question: string; domain: string | null } | undefined;
   if (!q) throw new UserError(`There is no question ${questionId} in this project.`, 'not_found');
   const id = runId ?? latestRunId(project);

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { DB } from '../store/project';
 import { UserError } from '../util/errors';
 import msc from './msc2020.json';
-import { ensureCurationSchema } from './schema';
 
 export interface TaxonomyEntry {
   code: string;
@@ -32,14 +31,12 @@ export const taxonomyInput = z.object({
 const MSC: Taxonomy = { name: DEFAULT_TAXONOMY, builtin: true, entries: msc as TaxonomyEntry[] };
 
 export function listTaxonomies(db: DB): { name: string; builtin: boolean; size: number }[] {
-  ensureCurationSchema(db);
   const user = db.prepare('SELECT name, entries FROM curation_taxonomies ORDER BY name').all() as { name: string; entries: string }[];
   return [{ name: MSC.name, builtin: true, size: MSC.entries.length }, ...user.map((u) => ({ name: u.name, builtin: false, size: (JSON.parse(u.entries) as unknown[]).length }))];
 }
 
 export function getTaxonomy(db: DB, name: string = DEFAULT_TAXONOMY): Taxonomy {
   if (name === DEFAULT_TAXONOMY) return MSC;
-  ensureCurationSchema(db);
   const r = db.prepare('SELECT entries FROM curation_taxonomies WHERE name = ?').get(name) as { entries: string } | undefined;
   if (!r) throw new UserError(`There is no taxonomy named "${name}"; import it first, or use "${DEFAULT_TAXONOMY}".`, 'taxonomy_not_found');
   return { name, builtin: false, entries: JSON.parse(r.entries) as TaxonomyEntry[] };
@@ -47,7 +44,6 @@ export function getTaxonomy(db: DB, name: string = DEFAULT_TAXONOMY): Taxonomy {
 
 /** Saves (or replaces) a user taxonomy. Codes must be unique. */
 export function setTaxonomy(db: DB, raw: unknown): Taxonomy {
-  ensureCurationSchema(db);
   const t = taxonomyInput.parse(raw);
   const seen = new Set<string>();
   for (const e of t.entries) {
@@ -112,7 +108,6 @@ export function parseLabel(t: Taxonomy, reply: string): string {
 
 /** Labels of one taxonomy, per question. */
 export function labelsOf(db: DB, taxonomy: string): Map<number, string> {
-  ensureCurationSchema(db);
   const m = new Map<number, string>();
   for (const r of db.prepare('SELECT question_id, label FROM domain_labels WHERE taxonomy = ?').all(taxonomy) as { question_id: number; label: string }[]) m.set(r.question_id, r.label);
   return m;

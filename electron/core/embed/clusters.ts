@@ -1,7 +1,7 @@
 import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { kmeans, kmeansAsync, type KMeansResult } from './kmeans';
-import { ensureEmbedSchema, loadVectors, vectorSignature, type VectorSet } from './store';
+import { loadVectors, vectorSignature, type VectorSet } from './store';
 
 export interface ClusterSpec {
   /** Model identity (see resolveEmbedModel). */
@@ -43,7 +43,6 @@ interface Row {
 }
 
 function stored(project: Project, s: ClusterSpec, signature: string): ClusterInfo | null {
-  ensureEmbedSchema(project.db);
   const r = project.db.prepare('SELECT signature, taxonomy, iterations, inertia, sizes FROM embedding_clusters WHERE model = ? AND k = ? AND seed = ?').get(s.model, s.k, s.seed) as Row | undefined;
   if (!r || r.signature !== signature) return null;
   const sizes = JSON.parse(r.sizes) as number[];

@@ -3,4 +3,4 @@ export { resolveEmbedModel, ONNX_FILE, type EmbedModel, type EmbedDtype } from '
 export { kmeans, kmeansAsync, type KMeansResult } from './kmeans';
 export { EMBED_KIND, embedKind, embedParams, startEmbed, embedModelKey, type EmbedParams, type EmbedInput } from './job';
 export { ensureClusters, ensureClustersSync, clustersUpToDate, clusterLabel, clusterTaxonomy, parseClusterLabel, type ClusterInfo, type ClusterSpec } from './clusters';
-export { ensureEmbedSchema, listModels, loadVectors, missingCount, type ModelStatus } from './store';
+export { listModels, loadVectors, missingCount, type ModelStatus } from './store';

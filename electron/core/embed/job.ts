@@ -4,7 +4,7 @@ import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { Embedder } from './embedder';
 import { resolveEmbedModel, type EmbedModel } from './model';
-import { ensureEmbedSchema, saveVectors, upsertModel } from './store';
+import { saveVectors, upsertModel } from './store';
 
 export const EMBED_KIND = 'embed';
 
@@ -60,7 +60,6 @@ export const embedKind: JobKind<EmbedParams> = {
   concurrency: 2,
   label: (p) => `embed questions (${p.modelDir}, ${p.dtype})`,
   *plan(project, p) {
-    ensureEmbedSchema(project.db);
     const model = resolveEmbedModel(p.modelDir, p.dtype, p.maxLength);
     upsertModel(project.db, model);
     const rows = project.db

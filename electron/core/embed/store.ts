@@ -1,20 +1,8 @@
 import type { DB } from '../store/project';
-import { sql } from '../store/migrations/009_embeddings';
 import type { EmbedModel } from './model';
-
-const ready = new WeakSet<DB>();
-
-/** Makes sure the embedding tables exist (migration 9 creates them; its statements are idempotent). */
-export function ensureEmbedSchema(db: DB): void {
-  if (ready.has(db)) return;
-  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'question_embeddings'").get();
-  if (!has) db.exec(sql);
-  ready.add(db);
-}
 
 /** Records (or touches) a model identity. */
 export function upsertModel(db: DB, m: EmbedModel, dims: number | null = null): void {
-  ensureEmbedSchema(db);
   const now = new Date().toISOString();
   db.prepare(
     `INSERT INTO embedding_models (key, dir, dtype, max_length, dims, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -37,7 +25,6 @@ export interface VectorSet {
 
 /** Every stored vector of a model for questions still in the pool (excluded questions left out), by question id. */
 export function loadVectors(db: DB, model: string): VectorSet {
-  ensureEmbedSchema(db);
   const rows = db
     .prepare('SELECT e.question_id AS id, e.vector AS v FROM question_embeddings e JOIN questions q ON q.id = e.question_id WHERE e.model = ? AND q.excluded = 0 ORDER BY e.question_id')
     .all(model) as { id: number; v: Buffer }[];
@@ -53,7 +40,6 @@ export function loadVectors(db: DB, model: string): VectorSet {
 
 /** What the vectors of a model were computed over: count and id range (clusters are recomputed when it changes). */
 export function vectorSignature(db: DB, model: string): string {
-  ensureEmbedSchema(db);
   const r = db
     .prepare('SELECT COUNT(*) AS n, IFNULL(MIN(e.question_id), 0) AS lo, IFNULL(MAX(e.question_id), 0) AS hi, IFNULL(SUM(e.question_id), 0) AS s FROM question_embeddings e JOIN questions q ON q.id = e.question_id WHERE e.model = ? AND q.excluded = 0')
     .get(model) as { n: number; lo: number; hi: number; s: number };
@@ -72,7 +58,6 @@ export interface ModelStatus {
 
 /** Embedding models known to the project, newest first, with how many pool questions each has embedded. */
 export function listModels(db: DB): ModelStatus[] {
-  ensureEmbedSchema(db);
   return (
     db
       .prepare(
@@ -86,6 +71,5 @@ export function listModels(db: DB): ModelStatus[] {
 
 /** Pool questions (not excluded) without a vector of this model. */
 export function missingCount(db: DB, model: string): number {
-  ensureEmbedSchema(db);
   return db.prepare('SELECT COUNT(*) FROM questions q WHERE q.excluded = 0 AND NOT EXISTS (SELECT 1 FROM question_embeddings e WHERE e.model = ? AND e.question_id = q.id)').pluck().get(model) as number;
 }
