@@ -51,8 +51,9 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   // store/stats.ts counts every pipeline stage for the project overview.
   'core/store/stats.ts': ['questions', 'reviews', 'selection', 'traces'],
   'core/teacher/generate.ts': ['jobs', 'questions', 'review_revisions', 'reviews', 'traces'],
-  'core/teacher/logprobs-capture.ts': ['traces'],
-  'core/teacher/traces.ts': ['questions', 'traces'],
+  'core/teacher/traces.ts': ['questions'],
+  // traces/store.ts joins the pool's questions for the Traces view and the per-question listing.
+  'core/traces/store.ts': ['questions'],
   'core/verify/job.ts': ['questions', 'traces'],
   'core/verify/rubric-job.ts': ['questions', 'traces'],
   'core/verify/rubrics.ts': ['questions', 'traces'],

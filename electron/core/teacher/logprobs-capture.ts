@@ -1,5 +1,6 @@
 // The generate job's side of logprob capture: what the request asks for, and one record per stored trace.
 import type { DB, Project } from '../store/project';
+import { doneTraceIdsOfJob, generatedTraceLookup } from '../traces/store';
 import { encodeRecord } from './logprobs';
 import { captureDir, CAPTURED_FORMAT, LogprobWriter, traceKey } from './logprobs-store';
 import type { GenerateParams } from './params';
@@ -12,7 +13,7 @@ export function logprobFields(p: GenerateParams): Record<string, unknown> {
 
 export function openCapture(project: Project, p: GenerateParams, jobId: number, model: string): LogprobWriter | null {
   if (!p.logprobs) return null;
-  const stored = new Set(project.db.prepare("SELECT id FROM traces WHERE job_id = ? AND status = 'done'").pluck().all(jobId) as number[]);
+  const stored = new Set(doneTraceIdsOfJob(project.db, jobId));
   const meta = { format: CAPTURED_FORMAT, job: jobId, teacher: p.teacher, model, top_k: p.logprobs, note: null };
   return new LogprobWriter(captureDir(project.artifactsDir, jobId), meta, (t) => stored.has(t));
 }
@@ -25,8 +26,7 @@ const traceIds = new WeakMap<DB, (q: number, teacher: string, s: number) => numb
 function traceIdOf(db: DB, q: number, teacher: string, s: number): number | undefined {
   let f = traceIds.get(db);
   if (!f) {
-    const st = db.prepare("SELECT id FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND source != 'imported'").pluck();
-    f = (a, b, c) => st.get(a, b, c) as number | undefined;
+    f = generatedTraceLookup(db);
     traceIds.set(db, f);
   }
   return f(q, teacher, s);

@@ -1,4 +1,5 @@
 import type { DB } from '../store/project';
+import { eachQuestionBestTrace, generatedCounts, jobErrors, pageOfTraces } from '../traces/store';
 import { currentFlags } from './traceFlags';
 
 export interface QuestionTraceLine {
@@ -17,34 +18,12 @@ export interface QuestionTraceLine {
   flags: string[];
 }
 
-interface Joined {
-  question_id: number;
-  question: string;
-  status: 'done' | 'failed' | null;
-  thinking: string | null;
-  answer: string | null;
-  attempts: number | null;
-  finish_reason: string | null;
-  thinking_tokens: number | null;
-  answer_tokens: number | null;
-  error: string | null;
-  flags: string | null;
-}
-
 /**
  * One line per question of the pool, in import order: its best generated result (a done trace before a
  * failed one, the lowest sample first) or pending. Calls `each` row by row so 60K questions stream.
  */
 export function eachQuestionTrace(db: DB, each: (l: QuestionTraceLine) => void, opts: { teacher?: string } = {}): void {
-  const stmt = db.prepare(`
-    SELECT q.id AS question_id, q.question, t.status, t.thinking, t.answer, t.attempts, t.finish_reason, t.thinking_tokens, t.answer_tokens, t.error, t.flags
-    FROM questions q
-    LEFT JOIN traces t ON t.id = (
-      SELECT id FROM traces x WHERE x.question_id = q.id AND x.source != 'imported' AND (@teacher IS NULL OR x.teacher = @teacher)
-      ORDER BY (x.status = 'done') DESC, x.sample_index, x.id LIMIT 1)
-    WHERE q.excluded = 0
-    ORDER BY q.id`);
-  for (const r of stmt.iterate({ teacher: opts.teacher ?? null }) as Iterable<Joined>) {
+  eachQuestionBestTrace(db, opts.teacher ?? null, (r) => {
     each({
       question_id: r.question_id,
       question: r.question,
@@ -58,7 +37,7 @@ export function eachQuestionTrace(db: DB, each: (l: QuestionTraceLine) => void, 
       error: r.error,
       flags: flagsOf(r),
     });
-  }
+  });
 }
 
 /** A done trace's flags as its current (possibly edited) text gives them; a failed trace's as stored. */
@@ -67,58 +46,18 @@ function flagsOf(r: { status: string | null; flags: string | null; thinking: str
   return r.status === 'done' ? currentFlags(stored, r.thinking, r.answer) : stored;
 }
 
-export interface TraceRow {
-  id: number;
-  question_id: number;
-  teacher: string | null;
-  sample_index: number;
-  status: 'done' | 'failed';
-  thinking: string | null;
-  answer: string | null;
-  finish_reason: string | null;
-  prompt_tokens: number | null;
-  thinking_tokens: number | null;
-  answer_tokens: number | null;
-  latency_ms: number | null;
-  error: string | null;
-  attempts: number;
-  reasoning_source: string | null;
-  flags: string | null;
-  endpoint: string | null;
-  job_id: number | null;
-  created_at: string;
-}
-
-const COLS = `t.id, t.question_id, t.teacher, t.sample_index, t.status, t.thinking, t.answer, t.finish_reason, t.prompt_tokens, t.thinking_tokens,
-  t.answer_tokens, t.latency_ms, t.error, t.attempts, t.reasoning_source, t.flags, t.endpoint, t.job_id, t.created_at`;
-
 /** A page of traces for the Traces view, newest first; the raw response is fetched on demand. */
 export function listTraces(db: DB, f: { status?: 'done' | 'failed'; teacher?: string; questionId?: number; offset: number; limit: number }) {
-  const where = ["t.source != 'imported'"];
-  if (f.status) where.push('t.status = @status');
-  if (f.teacher) where.push('t.teacher = @teacher');
-  if (f.questionId !== undefined) where.push('t.question_id = @questionId');
-  const w = where.join(' AND ');
-  const args = { status: f.status, teacher: f.teacher, questionId: f.questionId, offset: f.offset, limit: f.limit };
-  const total = db.prepare(`SELECT COUNT(*) FROM traces t WHERE ${w}`).pluck().get(args) as number;
-  const rows = db
-    .prepare(`SELECT ${COLS}, q.question FROM traces t JOIN questions q ON q.id = t.question_id WHERE ${w} ORDER BY t.id DESC LIMIT @limit OFFSET @offset`)
-    .all(args) as (TraceRow & { question: string })[];
+  const { total, rows } = pageOfTraces(db, f);
   return { total, rows: rows.map((r) => ({ ...r, flags: flagsOf(r) })) };
 }
 
-export function traceRaw(db: DB, id: number): string | null {
-  return (db.prepare('SELECT raw FROM traces WHERE id = ?').pluck().get(id) as string | null | undefined) ?? null;
-}
+export { traceRaw } from '../traces/store';
 
 export function traceCounts(db: DB, teacher?: string): { done: number; failed: number; questions: number } {
-  const r = db
-    .prepare(
-      `SELECT SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM traces WHERE source != 'imported' AND (@teacher IS NULL OR teacher = @teacher)`,
-    )
-    .get({ teacher: teacher ?? null }) as { done: number | null; failed: number | null };
+  const r = generatedCounts(db, teacher);
   const questions = db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;
-  return { done: r.done ?? 0, failed: r.failed ?? 0, questions };
+  return { ...r, questions };
 }
 
 /** The stored error without the "Failed after N attempts: " prefix: the reason itself, shared by many rows. */
@@ -144,7 +83,7 @@ export interface FailureGroup {
 
 /** The failed traces of one generation job grouped by reason, most frequent first. */
 export function failureSummary(db: DB, jobId: number): FailureGroup[] {
-  const rows = db.prepare("SELECT error FROM traces WHERE job_id = ? AND status = 'failed'").pluck().all(jobId) as (string | null)[];
+  const rows = jobErrors(db, jobId);
   const by = new Map<string, number>();
   for (const e of rows) {
     const r = failureReason(e);
@@ -161,12 +100,4 @@ export function failureSentence(groups: FailureGroup[], failed: number, total: n
 }
 
 /** Done traces of one job without thinking, and cut at max tokens: said at the end of `generate`, not found out at export. */
-export function jobTraceQuality(db: DB, jobId: number): { done: number; noThinking: number; truncated: number } {
-  const r = db
-    .prepare(
-      `SELECT COUNT(*) AS done, COALESCE(SUM(COALESCE(thinking, '') = ''), 0) AS noThinking, COALESCE(SUM(finish_reason = 'length'), 0) AS truncated
-       FROM traces WHERE job_id = ? AND status = 'done'`,
-    )
-    .get(jobId) as { done: number; noThinking: number; truncated: number };
-  return r;
-}
+export { jobTraceQuality } from '../traces/store';

@@ -1,0 +1,126 @@
+// Every query on the `traces` table (issue 16 §3; Signal's DataInterface is the model). Other domains call
+// these functions instead of writing SQL that names `traces`; store/ownership.test.ts enforces it. Rows come
+// back as stored (flags as their JSON text): shaping them for a view stays with the domain that shows them.
+import type { DB } from '../store/project';
+
+/** A trace as stored, without the raw response (fetched on demand with `traceRaw`). */
+export interface TraceRow {
+  id: number;
+  question_id: number;
+  teacher: string | null;
+  sample_index: number;
+  status: 'done' | 'failed';
+  thinking: string | null;
+  answer: string | null;
+  finish_reason: string | null;
+  prompt_tokens: number | null;
+  thinking_tokens: number | null;
+  answer_tokens: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  attempts: number;
+  reasoning_source: string | null;
+  flags: string | null;
+  endpoint: string | null;
+  job_id: number | null;
+  created_at: string;
+}
+
+/** A pool question with its best generated trace (null fields when it has none yet). */
+export interface QuestionBestTrace {
+  question_id: number;
+  question: string;
+  status: 'done' | 'failed' | null;
+  thinking: string | null;
+  answer: string | null;
+  attempts: number | null;
+  finish_reason: string | null;
+  thinking_tokens: number | null;
+  answer_tokens: number | null;
+  error: string | null;
+  flags: string | null;
+}
+
+const COLS = `t.id, t.question_id, t.teacher, t.sample_index, t.status, t.thinking, t.answer, t.finish_reason, t.prompt_tokens, t.thinking_tokens,
+  t.answer_tokens, t.latency_ms, t.error, t.attempts, t.reasoning_source, t.flags, t.endpoint, t.job_id, t.created_at`;
+
+/**
+ * Each question of the pool that is not excluded, in import order, with its best generated trace (a done
+ * trace before a failed one, the lowest sample first), row by row so 60K questions stream.
+ */
+export function eachQuestionBestTrace(db: DB, teacher: string | null, each: (r: QuestionBestTrace) => void): void {
+  const stmt = db.prepare(`
+    SELECT q.id AS question_id, q.question, t.status, t.thinking, t.answer, t.attempts, t.finish_reason, t.thinking_tokens, t.answer_tokens, t.error, t.flags
+    FROM questions q
+    LEFT JOIN traces t ON t.id = (
+      SELECT id FROM traces x WHERE x.question_id = q.id AND x.source != 'imported' AND (@teacher IS NULL OR x.teacher = @teacher)
+      ORDER BY (x.status = 'done') DESC, x.sample_index, x.id LIMIT 1)
+    WHERE q.excluded = 0
+    ORDER BY q.id`);
+  for (const r of stmt.iterate({ teacher }) as Iterable<QuestionBestTrace>) each(r);
+}
+
+/** A page of generated traces with their question's text, newest first, and how many match in all. */
+export function pageOfTraces(db: DB, f: { status?: 'done' | 'failed'; teacher?: string; questionId?: number; offset: number; limit: number }) {
+  const where = ["t.source != 'imported'"];
+  if (f.status) where.push('t.status = @status');
+  if (f.teacher) where.push('t.teacher = @teacher');
+  if (f.questionId !== undefined) where.push('t.question_id = @questionId');
+  const w = where.join(' AND ');
+  const args = { status: f.status, teacher: f.teacher, questionId: f.questionId, offset: f.offset, limit: f.limit };
+  const total = db.prepare(`SELECT COUNT(*) FROM traces t WHERE ${w}`).pluck().get(args) as number;
+  const rows = db
+    .prepare(`SELECT ${COLS}, q.question FROM traces t JOIN questions q ON q.id = t.question_id WHERE ${w} ORDER BY t.id DESC LIMIT @limit OFFSET @offset`)
+    .all(args) as (TraceRow & { question: string })[];
+  return { total, rows };
+}
+
+/** The teacher's raw response of a trace, or null. */
+export function traceRaw(db: DB, id: number): string | null {
+  return (db.prepare('SELECT raw FROM traces WHERE id = ?').pluck().get(id) as string | null | undefined) ?? null;
+}
+
+/** Generated (not imported) traces done and failed, of one teacher or all. */
+export function generatedCounts(db: DB, teacher?: string): { done: number; failed: number } {
+  const r = db
+    .prepare(`SELECT SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM traces WHERE source != 'imported' AND (@teacher IS NULL OR teacher = @teacher)`)
+    .get({ teacher: teacher ?? null }) as { done: number | null; failed: number | null };
+  return { done: r.done ?? 0, failed: r.failed ?? 0 };
+}
+
+/** The stored errors of one generation job's failed traces. */
+export function jobErrors(db: DB, jobId: number): (string | null)[] {
+  return db.prepare("SELECT error FROM traces WHERE job_id = ? AND status = 'failed'").pluck().all(jobId) as (string | null)[];
+}
+
+/** One job's done traces, those without thinking and those cut at max tokens. */
+export function jobTraceQuality(db: DB, jobId: number): { done: number; noThinking: number; truncated: number } {
+  return db
+    .prepare(
+      `SELECT COUNT(*) AS done, COALESCE(SUM(COALESCE(thinking, '') = ''), 0) AS noThinking, COALESCE(SUM(finish_reason = 'length'), 0) AS truncated
+       FROM traces WHERE job_id = ? AND status = 'done'`,
+    )
+    .get(jobId) as { done: number; noThinking: number; truncated: number };
+}
+
+/** The ids of one job's done traces. */
+export function doneTraceIdsOfJob(db: DB, jobId: number): number[] {
+  return db.prepare("SELECT id FROM traces WHERE job_id = ? AND status = 'done'").pluck().all(jobId) as number[];
+}
+
+/** A lookup of the generated trace of (question, teacher, sample), prepared once for many calls. */
+export function generatedTraceLookup(db: DB): (questionId: number, teacher: string, sampleIndex: number) => number | undefined {
+  const st = db.prepare("SELECT id FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND source != 'imported'").pluck();
+  return (q, t, s) => st.get(q, t, s) as number | undefined;
+}
+
+/** How many traces are done (generated or imported). */
+export function doneTraceCount(db: DB): number {
+  return db.prepare("SELECT COUNT(*) FROM traces WHERE status = 'done'").pluck().get() as number;
+}
+
+/** A lookup of a trace's thinking text by id, prepared once for many calls (undefined: no such trace). */
+export function thinkingLookup(db: DB): (traceId: number) => { id: number; thinking: string | null } | undefined {
+  const st = db.prepare('SELECT id, thinking FROM traces WHERE id = ?');
+  return (id) => st.get(id) as { id: number; thinking: string | null } | undefined;
+}
