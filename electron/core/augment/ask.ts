@@ -1,6 +1,7 @@
 import type { DB } from '../store/project';
 import { backoffMs, EndpointPool, sleep } from '../teacher/control';
 import { teacherConnection } from '../teacher/credentials';
+import { authHeaders } from '../teacher/client';
 import { AttemptError, joinUrl, streamChat } from '../teacher/http';
 import { getTeacher, type Teacher } from '../teacher/store';
 import { splitReasoning } from '../teacher/stream';
@@ -27,8 +28,7 @@ const MAX_ATTEMPTS = 4;
 export function teacherAsker(db: DB, name: string, timeoutMs = 300_000): Asker {
   const teacher = getTeacher(db, name);
   const conn = teacherConnection(teacher);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', ...conn.headers };
-  if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
+  const headers = authHeaders(conn, { 'content-type': 'application/json', accept: 'text/event-stream' });
   const pool = new EndpointPool(conn.baseUrls);
   const system = teacher.systemPrompt;
   return {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { JobKind } from '../jobs';
 import type { DB } from '../store/project';
 import { teacherConnection } from '../teacher/credentials';
-import { fetchTarget, joinUrl } from '../teacher/http';
-import { assertEgress } from '../egress/policy';
+import { authHeaders, chatOnce } from '../teacher/client';
+import { joinUrl } from '../teacher/http';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
 import { ensureCurationSchema } from './schema';
@@ -25,24 +25,11 @@ export const labelParams = z.object({
 });
 export type LabelParams = z.infer<typeof labelParams>;
 
-interface ChatReply {
-  choices?: { message?: { content?: string | null; reasoning_content?: string | null } }[];
-}
-
 /** One small non-streaming chat call; the answer's content (thinking stripped later by the parser). */
 async function chat(url: string, headers: Record<string, string>, body: unknown, timeoutMs: number, signal: AbortSignal): Promise<string> {
-  const target = fetchTarget(joinUrl(url, 'chat/completions'), { 'Content-Type': 'application/json', ...headers });
-  assertEgress(target.url, 'domain labeller');
-  const res = await fetch(target.url, {
-    method: 'POST',
-    headers: target.headers,
-    body: JSON.stringify(body),
-    signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
-  const j = JSON.parse(text) as ChatReply;
-  return j.choices?.[0]?.message?.content ?? '';
+  const r = await chatOnce(joinUrl(url, 'chat/completions'), headers, body, { who: 'domain labeller', timeoutMs, signal });
+  if (!r.ok) throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 200)}`);
+  return r.content;
 }
 
 /** The labelling job: a registered teacher puts every question in one class of a taxonomy (unknown → 'other'). */
@@ -72,7 +59,7 @@ export const labelKind: JobKind<LabelParams> = {
     const tax = getTaxonomy(db, ctx.params.taxonomy);
     const t = getTeacher(db, ctx.params.teacher);
     const conn = teacherConnection(t);
-    const headers = { ...conn.headers, ...(conn.apiKey ? { Authorization: `Bearer ${conn.apiKey}` } : {}) };
+    const headers = authHeaders(conn);
     const body = {
       model: t.model,
       messages: [{ role: 'user', content: labelPrompt(tax, q.question) }],

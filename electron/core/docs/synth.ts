@@ -5,6 +5,7 @@ import { normHash } from '../pool/text';
 import type { DB } from '../store/project';
 import { backoffMs, EndpointPool, sleep } from '../teacher/control';
 import { teacherConnection } from '../teacher/credentials';
+import { authHeaders } from '../teacher/client';
 import { AttemptError, joinUrl, streamChat } from '../teacher/http';
 import { getTeacher, type Teacher } from '../teacher/store';
 import { splitReasoning } from '../teacher/stream';
@@ -90,8 +91,7 @@ async function ask(t: { teacher: Teacher; pool: EndpointPool; headers: Record<st
 function connect(db: DB, name: string) {
   const teacher = getTeacher(db, name);
   const conn = teacherConnection(teacher);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', ...conn.headers };
-  if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
+  const headers = authHeaders(conn, { 'content-type': 'application/json', accept: 'text/event-stream' });
   return { teacher, pool: new EndpointPool(conn.baseUrls), headers };
 }
 

@@ -10,6 +10,7 @@ import { egressDecision, egressSummary, offlineState } from '../egress';
 import { urlEndpoint } from '../egress/teachers';
 import { listModels } from '../teacher/probe';
 import { teacherConnection } from '../teacher/credentials';
+import { authHeaders } from '../teacher/client';
 import { listTeachers } from '../teacher/store';
 import type { DB } from '../store/project';
 import { quickPythonEnv, type QuickPythonEnv } from '../env/quick-python';
@@ -150,7 +151,7 @@ async function teacherChecks(db: DB): Promise<DoctorCheck[]> {
           const refused = policyClause(url, shown);
           if (refused) return refused;
           try {
-            const headers = { ...conn.headers, ...(conn.apiKey ? { Authorization: `Bearer ${conn.apiKey}` } : {}) };
+            const headers = authHeaders(conn);
             await listModels(url, headers, 1_200);
             return null;
           } catch (e) {

@@ -11,6 +11,7 @@ import { ensureServer } from '../localserve/ondemand';
 import { liveTeacher } from '../teacher/live';
 import type { Project } from '../store/project';
 import { teacherConnection } from '../teacher/credentials';
+import { authHeaders } from '../teacher/client';
 import { findTeacher, listTeachers } from '../teacher/store';
 import { listCheckpoints } from '../train/job';
 import { listRuns } from '../train/store';
@@ -142,8 +143,7 @@ export async function openGenerator(project: Project, servers: LocalServers, spe
       const problem = folderProblem(dir);
       if (problem) throw new UserError(problem, 'invalid_model');
       const conn = teacherConnection(t);
-      const headers: Record<string, string> = { ...conn.headers };
-      if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
+      const headers = authHeaders(conn);
       const baseUrl = conn.baseUrls[0] ?? '';
       return completionGenerator({ baseUrl, model: t.model, headers, timeoutMs: 600_000 }, dir);
     }

@@ -6,6 +6,7 @@ import type { LocalServerInfo } from '../localserve/manager';
 import type { Project } from '../store/project';
 import { renderPrompt } from '../teacher/params';
 import { teacherConnection } from '../teacher/credentials';
+import { authHeaders } from '../teacher/client';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
 import { traceTexts } from './revisions';
@@ -67,8 +68,7 @@ function target(project: Project, input: RegenerateInput, servers: () => LocalSe
     const conn = teacherConnection(t);
     const baseUrl = conn.baseUrls[0];
     if (!baseUrl) throw new UserError(`The teacher "${t.name}" has no endpoint; add its URL in the Teacher step.`, 'no_endpoint');
-    const headers: Record<string, string> = { ...conn.headers };
-    if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
+    const headers = authHeaders(conn);
     const templateDir = input.templateDir ?? (path.isAbsolute(t.model) && isDir(t.model) ? t.model : null);
     if (!templateDir) {
       throw new UserError(

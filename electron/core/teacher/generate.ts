@@ -10,6 +10,7 @@ import { AttemptError, joinUrl, streamChat } from './http';
 import { DEFAULT_PROMPT, generateParams, type GenerateInput, type GenerateParams } from './params';
 import { buildPrompt, getPrompting, splitBeforeAnswer, templateOf } from './prompting';
 import { redactUrl, teacherConnection } from './credentials';
+import { authHeaders } from './client';
 import { getTeacher, type Teacher } from './store';
 import { liveTeacher } from './live';
 import { splitReasoning, type ChatStream } from './stream';
@@ -63,8 +64,7 @@ async function prepare(project: Project, params: GenerateParams, jobId: number, 
   const teacher = await liveTeacher(getTeacher(project.db, params.teacher));
   // The real URLs and header values live only in this job's memory; traces store the redacted endpoint.
   const conn = teacherConnection(teacher);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', ...conn.headers };
-  if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
+  const headers = authHeaders(conn, { 'content-type': 'application/json', accept: 'text/event-stream' });
   const sums = project.db
     .prepare("SELECT COALESCE(SUM(prompt_tokens), 0) AS i, COALESCE(SUM(thinking_tokens), 0) + COALESCE(SUM(answer_tokens), 0) AS o FROM traces WHERE job_id = ? AND status = 'done'")
     .get(jobId) as { i: number; o: number };

@@ -1,6 +1,7 @@
 import { DISCOVERY_PORTS } from './presets';
 import { AttemptError, joinUrl, requestJson, streamChat } from './http';
 import { teacherConnection } from './credentials';
+import { authHeaders } from './client';
 import { buildPrompt, splitBeforeAnswer, type ReasoningMode } from './prompting';
 import { splitReasoning } from './stream';
 import type { Teacher } from './store';
@@ -84,8 +85,7 @@ export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTok
   const question = 'What is 7 + 5? Think briefly, then answer with the number.';
   const content = opts.reasoning ? buildPrompt('{question}', { question, answer: null, domain: null, id: 0 }, opts.reasoning) : question;
   const conn = teacherConnection(t);
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...conn.headers };
-  if (conn.apiKey) headers.authorization = `Bearer ${conn.apiKey}`;
+  const headers = authHeaders(conn, { 'content-type': 'application/json' });
   return Promise.all(
     t.baseUrls.map(async (endpoint, i): Promise<TestReport> => {
       // The report shows the redacted URL; the requests go to the real one.

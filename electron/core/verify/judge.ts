@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { redactUrl } from '../teacher/credentials';
-import { fetchTarget, joinUrl } from '../teacher/http';
-import { assertEgress } from '../egress/policy';
+import { authHeaders, chatOnce } from '../teacher/client';
+import { joinUrl } from '../teacher/http';
 import { renderRubricPrompt, scoreRubricReply, type Rubric, type RubricVerdict } from './rubric';
 import type { Verdict } from './types';
 
@@ -97,24 +97,16 @@ export type JudgeEndpoint = Pick<JudgeOptions, 'baseUrl' | 'model' | 'apiKey' | 
  * (HTTP error, empty reply, network failure; URLs redacted). Never throws.
  */
 export async function askJudge(o: JudgeEndpoint, content: string): Promise<{ text: string } | { error: string }> {
-  const fetchImpl = o.fetchImpl ?? fetch;
   // The base may or may not end in /v1; a query string (?api_key=...) stays at the end of the URL.
   const url = joinUrl(o.baseUrl, /\/v1\/?$/.test(o.baseUrl.split(/[?#]/)[0] ?? '') ? 'chat/completions' : 'v1/chat/completions');
   try {
-    const target = fetchTarget(url, { 'content-type': 'application/json', ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}), ...o.headers });
-    assertEgress(target.url, 'judge');
-    const res = await fetchImpl(target.url, {
-      method: 'POST',
-      headers: target.headers,
-      body: JSON.stringify({ model: o.model, messages: [{ role: 'user', content }], temperature: 0, max_tokens: o.maxTokens ?? 1024, stream: false }),
-      signal: AbortSignal.timeout(o.timeoutMs ?? 120_000),
-    });
+    const body = { model: o.model, messages: [{ role: 'user', content }], temperature: 0, max_tokens: o.maxTokens ?? 1024, stream: false };
+    const res = await chatOnce(url, authHeaders({ headers: o.headers ?? {}, apiKey: o.apiKey }), body, { who: 'judge', timeoutMs: o.timeoutMs ?? 120_000, fetchImpl: o.fetchImpl });
     if (!res.ok) {
-      const body = (await res.text().catch(() => '')).slice(0, 120);
-      return { error: `judge: HTTP ${res.status} from ${redactUrl(url)}${body ? ` (${body})` : ''}` };
+      const detail = res.body.slice(0, 120);
+      return { error: `judge: HTTP ${res.status} from ${redactUrl(url)}${detail ? ` (${detail})` : ''}` };
     }
-    const json = (await res.json()) as { choices?: { message?: { content?: string | null; reasoning_content?: string | null } }[] };
-    const text = json.choices?.[0]?.message?.content ?? '';
+    const text = res.content;
     if (!text.trim()) return { error: 'judge: empty reply from the model' };
     return { text };
   } catch (e) {
