@@ -1,8 +1,10 @@
 /**
- * Recipes (mirrors the Python worker's presets in distillery_worker/train.py) and the run config
- * the engine writes for `python -m distillery_worker train --config RUN.json`.
+ * Recipes (the worker's presets, read from the same presets.json as distillery_worker/config.py) and the run
+ * config the engine writes for `python -m distillery_worker train --config RUN.json`.
  */
 import path from 'node:path';
+// Bundled at build time (esbuild, tsx, vitest); the worker ships the same file beside config.py.
+import presetsJson from '../../../resources/python/src/distillery_worker/presets.json';
 import type { Method } from './planner';
 
 export type RecipeName = 's1' | 'lora' | 'qlora' | 'kd';
@@ -29,13 +31,37 @@ export interface RunConfig {
   [key: string]: unknown;
 }
 
-/** What the planner needs from a recipe (the worker fills in the rest from its preset). */
-export const RECIPE_DEFAULTS: Record<RecipeName, { method: Method; max_length: number; micro_batch_size: number; gradient_checkpointing: boolean }> = {
-  s1: { method: 'full', max_length: 32768, micro_batch_size: 1, gradient_checkpointing: true },
-  lora: { method: 'lora', max_length: 4096, micro_batch_size: 1, gradient_checkpointing: true },
-  qlora: { method: 'qlora', max_length: 4096, micro_batch_size: 1, gradient_checkpointing: true },
-  kd: { method: 'kd', max_length: 8192, micro_batch_size: 1, gradient_checkpointing: true },
-};
+/** A preset as the worker resolves it: presets.json's `base` with the preset's own keys on top. */
+export interface WorkerPreset {
+  method: Method;
+  learning_rate: number;
+  num_train_epochs: number;
+  batch_size: number;
+  micro_batch_size: number;
+  max_length: number;
+  gradient_checkpointing: boolean;
+  [key: string]: unknown;
+}
+
+const METHODS: readonly string[] = ['full', 'lora', 'qlora', 'kd'] satisfies Method[];
+
+function workerPreset(name: string, own: Record<string, unknown>): WorkerPreset {
+  const p: Record<string, unknown> = { ...presetsJson.base, ...own };
+  if (typeof p.method !== 'string' || !METHODS.includes(p.method)) throw new Error(`presets.json: preset "${name}" has an unknown method ${String(p.method)}.`);
+  return p as WorkerPreset;
+}
+
+/** Every preset of presets.json, `fsdp` included (the worker accepts it; the engine's recipes are RECIPES). */
+export const WORKER_PRESETS: Readonly<Record<string, WorkerPreset>> = Object.fromEntries(
+  Object.entries(presetsJson.presets).map(([name, own]) => [name, workerPreset(name, own)]),
+);
+
+/** A recipe's preset from presets.json (the Train form's and `distillery train`'s defaults). */
+export function recipePreset(r: RecipeName): WorkerPreset {
+  const p = WORKER_PRESETS[r];
+  if (!p) throw new Error(`presets.json has no preset "${r}".`);
+  return p;
+}
 
 /** How several GPUs share the model: PyTorch FSDP (v2) or DeepSpeed ZeRO-3 (needs the deepspeed package). */
 export type Distributed = 'fsdp' | 'deepspeed';

@@ -14,23 +14,26 @@ import { UserError } from '../util/errors';
 import { inspectDataset, inspectModel } from './inspect';
 import { modelConfigFrom, plan as planMemory, type Method, type Plan } from './planner';
 import { deepspeedRefusal, launchFiles, writeLaunchFiles } from './launchfiles';
-import { DISTRIBUTED, RECIPE_DEFAULTS, RECIPES, type Distributed, type RecipeName, type RunConfig } from './recipes';
+import { DISTRIBUTED, recipePreset, RECIPES, type Distributed, type RecipeName, type RunConfig } from './recipes';
 import { appRoot } from '../util/root';
 import { getRun, insertRun, updateRun, type RunRow } from './store';
 import { mkdirPrivate, tightenTree } from '../util/private-fs';
 import { resolveTeacherLogits, teacherLogitsProblem, teacherLogitsTopK } from './captured';
 
-/** The form's presets (mirror distillery_worker/train.py PRESETS for the fields the form shows). */
+/** The form's presets: presets.json (through recipes.ts) for the fields the form shows. */
 export const PRESETS: Record<RecipeName, { method: Method; learningRate: number; epochs: number; batchSize: number; maxLength: number; microBatch: number; gradientCheckpointing: boolean }> = {
-  s1: { ...pick('s1'), learningRate: 1e-5, epochs: 5, batchSize: 16 },
-  lora: { ...pick('lora'), learningRate: 1e-4, epochs: 5, batchSize: 16 },
-  qlora: { ...pick('qlora'), learningRate: 1e-4, epochs: 5, batchSize: 16 },
-  kd: { ...pick('kd'), learningRate: 1e-5, epochs: 5, batchSize: 16 },
+  s1: pick('s1'),
+  lora: pick('lora'),
+  qlora: pick('qlora'),
+  kd: pick('kd'),
 };
 
 function pick(r: RecipeName) {
-  const d = RECIPE_DEFAULTS[r];
-  return { method: d.method, maxLength: d.max_length, microBatch: d.micro_batch_size, gradientCheckpointing: d.gradient_checkpointing };
+  const p = recipePreset(r);
+  return {
+    method: p.method, maxLength: p.max_length, microBatch: p.micro_batch_size, gradientCheckpointing: p.gradient_checkpointing,
+    learningRate: p.learning_rate, epochs: p.num_train_epochs, batchSize: p.batch_size,
+  };
 }
 
 export const recipeInput = z.object({

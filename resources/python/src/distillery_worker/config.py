@@ -1,53 +1,31 @@
 """Run-config resolution for ``train``: presets, defaults, validation, model-folder and dtype checks.
 
-The run config is JSON written by the TypeScript engine (electron/core/train/recipes.ts mirrors the presets).
+The run config is JSON written by the TypeScript engine; the presets live in presets.json, which both sides read.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from distillery_worker.errors import WorkerError
 
-# Presets: hyperparameters a recipe starts from; keys in the run config override them.
-S1 = {
-    "method": "full",
-    "learning_rate": 1e-5,
-    "num_train_epochs": 5,
-    "batch_size": 16,  # global batch: micro-batch x gradient accumulation x GPUs
-    "micro_batch_size": 1,
-    "weight_decay": 1e-4,
-    "warmup_ratio": 0.05,
-    "adam_beta1": 0.9,
-    "adam_beta2": 0.95,
-    "lr_scheduler_type": "cosine",
-    "max_length": 32768,
-    "gradient_checkpointing": True,
-}
-PRESETS: dict[str, dict[str, Any]] = {
-    "s1": S1,
-    "lora": {
-        **S1,
-        "method": "lora",
-        "learning_rate": 1e-4,
-        "max_length": 4096,
-        "lora": {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear"},
-    },
-    "qlora": {
-        **S1,
-        "method": "qlora",
-        "learning_rate": 1e-4,
-        "max_length": 4096,
-        "lora": {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear"},
-    },
-    "fsdp": {**S1, "fsdp": True},
-    "kd": {
-        **S1,
-        "method": "kd",
-        "kd": {"alpha": 0.5, "temperature_start": 4.0, "temperature_end": 1.0, "schedule": "linear"},
-    },
-}
+# Presets: hyperparameters a recipe starts from; keys in the run config override them. Defined once in presets.json,
+# which the engine (electron/core/train/recipes.ts) imports too; tests on both sides check they read the same values.
+PRESETS_FILE = Path(__file__).with_name("presets.json")
+
+
+def load_presets(path: Path = PRESETS_FILE) -> dict[str, dict[str, Any]]:
+    """Each preset of presets.json is its ``base`` with the preset's own keys on top."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: {**data["base"], **own} for name, own in data["presets"].items()}
+
+
+PRESETS: dict[str, dict[str, Any]] = load_presets()
+S1 = PRESETS["s1"]
+LORA_DEFAULTS: dict[str, Any] = PRESETS["lora"]["lora"]
+KD_DEFAULTS: dict[str, Any] = PRESETS["kd"]["kd"]
 
 DEFAULTS: dict[str, Any] = {
     "method": "full",
@@ -111,9 +89,9 @@ def resolve_config(raw: dict[str, Any]) -> dict[str, Any]:
     if cfg["method"] not in METHODS:
         raise WorkerError("invalid_config", f'Unknown method "{cfg["method"]}"; use one of {", ".join(METHODS)}.')
     if cfg["method"] in ("lora", "qlora"):
-        cfg["lora"] = {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear", **(cfg.get("lora") or {})}
+        cfg["lora"] = {**LORA_DEFAULTS, **(cfg.get("lora") or {})}
     if cfg["method"] == "kd":
-        cfg["kd"] = {"alpha": 0.5, "temperature_start": 4.0, "temperature_end": 1.0, "schedule": "linear", **(cfg.get("kd") or {})}
+        cfg["kd"] = {**KD_DEFAULTS, **(cfg.get("kd") or {})}
         if not cfg["kd"].get("teacher_model") and not cfg["kd"].get("teacher_logits"):
             raise WorkerError("invalid_config", 'Knowledge distillation needs "kd.teacher_model" (a local teacher model folder) '
                                                 'or "kd.teacher_logits" (a folder from `python -m distillery_worker teacher-logits`).')
