@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import net from 'node:net';
+import { createTRPCClient, httpBatchStreamLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../core/api/router';
 import { createSampleProject } from '../core/sample';
 import { publicFault } from '../core/api/trpc';
 import { startHost, type RunningHost } from './server';
@@ -172,5 +174,66 @@ describe('publicFault', () => {
     expect(publicFault('')).toMatch(/an unexpected error/);
     expect(publicFault('x'.repeat(500)).length).toBeLessThan(240);
     expect(publicFault('a/b ratio is 3')).toContain('a/b ratio');
+  });
+});
+
+/**
+ * A long input (a 20,000-character Playground question) used to travel in a URL and fail with "Unknown
+ * error". Queries now go as POST, the Playground question by POST with a short key for its stream, and an
+ * over-long address is answered 414 with a sentence.
+ */
+const LONG = 'q7'.repeat(10_000);
+
+/** A GET that also reads a stream (SSE) up to its first event, then hangs up. */
+function getStream(pathname: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: host.port, path: pathname, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
+        // A stream (SSE) stays open: its first data line is all this test needs.
+        if (res.headers['content-type']?.includes('event-stream') && /\ndata: .*"type"/.test(body)) req.destroy();
+      });
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('browser mode: long inputs', () => {
+  it('answers an address over 8,192 characters with 414 and a sentence', async () => {
+    const input = encodeURIComponent(JSON.stringify({ 0: { dir: LONG.slice(0, 9_000) } }));
+    const r = await getStream(`/api/trpc/project.forget?batch=1&input=${input}`, auth());
+    expect(r.status).toBe(414);
+    expect(JSON.parse(r.body).error).toMatch(/request address is too long/);
+  });
+
+  it('answers an address too long for the HTTP parser with 414 too, not 431', async () => {
+    const reply = await raw(`GET /api/trpc/project.info?input=${LONG} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`);
+    expect(reply).toMatch(/^HTTP\/1\.1 414 /);
+    expect(reply).toContain('request address is too long');
+  });
+
+  it('takes queries as POST, and a 20,000-character Playground question by POST with a key for its stream', async () => {
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchStreamLink({ url: `http://127.0.0.1:${host.port}/api/trpc`, methodOverride: 'POST', headers: auth })],
+    });
+    const info = await client.project.info.query();
+    expect(info.name).toBeTruthy();
+    const { key } = await client.evaluate.playground.prepare.mutate({
+      model: { label: 'x', kind: 'local', dir: tmp },
+      messages: [{ role: 'user', content: LONG }],
+      maxThinking: 8,
+    });
+    expect(key).toMatch(/^[0-9a-f]{24}$/);
+    // The stream finds the question by its key: the engine got as far as the model (a folder with no tokenizer).
+    const stream = await getStream(`/api/trpc/evaluate.playground.generate?input=${encodeURIComponent(JSON.stringify({ key }))}`, auth());
+    expect(stream.status).toBe(200);
+    expect(stream.body).toContain('has no tokenizer.json');
+    // A key is taken once.
+    const again = await getStream(`/api/trpc/evaluate.playground.generate?input=${encodeURIComponent(JSON.stringify({ key }))}`, auth());
+    expect(again.body).toContain('no longer waiting');
   });
 });

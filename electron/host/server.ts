@@ -24,6 +24,10 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
+/** The longest request address answered; a longer one gets 414 and a sentence (inputs travel in a POST body). */
+export const MAX_URL = 8_192;
+const TOO_LONG = 'The request address is too long (over 8,192 characters): send long text in the body of a POST, as the Distillery page does; reload the page if it keeps happening.';
+
 const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
 };
@@ -40,10 +44,13 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
+    // The renderer sends queries as POST too: a query's input (a long question, a filter) never lands in the URL.
+    allowMethodOverride: true,
     createContext: () => ({ engine }),
   });
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if ((req.url ?? '').length > MAX_URL) return json(res, 414, { error: TOO_LONG });
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://placeholder');
@@ -125,14 +132,23 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? (requestLineTooLong(err) ? 414 : 431) : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const body = JSON.stringify({
-    error: status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.',
+    error:
+      status === 414 ? TOO_LONG : status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.',
   });
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** Headers overflowed because of the address itself: the request line has not ended within MAX_URL bytes. */
+function requestLineTooLong(err: NodeJS.ErrnoException & { rawPacket?: Buffer }): boolean {
+  const raw = err.rawPacket;
+  if (!raw) return false;
+  const end = raw.indexOf('\r\n');
+  return end < 0 ? raw.length > MAX_URL : end > MAX_URL;
 }
 
 function listen(server: http.Server, host: string, port: number): Promise<number> {

@@ -29,11 +29,12 @@ function httpLinks(): TRPCLink<AppRouter> {
   const token = takeToken() ?? '';
   watchConnection();
   const url = '/api/trpc';
+  // Queries go as POST (the server allows the override): a long input never makes the URL too long.
   // The stream link answers each call of a batch as soon as it is done: a slow env.check never holds up project.info.
   return splitLink({
     condition: (op) => op.type === 'subscription',
     true: httpSubscriptionLink({ url, EventSource: eventSourceWithToken(token) }),
-    false: httpBatchStreamLink({ url, headers: () => ({ Authorization: `Bearer ${token}` }), fetch: trackedFetch(token) }),
+    false: httpBatchStreamLink({ url, methodOverride: 'POST', headers: () => ({ Authorization: `Bearer ${token}` }), fetch: trackedFetch(token) }),
   });
 }
 

@@ -1,3 +1,5 @@
+import i18next from 'i18next';
+
 /**
  * Browser mode's link to the engine, watched in one place. A stopped server used to show a raw
  * "Failed to fetch" in every panel while the Jobs panel said "No jobs"; a stale token (the server was
@@ -87,6 +89,8 @@ export function trackedFetch(authToken: string): typeof fetch {
     }
     if (res.status === 401) set('unauthorized');
     else if (state !== 'ok') set('ok');
+    // The host's own answer to an over-long request is not tRPC's shape: one sentence, never "Unknown error".
+    if (res.status === 413 || res.status === 414 || res.status === 431) throw new Error(i18next.t('connection.tooLong'));
     return res;
   };
 }

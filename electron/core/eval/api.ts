@@ -8,6 +8,7 @@ import type { JobProgress } from '../jobs';
 import { projectProcedure, router } from '../api/trpc';
 import { importBenchmark, listBenchmarks, previewBenchmark, removeBenchmark } from './benchmarks';
 import { addModelFolder, listModels, removeModelFolder } from './models';
+import { putPending, takePending } from './pending';
 import { playground } from './playground';
 import { exportReport } from './report';
 import { cancelRun, pauseRun, removeRun, resumeRun, runCompare, runDetail, runItems, runSummaries, startRun, requireRun } from './runs';
@@ -85,10 +86,15 @@ const runsRouter = router({
 });
 
 const playgroundRouter = router({
-  /** Streams one budget-forced generation; unsubscribing aborts it. */
-  generate: projectProcedure.input(playgroundInput).subscription(async function* ({ ctx, input, signal }) {
-    for await (const e of playground(ctx.project, ctx.engine.localServers, input, signal)) yield e as PlaygroundEvent;
-  }),
+  /** Takes the question by POST (it can be long) and answers a short key for `generate`. */
+  prepare: projectProcedure.input(playgroundInput).mutation(({ input }) => putPending(input)),
+  /** Streams one budget-forced generation (the input itself, or the key `prepare` gave); unsubscribing aborts it. */
+  generate: projectProcedure
+    .input(z.union([z.object({ key: z.string().regex(/^[0-9a-f]{24}$/) }), playgroundInput]))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const question = 'key' in input ? takePending(input.key) : input;
+      for await (const e of playground(ctx.project, ctx.engine.localServers, question, signal)) yield e as PlaygroundEvent;
+    }),
 });
 
 export const evaluateRouter = router({

@@ -93,6 +93,10 @@ export function Playground({ models, nativePicker, onModelsChanged }: { models: 
     patch({ done: true, status: null });
   };
   useEffect(() => () => sub.current?.unsubscribe(), []);
+  const failed = (err: unknown) => {
+    setError(toApiError(err));
+    patch({ done: true, status: null });
+  };
 
   const send = () => {
     const q = text.trim();
@@ -107,16 +111,22 @@ export function Playground({ models, nativePicker, onModelsChanged }: { models: 
     setError(null);
     setText('');
     setTurns((ts) => [...ts, { question: q, model: spec.label, thinking: '', thinkingTokens: 0, answer: '', waits: 0, status: null, ttftMs: null, tokensPerSecond: null, totalMs: null, hitBudget: false, error: null, done: false }]);
+    const input = {
+      model: spec,
+      messages: [...history, { role: 'user' as const, content: q }],
+      maxThinking,
+      minThinking: Math.min(maxThinking, int(s.minThinking, 0)),
+      waits: Math.min(16, int(s.waits, 0)),
+      maxAnswerTokens: Math.max(1, int(s.maxAnswer, 512)),
+      temperature: temperature >= 0 && temperature <= 2 ? temperature : 0,
+    };
+    // The question goes by POST (it can be 20,000 characters); the stream (an EventSource, GET) carries only its key.
+    evalApi.playground.prepare.mutate(input).then(({ key }) => subscribe(key), failed);
+  };
+
+  const subscribe = (key: string) => {
     sub.current = evalApi.playground.generate.subscribe(
-      {
-        model: spec,
-        messages: [...history, { role: 'user', content: q }],
-        maxThinking,
-        minThinking: Math.min(maxThinking, int(s.minThinking, 0)),
-        waits: Math.min(16, int(s.waits, 0)),
-        maxAnswerTokens: Math.max(1, int(s.maxAnswer, 512)),
-        temperature: temperature >= 0 && temperature <= 2 ? temperature : 0,
-      },
+      { key },
       {
         onData: (e: PlaygroundEvent) => {
           switch (e.type) {
@@ -147,10 +157,7 @@ export function Playground({ models, nativePicker, onModelsChanged }: { models: 
               break;
           }
         },
-        onError: (err) => {
-          setError(toApiError(err));
-          patch({ done: true, status: null });
-        },
+        onError: failed,
       },
     );
   };
