@@ -1,4 +1,5 @@
 import type { Project } from '../store/project';
+import { thinkingLookup } from '../traces/store';
 import { UserError } from '../util/errors';
 import { loadFeatures, type FeatureSet, type QuestionFeatures } from './features';
 import type { FormatRule, Recipe } from './recipe';
@@ -91,11 +92,11 @@ function matching(project: Project, fs: FeatureSet, rule: FormatRule): Set<numbe
   const re = compile(rule);
   const out = new Set<number>();
   if (rule.field === 'thinking') {
-    const get = project.db.prepare('SELECT id, thinking FROM traces WHERE id = ?');
+    const thinkingOf = thinkingLookup(project.db);
     for (const f of fs.rows) {
       if (f.traceId === null || !f.hasThinking) continue;
-      const r = get.get(f.traceId) as { thinking: string | null } | undefined;
-      if (r?.thinking && re.test(r.thinking)) out.add(f.id);
+      const thinking = thinkingOf(f.traceId);
+      if (thinking && re.test(thinking)) out.add(f.id);
     }
   } else {
     for (const f of fs.rows) {

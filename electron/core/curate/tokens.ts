@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadTokenizerFile } from '../tokens';
 import type { DB } from '../store/project';
+import { thinkingLookup } from '../traces/store';
 import { UserError } from '../util/errors';
 
 export interface StudentTokenizer {
@@ -31,12 +32,12 @@ export function studentTokenCounts(db: DB, tok: StudentTokenizer, traceIds: read
   }
   const missing = traceIds.filter((id) => !out.has(id));
   if (missing.length === 0) return out;
-  const get = db.prepare('SELECT thinking FROM traces WHERE id = ?');
+  const thinkingOf = thinkingLookup(db);
   const put = db.prepare('INSERT OR REPLACE INTO curation_token_counts (tokenizer, trace_id, tokens) VALUES (?, ?, ?)');
   db.transaction(() => {
     for (const id of missing) {
-      const row = get.get(id) as { thinking: string | null } | undefined;
-      const n = row?.thinking ? tok.count(row.thinking) : 0;
+      const thinking = thinkingOf(id);
+      const n = thinking ? tok.count(thinking) : 0;
       put.run(tok.key, id, n);
       out.set(id, n);
     }

@@ -1,4 +1,5 @@
 import type { Project } from '../store/project';
+import { tracesOfQuestion } from '../traces/store';
 import { UserError } from '../util/errors';
 
 /** Browsing the pool: one paged query for a virtualised table, with full-text search, filters and sort. */
@@ -126,7 +127,7 @@ export function getQuestion(project: Project, id: number) {
   const db = project.db;
   const q = db.prepare('SELECT * FROM questions WHERE id = ?').get(id) as Record<string, unknown> | undefined;
   if (!q) throw new UserError(`There is no question #${id} in this project.`, 'not_found');
-  const traces = db.prepare('SELECT id, source, teacher, sample_index, status, thinking, answer, created_at FROM traces WHERE question_id = ? ORDER BY id').all(id);
+  const traces = tracesOfQuestion(db, id);
   const contamination = db
     .prepare(
       `SELECT e.name AS evalset, c.item AS evalset_item, c.overlap, i.question AS evalset_question FROM contamination c

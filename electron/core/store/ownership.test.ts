@@ -23,10 +23,8 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
   'core/curate/filter.ts': ['meta', 'questions'],
   'core/curate/label.ts': ['questions'],
-  'core/curate/pipeline.ts': ['traces'],
   'core/curate/runs.ts': ['questions'],
   'core/curate/student.ts': ['questions', 'traces'],
-  'core/curate/tokens.ts': ['traces'],
   'core/docs/synth.ts': ['jobs', 'questions'],
   'core/embed/clusters.ts': ['domain_labels'],
   'core/embed/job.ts': ['jobs', 'questions'],
@@ -57,7 +55,6 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/verify/job.ts': ['questions', 'traces'],
   'core/verify/rubric-job.ts': ['questions', 'traces'],
   'core/verify/rubrics.ts': ['questions', 'traces'],
-  'core/verify/store.ts': ['traces'],
 };
 
 // Tests, test helpers (`testing.ts`, `testing/`) and the migrations (which create every table) are not scanned.

@@ -119,8 +119,15 @@ export function doneTraceCount(db: DB): number {
   return db.prepare("SELECT COUNT(*) FROM traces WHERE status = 'done'").pluck().get() as number;
 }
 
-/** A lookup of a trace's thinking text by id, prepared once for many calls (undefined: no such trace). */
-export function thinkingLookup(db: DB): (traceId: number) => { id: number; thinking: string | null } | undefined {
-  const st = db.prepare('SELECT id, thinking FROM traces WHERE id = ?');
-  return (id) => st.get(id) as { id: number; thinking: string | null } | undefined;
+/** A lookup of a trace's thinking text by id, prepared once for many calls (null: no thinking, or no such trace). */
+export function thinkingLookup(db: DB): (traceId: number) => string | null {
+  const st = db.prepare('SELECT thinking FROM traces WHERE id = ?').pluck();
+  return (id) => (st.get(id) as string | null | undefined) ?? null;
+}
+
+/** Every trace of one question, oldest first (the pool's question detail). */
+export function tracesOfQuestion(db: DB, questionId: number) {
+  return db.prepare('SELECT id, source, teacher, sample_index, status, thinking, answer, created_at FROM traces WHERE question_id = ? ORDER BY id').all(questionId) as {
+    id: number; source: string; teacher: string | null; sample_index: number; status: 'done' | 'failed'; thinking: string | null; answer: string | null; created_at: string;
+  }[];
 }

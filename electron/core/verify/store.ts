@@ -1,4 +1,5 @@
 import type { DB } from '../store/project';
+import { doneTraceCount } from '../traces/store';
 import type { JudgeCache } from './judge';
 import type { Verdict } from './types';
 
@@ -57,7 +58,7 @@ export interface VerdictSummary {
 }
 
 export function verdictSummary(db: DB): VerdictSummary {
-  const traces = (db.prepare("SELECT COUNT(*) AS n FROM traces WHERE status = 'done'").get() as { n: number }).n;
+  const traces = doneTraceCount(db);
   const rows = db.prepare('SELECT equivalent, method, COUNT(*) AS n FROM verdicts GROUP BY equivalent, method').all() as { equivalent: number | null; method: string; n: number }[];
   const s: VerdictSummary = { traces, checked: 0, equivalent: 0, notEquivalent: 0, undecided: 0, byMethod: {} };
   for (const r of rows) {

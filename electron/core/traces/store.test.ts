@@ -1,0 +1,75 @@
+// The traces store on a real project (SQLite file, migrations): what each query gives back.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSampleProject } from '../sample';
+import type { Project } from '../store/project';
+import {
+  doneTraceCount, doneTraceIdsOfJob, eachQuestionBestTrace, generatedCounts, generatedTraceLookup, jobErrors, jobTraceQuality, pageOfTraces,
+  thinkingLookup, traceRaw, tracesOfQuestion,
+} from './store';
+
+let tmp: string;
+let project: Project;
+let q: number[];
+const ids: Record<string, number> = {};
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-traces-'));
+  project = createSampleProject(path.join(tmp, 'p'));
+  q = project.db.prepare('SELECT id FROM questions ORDER BY id LIMIT 3').pluck().all() as number[];
+  const put = project.db.prepare(
+    `INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, raw, finish_reason, error, job_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00Z')`,
+  );
+  const add = (name: string, ...v: unknown[]) => (ids[name] = Number(put.run(...v).lastInsertRowid));
+  add('failed', q[0], 'generated', 't1', 0, 'failed', null, null, null, null, 'Failed after 3 attempts: ECONNREFUSED', 7);
+  add('done', q[0], 'generated', 't1', 1, 'done', 'think', '42', '{"raw":1}', 'stop', null, 7);
+  add('cut', q[1], 'generated', 't2', 0, 'done', '', '7', null, 'length', null, 7);
+  add('imported', q[1], 'imported', null, 0, 'done', 'given', '7', null, null, null, null);
+});
+
+afterAll(() => {
+  project.db.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('traces/store', () => {
+  it('picks a done trace before a failed one per question, and pending questions have none', () => {
+    const seen: { id: number; status: string | null; thinking: string | null }[] = [];
+    eachQuestionBestTrace(project.db, null, (r) => seen.push({ id: r.question_id, status: r.status, thinking: r.thinking }));
+    expect(seen.slice(0, 3)).toEqual([
+      { id: q[0], status: 'done', thinking: 'think' },
+      { id: q[1], status: 'done', thinking: '' },
+      { id: q[2], status: null, thinking: null },
+    ]);
+    const t2: (string | null)[] = [];
+    eachQuestionBestTrace(project.db, 't2', (r) => t2.push(r.status));
+    expect(t2.slice(0, 2)).toEqual([null, 'done']);
+  });
+
+  it('pages and counts generated traces only, newest first', () => {
+    const page = pageOfTraces(project.db, { offset: 0, limit: 2 });
+    expect(page.total).toBe(3);
+    expect(page.rows.map((r) => r.id)).toEqual([ids.cut, ids.done]);
+    expect(pageOfTraces(project.db, { status: 'failed', offset: 0, limit: 10 }).rows.map((r) => r.error)).toEqual(['Failed after 3 attempts: ECONNREFUSED']);
+    expect(generatedCounts(project.db)).toEqual({ done: 2, failed: 1 });
+    expect(generatedCounts(project.db, 't2')).toEqual({ done: 1, failed: 0 });
+    expect(doneTraceCount(project.db)).toBe(3);
+  });
+
+  it('answers per job, per id and per (question, teacher, sample)', () => {
+    expect(jobErrors(project.db, 7)).toEqual(['Failed after 3 attempts: ECONNREFUSED']);
+    expect(jobTraceQuality(project.db, 7)).toEqual({ done: 2, noThinking: 1, truncated: 1 });
+    expect(doneTraceIdsOfJob(project.db, 7).sort()).toEqual([ids.done, ids.cut].sort());
+    expect(traceRaw(project.db, ids.done as number)).toBe('{"raw":1}');
+    expect(traceRaw(project.db, 999)).toBeNull();
+    const lookup = generatedTraceLookup(project.db);
+    expect(lookup(q[0] as number, 't1', 1)).toBe(ids.done);
+    expect(lookup(q[1] as number, 't1', 0)).toBeUndefined();
+    const thinking = thinkingLookup(project.db);
+    expect([thinking(ids.done as number), thinking(ids.cut as number), thinking(999)]).toEqual(['think', '', null]);
+    expect(tracesOfQuestion(project.db, q[1] as number).map((t) => t.source)).toEqual(['generated', 'imported']);
+  });
+});
