@@ -94,7 +94,7 @@ describe.skipIf(!gguf && !inCi)('the real SmolLM2 through the CLI, GGUF in to a 
     times.push(['serve up', (Date.now() - t) / 1000]);
     await distillery('teacher add', ['teacher', 'add', proj, '--name', 'smol', '--url', `http://127.0.0.1:${port}/v1`, '--model', smol, '--preset', 'transformers']);
     await distillery('set-prompt', ['teacher', 'set-prompt', proj, '--name', 'smol', '--reasoning', 'prompt']);
-    await distillery('generate', ['generate', proj, '--teacher', 'smol', '--limit', '2', '--max-tokens', '48', '--concurrency', '2', '--temperature', '0', '--json']);
+    await distillery('generate', ['generate', proj, '--teacher', 'smol', '--limit', '2', '--max-tokens', '32', '--concurrency', '2', '--temperature', '0', '--json']);
     stopServe();
     const traces = (await distillery('traces', ['traces', proj, '--json'])).trim().split('\n').map((l) => JSON.parse(l) as { status: string; answer: string | null });
     const done = traces.filter((x) => x.status === 'done');
@@ -109,9 +109,12 @@ describe.skipIf(!gguf && !inCi)('the real SmolLM2 through the CLI, GGUF in to a 
     const ex = lastJson<{ train: number }>(await distillery('export', ['export', proj, '--format', 'trl', '--out', data, '--include', 'all', '--scope', 'pool', '--val', '0', '--allow-empty-thinking', '--json']));
     expect(ex.train).toBe(2);
 
-    // 4. LoRA, 2 optimizer steps on the CPU.
+    // 4. LoRA, 2 optimizer steps on the CPU: one example each (the preset's batch of 16 would make each step a whole
+    // epoch of accumulated examples) and no gradient checkpointing (it only trades time for memory here).
+    const recipe = path.join(work, 'lora-fast.json');
+    fs.writeFileSync(recipe, JSON.stringify({ preset: 'lora', batch_size: 1, gradient_checkpointing: false }));
     const run = lastJson<{ run: string; status: string; step: number; output_dir: string }>(
-      await distillery('train lora', ['train', proj, '--base', smol, '--dataset', data, '--recipe', 'lora', '--max-steps', '2', '--max-length', '256', '--micro-batch', '1', '--json']),
+      await distillery('train lora', ['train', proj, '--base', smol, '--dataset', data, '--recipe', recipe, '--max-steps', '2', '--max-length', '192', '--micro-batch', '1', '--json']),
     );
     expect(run).toMatchObject({ status: 'done', step: 2 });
     expect(fs.existsSync(path.join(run.output_dir, 'adapter_config.json'))).toBe(true);
