@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { projectProcedure, router } from '../api/trpc';
+import { latestJobId } from '../jobs';
 import { AUGMENT_KIND, augmentParams, augmentSummary, variantsOf } from './augment';
 import { AUGMENT_KINDS } from './prompts';
 import { pseudoLabelsFor, pseudoParams, pseudoSummary, runPseudoLabels } from './pseudo';
@@ -14,7 +15,7 @@ export const augmentRouter = router({
   outcomes: projectProcedure.input(z.object({ jobId: z.number().int().positive() })).query(({ ctx, input }) => augmentSummary(ctx.project.db, input.jobId)),
   /** The latest augmentation job, so the panel can show its outcomes after a reload. */
   latest: projectProcedure.query(({ ctx }) => {
-    const id = ctx.project.db.prepare("SELECT id FROM jobs WHERE kind = ? ORDER BY id DESC LIMIT 1").pluck().get(AUGMENT_KIND) as number | undefined;
+    const id = latestJobId(ctx.project.db, AUGMENT_KIND);
     return id === undefined ? null : augmentSummary(ctx.project.db, id);
   }),
   variants: projectProcedure.input(ids).query(({ ctx, input }) => variantsOf(ctx.project.db, input.ids)),

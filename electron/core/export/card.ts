@@ -1,3 +1,4 @@
+import { getJob } from '../jobs';
 import type { DB } from '../store/project';
 import { pseudoSummary } from '../augment/pseudo';
 import { DEFAULT_PROMPT } from '../teacher/params';
@@ -104,9 +105,8 @@ export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: 
   const prompts: Provenance['prompts'] = [];
   const seen = new Set<string>();
   const jobIds = [...new Set(samples.map((s) => s.jobId).filter((j): j is number => j !== null))];
-  const jobParams = db.prepare('SELECT params FROM jobs WHERE id = ?').pluck();
   for (const id of jobIds) {
-    const p = parse<{ promptTemplate?: string; systemPrompt?: string | null }>(jobParams.get(id) as string | undefined);
+    const p = parse<{ promptTemplate?: string; systemPrompt?: string | null }>(getJob(db, id)?.params);
     const entry = { promptTemplate: p?.promptTemplate ?? DEFAULT_PROMPT, systemPrompt: p?.systemPrompt ?? null, source: `generation job ${id}` };
     const k = `${entry.promptTemplate}\u0000${entry.systemPrompt ?? ''}`;
     if (seen.has(k)) continue;

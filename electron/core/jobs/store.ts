@@ -27,6 +27,11 @@ export function getJob(db: DB, id: number): JobRow | undefined {
   return stmt(db, 'SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
 }
 
+/** The newest job of a kind (a panel shows its outcome after a reload), or undefined. */
+export function latestJobId(db: DB, kind: string): number | undefined {
+  return db.prepare('SELECT id FROM jobs WHERE kind = ? ORDER BY id DESC LIMIT 1').pluck().get(kind) as number | undefined;
+}
+
 export function listJobs(db: DB, limit = 100): JobRow[] {
   return db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as JobRow[];
 }

@@ -15,7 +15,6 @@ const ROOTS = ['core', 'cli'];
  * behind the owning folder's functions. Mostly: reading `questions` (pool) and `traces` (traces) in joins.
  */
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  'core/augment/api.ts': ['jobs'],
   'core/augment/augment.ts': ['contamination', 'evalset_items', 'evalsets', 'questions'],
   'core/augment/pseudo.ts': ['questions', 'traces'],
   'core/curate/api.ts': ['questions'],
@@ -33,7 +32,7 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   // env/models.ts lists the model folders every domain remembers (teachers, eval models, runs, forms).
   'core/env/models.ts': ['eval_models', 'form_state', 'teachers', 'train_runs'],
   'core/eval/benchmarks.ts': ['contamination', 'evalset_items', 'evalsets'],
-  'core/export/card.ts': ['contamination', 'curation_runs', 'evalsets', 'generation_settings', 'jobs', 'review_revisions', 'reviews', 'teachers'],
+  'core/export/card.ts': ['contamination', 'curation_runs', 'evalsets', 'generation_settings', 'review_revisions', 'reviews', 'teachers'],
   'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
   'core/export/tokens.ts': ['review_revisions'],
   'core/pool/importer.ts': ['traces'],
