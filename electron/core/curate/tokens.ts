@@ -26,8 +26,19 @@ export function loadStudentTokenizer(dir: string): StudentTokenizer {
  * are tokenised once; later runs and previews read them back.
  */
 export function studentTokenCounts(db: DB, tok: StudentTokenizer, traceIds: readonly number[]): Map<number, number> {
+  return cachedThinkingCounts(db, tok.key, (text) => tok.count(text), traceIds);
+}
+
+/**
+ * Thinking tokens of the given traces by the tokenizer `key` counts with, from the cache in
+ * curation_token_counts; the missing ones are counted with `count` and stored (review counts with it too).
+ */
+export function cachedThinkingCounts(db: DB, key: string, count: (text: string) => number, traceIds: readonly number[]): Map<number, number> {
   const out = new Map<number, number>();
-  for (const r of db.prepare('SELECT trace_id, tokens FROM curation_token_counts WHERE tokenizer = ?').all(tok.key) as { trace_id: number; tokens: number }[]) {
+  if (traceIds.length === 0) return out;
+  for (const r of db
+    .prepare('SELECT trace_id, tokens FROM curation_token_counts WHERE tokenizer = ? AND trace_id IN (SELECT value FROM json_each(?))')
+    .all(key, JSON.stringify(traceIds)) as { trace_id: number; tokens: number }[]) {
     out.set(r.trace_id, r.tokens);
   }
   const missing = traceIds.filter((id) => !out.has(id));
@@ -37,10 +48,20 @@ export function studentTokenCounts(db: DB, tok: StudentTokenizer, traceIds: read
   db.transaction(() => {
     for (const id of missing) {
       const thinking = thinkingOf(id);
-      const n = thinking ? tok.count(thinking) : 0;
-      put.run(tok.key, id, n);
+      const n = thinking ? count(thinking) : 0;
+      put.run(key, id, n);
       out.set(id, n);
     }
   })();
   return out;
+}
+
+/** Forgets a trace's cached token counts (its text changed). */
+export function dropTokenCounts(db: DB, traceId: number): void {
+  db.prepare('DELETE FROM curation_token_counts WHERE trace_id = ?').run(traceId);
+}
+
+/** The recipes of the latest curation runs, frozen ones first (where review finds the student's folder). */
+export function recentRecipes(db: DB, limit = 20): string[] {
+  return db.prepare('SELECT recipe FROM curation_runs ORDER BY frozen_at IS NULL, id DESC LIMIT ?').pluck().all(limit) as string[];
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { dropTokenCounts } from '../curate/tokens';
 import { withFullSync, type DB, type Project } from '../store/project';
 import { storedFlagsFor } from '../teacher/traceFlags';
+import { setTraceText, traceText } from '../traces/store';
 import { UserError } from '../util/errors';
 import { recheckTrace } from '../verify/job';
 import { mergeTexts } from './merge';
@@ -32,9 +34,7 @@ export const digestOf = (t: Texts): string => createHash('sha256').update(t.thin
 
 /** The trace's current text (traces.thinking/answer mirror the head revision). Refuses unknown or failed traces. */
 export function traceTexts(db: DB, traceId: number): Texts & { questionId: number } {
-  const r = db.prepare('SELECT question_id, status, thinking, answer FROM traces WHERE id = ?').get(traceId) as
-    | { question_id: number; status: string; thinking: string | null; answer: string | null }
-    | undefined;
+  const r = traceText(db, traceId);
   if (!r) throw new UserError(`There is no trace ${traceId} in this project; reload the review queue.`, 'not_found');
   if (r.status !== 'done') throw new UserError(`Trace ${traceId} failed during generation and has no text to review; generate it again first.`, 'not_reviewable');
   return { questionId: r.question_id, thinking: r.thinking ?? '', answer: r.answer ?? '' };
@@ -97,9 +97,9 @@ export function ensureOriginal(db: DB, traceId: number, cur: Texts, at: string):
 export function appendHead(db: DB, row: RevRow): void {
   db.prepare(insertSql).run(row);
   // The text's own flags (missing thinking, no answer …) follow the edited text.
-  const flags = db.prepare('SELECT flags FROM traces WHERE id = ?').pluck().get(row.trace_id) as string | null | undefined;
-  db.prepare('UPDATE traces SET thinking = ?, answer = ?, flags = ? WHERE id = ?').run(row.thinking, row.answer, storedFlagsFor(flags ?? null, row.thinking, row.answer), row.trace_id);
-  db.prepare('DELETE FROM curation_token_counts WHERE trace_id = ?').run(row.trace_id);
+  const flags = traceText(db, row.trace_id)?.flags ?? null;
+  setTraceText(db, row.trace_id, row.thinking, row.answer, storedFlagsFor(flags, row.thinking, row.answer));
+  dropTokenCounts(db, row.trace_id);
 }
 
 function conflictOf(db: DB, traceId: number, base: number, mine: Texts, head: RevRow): Conflict {
@@ -256,7 +256,7 @@ export function getRevision(db: DB, traceId: number, n: number): RevisionText {
   const r = db.prepare('SELECT * FROM review_revisions WHERE trace_id = ? AND n = ?').get(traceId, n) as RevRow | undefined;
   if (r) return { n: r.n, kind: r.kind, author: r.author, at: r.updated_at, thinking: r.thinking, answer: r.answer };
   if (n === 0 && !headRow(db, traceId)) {
-    const at = (db.prepare('SELECT created_at FROM traces WHERE id = ?').pluck().get(traceId) as string) ?? '';
+    const at = traceText(db, traceId)?.created_at ?? '';
     return { n: 0, kind: 'original', author: null, at, thinking: cur.thinking, answer: cur.answer };
   }
   const head = headOf(db, traceId);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { cachedThinkingCounts, recentRecipes } from '../curate/tokens';
 import type { DB } from '../store/project';
 import { loadTokenizerFile, type LoadedTokenizer } from '../tokens';
 import type { TokenCounts, TokenizerInfo } from './types';
@@ -21,10 +22,7 @@ function hasTokenizer(dir: string | null | undefined): dir is string {
 export function studentDir(db: DB): string | null {
   const set = getSetting<string>(db, 'studentDir');
   if (hasTokenizer(set)) return set;
-  const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'curation_runs'").get();
-  if (!hasRuns) return null;
-  const recipes = db.prepare('SELECT recipe FROM curation_runs ORDER BY frozen_at IS NULL, id DESC LIMIT 20').pluck().all() as string[];
-  for (const r of recipes) {
+  for (const r of recentRecipes(db)) {
     try {
       const dir = (JSON.parse(r) as { studentDir?: string | null }).studentDir;
       if (hasTokenizer(dir)) return path.resolve(dir);
@@ -130,25 +128,5 @@ export function countTexts(db: DB, thinking: string, answer: string): TokenCount
  * uses; a review save drops the trace's entries, see revisions.ts).
  */
 export function cachedStudentCounts(db: DB, tok: LoadedTokenizer, traceIds: readonly number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  if (traceIds.length === 0) return out;
-  const ids = JSON.stringify(traceIds);
-  for (const r of db
-    .prepare('SELECT trace_id, tokens FROM curation_token_counts WHERE tokenizer = ? AND trace_id IN (SELECT value FROM json_each(?))')
-    .all(tok.key, ids) as { trace_id: number; tokens: number }[]) {
-    out.set(r.trace_id, r.tokens);
-  }
-  const missing = traceIds.filter((id) => !out.has(id));
-  if (missing.length === 0) return out;
-  const get = db.prepare('SELECT thinking FROM traces WHERE id = ?').pluck();
-  const put = db.prepare('INSERT OR REPLACE INTO curation_token_counts (tokenizer, trace_id, tokens) VALUES (?, ?, ?)');
-  db.transaction(() => {
-    for (const id of missing) {
-      const thinking = get.get(id) as string | null | undefined;
-      const n = thinking ? fastCount(tok, thinking) : 0;
-      put.run(tok.key, id, n);
-      out.set(id, n);
-    }
-  })();
-  return out;
+  return cachedThinkingCounts(db, tok.key, (text) => fastCount(tok, text), traceIds);
 }

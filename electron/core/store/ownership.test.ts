@@ -41,9 +41,7 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/review/decisions.ts': ['questions', 'traces', 'verdicts'],
   'core/review/queue.ts': ['questions', 'selection', 'traces', 'verdicts'],
   'core/review/regenerate.ts': ['jobs', 'questions', 'traces'],
-  'core/review/revisions.ts': ['curation_token_counts', 'traces'],
   'core/review/sample.ts': ['questions', 'traces', 'verdicts'],
-  'core/review/tokens.ts': ['curation_runs', 'curation_token_counts', 'traces'],
   'core/sample/index.ts': ['questions'],
   // store/stats.ts counts every pipeline stage for the project overview.
   'core/store/stats.ts': ['questions', 'reviews', 'selection', 'traces'],

@@ -131,3 +131,15 @@ export function tracesOfQuestion(db: DB, questionId: number) {
     id: number; source: string; teacher: string | null; sample_index: number; status: 'done' | 'failed'; thinking: string | null; answer: string | null; created_at: string;
   }[];
 }
+
+/** One trace's text, status, stored flags and creation time, or undefined. */
+export function traceText(db: DB, id: number) {
+  return db.prepare('SELECT question_id, status, thinking, answer, flags, created_at FROM traces WHERE id = ?').get(id) as
+    | { question_id: number; status: 'done' | 'failed'; thinking: string | null; answer: string | null; flags: string | null; created_at: string }
+    | undefined;
+}
+
+/** Replaces a trace's text and its stored flags (Review's head revision is mirrored here). */
+export function setTraceText(db: DB, id: number, thinking: string | null, answer: string | null, flags: string | null): void {
+  db.prepare('UPDATE traces SET thinking = ?, answer = ?, flags = ? WHERE id = ?').run(thinking, answer, flags, id);
+}
