@@ -1,8 +1,8 @@
 import type { DB } from '../store/project';
 import { backoffMs, EndpointPool, sleep } from '../teacher/control';
 import { teacherConnection } from '../teacher/credentials';
-import { authHeaders } from '../teacher/client';
-import { AttemptError, joinUrl, streamChat } from '../teacher/http';
+import { authHeaders, chatStream } from '../teacher/client';
+import { AttemptError } from '../teacher/http';
 import { getTeacher, type Teacher } from '../teacher/store';
 import { splitReasoning } from '../teacher/stream';
 
@@ -43,7 +43,7 @@ export function teacherAsker(db: DB, name: string, timeoutMs = 300_000): Asker {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const endpoint = pool.acquire();
         try {
-          const s = await streamChat({ url: joinUrl(endpoint, 'chat/completions'), method: 'POST', headers, body: json, timeoutMs, signal });
+          const s = await chatStream(endpoint, headers, json, { timeoutMs, signal });
           pool.release(endpoint, 'ok');
           const parsed = splitReasoning(s.reasoning.join(''), s.reasoningField, s.content.join(''));
           return { answer: parsed.answer ?? '', thinking: parsed.thinking, finishReason: s.finishReason };

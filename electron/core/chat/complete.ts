@@ -1,5 +1,6 @@
 import { redactUrl } from '../teacher/credentials';
-import { AttemptError, joinUrl, streamChat } from '../teacher/http';
+import { completionStream } from '../teacher/client';
+import { AttemptError } from '../teacher/http';
 import type { ChatStream } from '../teacher/stream';
 
 /** A server with an OpenAI-style legacy completions endpoint (vLLM, SGLang, llama.cpp's server, transformers serve). */
@@ -57,10 +58,7 @@ export async function complete(target: CompletionTarget, req: CompletionRequest)
   };
   let s: ChatStream;
   try {
-    s = await streamChat(
-      { url: joinUrl(target.baseUrl, 'completions'), method: 'POST', headers, body: JSON.stringify(body), timeoutMs: target.timeoutMs ?? 120_000, signal: req.signal },
-      onDeltas,
-    );
+    s = await completionStream(target.baseUrl, headers, JSON.stringify(body), { timeoutMs: target.timeoutMs ?? 120_000, signal: req.signal }, onDeltas);
   } catch (e) {
     if (e instanceof AttemptError) throw new Error(`The completion request to ${redactUrl(target.baseUrl)} failed: ${e.message}.`, { cause: e });
     throw e;

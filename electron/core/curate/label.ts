@@ -3,7 +3,6 @@ import type { JobKind } from '../jobs';
 import type { DB } from '../store/project';
 import { teacherConnection } from '../teacher/credentials';
 import { authHeaders, chatOnce } from '../teacher/client';
-import { joinUrl } from '../teacher/http';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
 import { ensureCurationSchema } from './schema';
@@ -27,7 +26,7 @@ export type LabelParams = z.infer<typeof labelParams>;
 
 /** One small non-streaming chat call; the answer's content (thinking stripped later by the parser). */
 async function chat(url: string, headers: Record<string, string>, body: unknown, timeoutMs: number, signal: AbortSignal): Promise<string> {
-  const r = await chatOnce(joinUrl(url, 'chat/completions'), headers, body, { who: 'domain labeller', timeoutMs, signal });
+  const r = await chatOnce(url, headers, body, { who: 'domain labeller', timeoutMs, signal });
   if (!r.ok) throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 200)}`);
   return r.content;
 }

@@ -5,8 +5,8 @@ import { normHash } from '../pool/text';
 import type { DB } from '../store/project';
 import { backoffMs, EndpointPool, sleep } from '../teacher/control';
 import { teacherConnection } from '../teacher/credentials';
-import { authHeaders } from '../teacher/client';
-import { AttemptError, joinUrl, streamChat } from '../teacher/http';
+import { authHeaders, chatStream } from '../teacher/client';
+import { AttemptError } from '../teacher/http';
 import { getTeacher, type Teacher } from '../teacher/store';
 import { splitReasoning } from '../teacher/stream';
 import { UserError } from '../util/errors';
@@ -67,7 +67,7 @@ async function ask(t: { teacher: Teacher; pool: EndpointPool; headers: Record<st
     const endpoint = t.pool.acquire();
     const t0 = Date.now();
     try {
-      const s = await streamChat({ url: joinUrl(endpoint, 'chat/completions'), method: 'POST', headers: t.headers, body: json, timeoutMs: p.timeoutMs, signal });
+      const s = await chatStream(endpoint, t.headers, json, { timeoutMs: p.timeoutMs, signal });
       t.pool.release(endpoint, 'ok');
       // A reasoning teacher's thinking is not the reply: the JSON is in what it answered after thinking.
       const parsed = splitReasoning(s.reasoning.join(''), s.reasoningField, s.content.join(''));

@@ -10,7 +10,7 @@ import { authHeaders, chatOnce } from './client';
 
 let server: http.Server;
 let base: string;
-const seen: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+const seen: { url: string | undefined; headers: http.IncomingHttpHeaders; body: string }[] = [];
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
@@ -18,7 +18,7 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (b: Buffer) => (body += b.toString('utf8')));
     req.on('end', () => {
-      seen.push({ headers: req.headers, body });
+      seen.push({ url: req.url, headers: req.headers, body });
       const { model } = JSON.parse(body) as { model: string };
       if (model === 'missing') {
         res.writeHead(404, { 'content-type': 'application/json' });
@@ -49,14 +49,15 @@ describe('authHeaders', () => {
 
 describe('chatOnce against a real HTTP server', () => {
   it('posts the JSON body with the key, and returns the first choice', async () => {
-    const r = await chatOnce(`${base}/v1/chat/completions`, authHeaders({ headers: {}, apiKey: 'sk-test' }), { model: 'm1', messages: [] }, { who: 'test', timeoutMs: 10_000 });
+    const r = await chatOnce(`${base}/v1`, authHeaders({ headers: {}, apiKey: 'sk-test' }), { model: 'm1', messages: [] }, { who: 'test', timeoutMs: 10_000 });
     expect(r).toMatchObject({ ok: true, status: 200, content: 'hello from m1' });
+    expect(seen[0]?.url).toBe('/v1/chat/completions');
     expect(seen[0]?.headers.authorization).toBe('Bearer sk-test');
     expect(seen[0]?.headers['content-type']).toBe('application/json');
   });
 
   it('sends user:password of the URL as Basic authentication, and returns an HTTP error with its body', async () => {
-    const url = `${base.replace('http://', 'http://ann:pw@')}/v1/chat/completions`;
+    const url = `${base.replace('http://', 'http://ann:pw@')}/v1`;
     const r = await chatOnce(url, {}, { model: 'missing' }, { who: 'test', timeoutMs: 10_000 });
     expect(r).toMatchObject({ ok: false, status: 404, content: '' });
     expect(r.body).toContain('no such model');
@@ -65,7 +66,7 @@ describe('chatOnce against a real HTTP server', () => {
 
   it('asks the egress policy first: offline, a remote URL is refused before any connection', async () => {
     setSetting('offline', true);
-    await expect(chatOnce('http://teacher.example.invalid/v1/chat/completions', {}, {}, { who: 'test', timeoutMs: 10_000 })).rejects.toBeInstanceOf(EgressRefused);
+    await expect(chatOnce('http://teacher.example.invalid/v1', {}, {}, { who: 'test', timeoutMs: 10_000 })).rejects.toBeInstanceOf(EgressRefused);
     expect(seen).toEqual([]);
   });
 });
@@ -89,6 +90,16 @@ describe('the API key header', () => {
     const offenders = engineSources()
       .filter(({ rel }) => rel !== 'teacher/client.ts')
       .flatMap(({ rel, text }) => keyHeaderLines(text).map((l) => `${rel}: ${l.trim()}`));
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('the chat and completion requests', () => {
+  it('go through teacher/client.ts: no other engine file calls streamChat or joins a /completions path itself', () => {
+    const offenders = engineSources()
+      .filter(({ rel }) => rel !== 'teacher/client.ts' && rel !== 'teacher/http.ts')
+      .filter(({ text }) => /\bstreamChat\(|joinUrl\([^)]*completions/.test(text))
+      .map(({ rel }) => rel);
     expect(offenders).toEqual([]);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The one OpenAI-compatible client of the engine (issue 16 §4): the headers every request to a teacher carries
  * (the API key header is built here and nowhere else; client.test.ts greps the engine for another), and the
- * small non-streaming chat call used by the domain labeller and the judge. Streaming generation goes through
- * `streamChat` and JSON GETs through `requestJson` (http.ts, node:http with keep-alive); this is the fetch()
- * path for one-off calls, with the same credential handling and the egress policy asked first.
+ * small non-streaming chat call used by the domain labeller and the judge; the streamed chat and completion
+ * calls of generation, the probe, synth, augment, regenerate and evaluation (over `streamChat` in http.ts,
+ * node:http with keep-alive). Every path handles credentials in the URL the same way and asks the egress
+ * policy before it connects.
  */
 import { assertEgress } from '../egress/policy';
-import { fetchTarget } from './http';
+import { fetchTarget, joinUrl, streamChat } from './http';
+import type { ChatStream } from './stream';
 
 /** What a request needs of a teacher's connection (teacherConnection() in credentials.ts). */
 export interface ConnectionAuth {
@@ -49,14 +51,19 @@ interface ChatAnswer {
   choices?: { message?: { content?: string | null; reasoning_content?: string | null } }[];
 }
 
+/** Where a chat completion request to `endpoint` (a base URL such as http://host:8000/v1) goes. */
+export function chatUrl(endpoint: string): string {
+  return joinUrl(endpoint, 'chat/completions');
+}
+
 /**
- * One non-streaming POST of `body` (a chat completion request) to `url`, the full /chat/completions URL.
+ * One non-streaming POST of `body` (a chat completion request) to <endpoint>/chat/completions.
  * `user:password` in the URL goes as Basic authentication; the policy refuses with EgressRefused before any
  * connection. Resolves with the status and text of any HTTP answer; rejects on a network failure, a timeout,
  * an abort, or a 2xx answer that is not JSON.
  */
-export async function chatOnce(url: string, headers: Record<string, string>, body: unknown, o: ChatOnceOptions): Promise<ChatOnceReply> {
-  const target = fetchTarget(url, { 'content-type': 'application/json', ...headers });
+export async function chatOnce(endpoint: string, headers: Record<string, string>, body: unknown, o: ChatOnceOptions): Promise<ChatOnceReply> {
+  const target = fetchTarget(chatUrl(endpoint), { 'content-type': 'application/json', ...headers });
   assertEgress(target.url, o.who);
   const timeout = AbortSignal.timeout(o.timeoutMs);
   const res = await (o.fetchImpl ?? fetch)(target.url, {
@@ -69,4 +76,26 @@ export async function chatOnce(url: string, headers: Record<string, string>, bod
   if (!res.ok) return { ok: false, status: res.status, body: text, content: '' };
   const j = JSON.parse(text) as ChatAnswer;
   return { ok: true, status: res.status, body: text, content: j.choices?.[0]?.message?.content ?? '' };
+}
+
+export interface StreamOptions {
+  /** Socket idle timeout: no byte for this long fails the attempt. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Keep the per-token logprobs of the chunks (generate --logprobs). */
+  logprobs?: boolean;
+}
+
+/**
+ * Streams one chat completion from `endpoint` (a base URL such as http://host:8000/v1, so the request goes
+ * to <endpoint>/chat/completions). `body` is the JSON text. Resolves only with a complete stream; rejects
+ * with an AttemptError (retryable or not) otherwise.
+ */
+export function chatStream(endpoint: string, headers: Record<string, string>, body: string, o: StreamOptions, onDeltas?: (n: number, s: ChatStream) => void): Promise<ChatStream> {
+  return streamChat({ url: chatUrl(endpoint), method: 'POST', headers, body, timeoutMs: o.timeoutMs, signal: o.signal }, onDeltas, { logprobs: o.logprobs ?? false });
+}
+
+/** Streams one raw-text completion from <endpoint>/completions (regenerate, evaluation): as chatStream. */
+export function completionStream(endpoint: string, headers: Record<string, string>, body: string, o: StreamOptions, onDeltas?: (n: number, s: ChatStream) => void): Promise<ChatStream> {
+  return streamChat({ url: joinUrl(endpoint, 'completions'), method: 'POST', headers, body, timeoutMs: o.timeoutMs, signal: o.signal }, onDeltas, { logprobs: o.logprobs ?? false });
 }

@@ -6,11 +6,11 @@ import { rng } from '../util/rng';
 import { isUserError, UserError } from '../util/errors';
 import os from 'node:os';
 import { AimdController, backoffMs, concurrencyCap, EndpointPool, limitReasonFields, sleep } from './control';
-import { AttemptError, joinUrl, streamChat } from './http';
+import { AttemptError } from './http';
 import { DEFAULT_PROMPT, generateParams, type GenerateInput, type GenerateParams } from './params';
 import { buildPrompt, getPrompting, splitBeforeAnswer, templateOf } from './prompting';
 import { redactUrl, teacherConnection } from './credentials';
-import { authHeaders } from './client';
+import { authHeaders, chatStream } from './client';
 import { getTeacher, type Teacher } from './store';
 import { liveTeacher } from './live';
 import { splitReasoning, type ChatStream } from './stream';
@@ -238,7 +238,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     const t0 = Date.now();
     let stream: ChatStream;
     try {
-      stream = await streamChat({ url: joinUrl(endpoint, 'chat/completions'), method: 'POST', headers: ready.headers, body: json, timeoutMs: p.timeoutMs, signal: ctx.signal }, onDeltas, { logprobs: ready.capture !== null });
+      stream = await chatStream(endpoint, ready.headers, json, { timeoutMs: p.timeoutMs, signal: ctx.signal, logprobs: ready.capture !== null }, onDeltas);
     } catch (e) {
       if (ctx.signal.aborted) {
         ready.pool.release(endpoint, 'neutral');

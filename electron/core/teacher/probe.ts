@@ -1,7 +1,7 @@
 import { DISCOVERY_PORTS } from './presets';
-import { AttemptError, joinUrl, requestJson, streamChat } from './http';
+import { AttemptError, joinUrl, requestJson } from './http';
 import { teacherConnection } from './credentials';
-import { authHeaders } from './client';
+import { authHeaders, chatStream } from './client';
 import { buildPrompt, splitBeforeAnswer, type ReasoningMode } from './prompting';
 import { splitReasoning } from './stream';
 import type { Teacher } from './store';
@@ -106,7 +106,7 @@ export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTok
       });
       const t0 = Date.now();
       try {
-        const s = await streamChat({ url: joinUrl(url, 'chat/completions'), method: 'POST', headers, body, timeoutMs: opts.timeoutMs ?? 60_000 }, () => {
+        const s = await chatStream(url, headers, body, { timeoutMs: opts.timeoutMs ?? 60_000 }, () => {
           report.firstTokenMs ??= Date.now() - t0;
         });
         report.latencyMs = Date.now() - t0;

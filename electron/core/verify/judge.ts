@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { redactUrl } from '../teacher/credentials';
-import { authHeaders, chatOnce } from '../teacher/client';
+import { authHeaders, chatOnce, chatUrl } from '../teacher/client';
 import { joinUrl } from '../teacher/http';
 import { renderRubricPrompt, scoreRubricReply, type Rubric, type RubricVerdict } from './rubric';
 import type { Verdict } from './types';
@@ -98,10 +98,11 @@ export type JudgeEndpoint = Pick<JudgeOptions, 'baseUrl' | 'model' | 'apiKey' | 
  */
 export async function askJudge(o: JudgeEndpoint, content: string): Promise<{ text: string } | { error: string }> {
   // The base may or may not end in /v1; a query string (?api_key=...) stays at the end of the URL.
-  const url = joinUrl(o.baseUrl, /\/v1\/?$/.test(o.baseUrl.split(/[?#]/)[0] ?? '') ? 'chat/completions' : 'v1/chat/completions');
+  const endpoint = /\/v1\/?$/.test(o.baseUrl.split(/[?#]/)[0] ?? '') ? o.baseUrl : joinUrl(o.baseUrl, 'v1');
+  const url = chatUrl(endpoint);
   try {
     const body = { model: o.model, messages: [{ role: 'user', content }], temperature: 0, max_tokens: o.maxTokens ?? 1024, stream: false };
-    const res = await chatOnce(url, authHeaders({ headers: o.headers ?? {}, apiKey: o.apiKey }), body, { who: 'judge', timeoutMs: o.timeoutMs ?? 120_000, fetchImpl: o.fetchImpl });
+    const res = await chatOnce(endpoint, authHeaders({ headers: o.headers ?? {}, apiKey: o.apiKey }), body, { who: 'judge', timeoutMs: o.timeoutMs ?? 120_000, fetchImpl: o.fetchImpl });
     if (!res.ok) {
       const detail = res.body.slice(0, 120);
       return { error: `judge: HTTP ${res.status} from ${redactUrl(url)}${detail ? ` (${detail})` : ''}` };
