@@ -86,8 +86,13 @@ describe('the API key header', () => {
     expect(keyHeaderLines("  headers: { 'x-api-key': key },")).toHaveLength(1);
   });
 
-  it('is built only in teacher/client.ts', () => {
-    const offenders = engineSources()
+  it('is built only in teacher/client.ts (the engine and the CLI)', () => {
+    const cliDir = path.resolve(import.meta.dirname, '../../cli');
+    const cli = (fs.readdirSync(cliDir, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && !/\.test\.ts$|testing/.test(f))
+      .map((f) => ({ rel: `cli/${f}`, text: fs.readFileSync(path.join(cliDir, f), 'utf8') }));
+    expect(cli.length).toBeGreaterThan(0);
+    const offenders = [...engineSources(), ...cli]
       .filter(({ rel }) => rel !== 'teacher/client.ts')
       .flatMap(({ rel, text }) => keyHeaderLines(text).map((l) => `${rel}: ${l.trim()}`));
     expect(offenders).toEqual([]);
