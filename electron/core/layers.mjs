@@ -34,7 +34,7 @@ export const LAYERS = {
   embed: ['egress', 'env', 'jobs', 'store', 'util'],
   docs: ['jobs', 'pool', 'store', 'teacher', 'tokens', 'util'],
   sample: ['docs', 'store', 'util'],
-  augment: ['jobs', 'pool', 'store', 'teacher', 'util', 'verify'],
+  augment: ['jobs', 'pool', 'store', 'teacher', 'traces', 'util', 'verify'],
   curate: ['augment', 'egress', 'embed', 'jobs', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
   review: ['chat', 'curate', 'localserve', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
   export: ['augment', 'jobs', 'review', 'store', 'teacher', 'tokens', 'util'],

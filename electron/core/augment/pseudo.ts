@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ItemContext, JobItem, JobKind, JobRunner } from '../jobs';
 import type { DB, Project } from '../store/project';
+import { doneSampleCounter, doneSamples } from '../traces/store';
 import { teacherConnection } from '../teacher/credentials';
 import { generateKind, startOrResume } from '../teacher/generate';
 import { getTeacher } from '../teacher/store';
@@ -28,15 +29,13 @@ export function unansweredIds(db: DB): number[] {
 }
 
 function samplesOf(db: DB, q: number, p: PseudoParams): Sample[] {
-  return db
-    .prepare("SELECT id AS traceId, sample_index AS sampleIndex, answer AS response FROM traces WHERE question_id = ? AND teacher = ? AND status = 'done' AND sample_index < ? ORDER BY sample_index")
-    .all(q, p.teacher, p.samples) as Sample[];
+  return doneSamples(db, q, p.teacher, p.samples) as Sample[];
 }
 
 /** Questions among `ids` that lack some of their K finished samples from the teacher. */
 export function missingSamples(db: DB, ids: readonly number[], p: PseudoParams): number[] {
-  const have = db.prepare("SELECT COUNT(DISTINCT sample_index) FROM traces WHERE question_id = ? AND teacher = ? AND status = 'done' AND sample_index < ?").pluck();
-  return ids.filter((q) => (have.get(q, p.teacher, p.samples) as number) < p.samples);
+  const have = doneSampleCounter(db);
+  return ids.filter((q) => have(q, p.teacher, p.samples) < p.samples);
 }
 
 interface JudgeConfig {

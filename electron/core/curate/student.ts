@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobKind } from '../jobs';
 import type { Project } from '../store/project';
+import { insertDoneTrace, sampleTakenCheck } from '../traces/store';
 
 /**
  * The student's own pass@k, for a pass-rate band with `role: 'student'`: the durable job `student-attempts`
@@ -53,9 +54,9 @@ export function studentKind(open: OpenStudent): JobKind<StudentParams> {
     concurrency: 1,
     label: (p) => `student attempts (${p.name}, ${p.samples} per question)`,
     *plan(project, p) {
-      const have = project.db.prepare('SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ?');
+      const have = sampleTakenCheck(project.db);
       const rows: [number, number][] = [];
-      for (const id of p.ids) for (let s = 0; s < p.samples; s++) if (!have.get(id, p.name, s)) rows.push([id, s]);
+      for (const id of p.ids) for (let s = 0; s < p.samples; s++) if (!have(id, p.name, s)) rows.push([id, s]);
       for (const [id, s] of rows) yield { key: `${id}:${s}`, payload: [id, s] };
     },
     async run(item, ctx) {
@@ -74,11 +75,7 @@ export function studentKind(open: OpenStudent): JobKind<StudentParams> {
         const m = await model;
         const r = await m.continue({ prompt: m.prompt(question), maxTokens: p.maxTokens, temperature: p.temperature, seed: p.seed + id * 1000 + s, signal: ctx.signal });
         const { thinking, answer } = splitReply(r.text);
-        ctx.complete(() =>
-          db
-            .prepare("INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, raw, finish_reason, created_at) VALUES (?, 'generated', ?, ?, 'done', ?, ?, ?, ?, ?)")
-            .run(id, p.name, s, thinking, answer, r.text, r.finishReason, new Date().toISOString()),
-        );
+        ctx.complete(() => insertDoneTrace(db, { questionId: id, teacher: p.name, sampleIndex: s, thinking, answer, raw: r.text, finishReason: r.finishReason }));
       } catch (e) {
         if (ctx.signal.aborted) throw e;
         ctx.fail(`The student model in ${p.dir} could not answer question ${id}: ${(e as Error).message}`);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Project } from '../store/project';
+import { importedTraceInserter } from '../traces/store';
 import { UserError } from '../util/errors';
 import { asStorageError } from '../util/sqlite-errors';
 import { openFile, type Format } from './readers';
@@ -145,9 +146,7 @@ export async function importFile(project: Project, file: string, opts: ImportOpt
     `INSERT INTO questions (ext_id, question, answer, solution, domain, source, metadata, created_at, norm_hash, import_id, source_line)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insT = db.prepare(
-    `INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, created_at) VALUES (?, 'imported', ?, ?, 'done', ?, ?, ?)`,
-  );
+  const insT = importedTraceInserter(db);
   const insR = db.prepare('INSERT INTO import_rejects (import_id, kind, file, line, reason, duplicate_of, raw) VALUES (?, ?, ?, ?, ?, ?, ?)');
   try {
     db.transaction(() => {
@@ -168,7 +167,7 @@ export async function importFile(project: Project, file: string, opts: ImportOpt
           insQ.run(row.extId, row.question, row.answer, row.solution, row.domain, source, row.metadata ? JSON.stringify(row.metadata) : null, ts, hash, importId, line)
             .lastInsertRowid,
         );
-        row.traces.forEach((t, k) => insT.run(qid, t.teacher, k, t.thinking, t.answer, ts));
+        row.traces.forEach((t, k) => insT(qid, t.teacher, k, t.thinking, t.answer, ts));
       }
       if (bulk) {
         db.prepare('INSERT INTO questions_fts (rowid, question, answer) SELECT id, question, answer FROM questions WHERE import_id = ? ORDER BY id').run(importId);

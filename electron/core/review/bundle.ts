@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { withFullSync, type DB, type Project } from '../store/project';
+import { doneTraceCheck } from '../traces/store';
 import { UserError } from '../util/errors';
 import { checkOutputFile, placeOutputFile } from '../util/output-file';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, readBundle, type BundleHeader, type BundleSample } from './bundle-format';
@@ -193,9 +194,9 @@ export async function bundleImport(project: Project, file: string): Promise<Bund
       'other_project',
     );
   }
-  const exists = db.prepare("SELECT 1 FROM traces WHERE id = ? AND status = 'done'").pluck();
+  const exists = doneTraceCheck(db);
   for (const s of samples) {
-    if (!exists.get(s.traceId)) throw new UserError(`${abs} line ${s.line} names trace ${s.traceId}, which this project does not have; nothing was imported. Import the bundle into the project copy it came from.`, 'unknown_trace');
+    if (!exists(s.traceId)) throw new UserError(`${abs} line ${s.line} names trace ${s.traceId}, which this project does not have; nothing was imported. Import the bundle into the project copy it came from.`, 'unknown_trace');
   }
   const conflicts: BundleConflict[] = [];
   const recheckIds: number[] = [];

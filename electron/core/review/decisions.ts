@@ -1,4 +1,5 @@
 import { withFullSync, type DB } from '../store/project';
+import { existingTraceIds } from '../traces/store';
 import { UserError } from '../util/errors';
 
 export const REVIEW_STATUSES = ['todo', 'accepted', 'rejected', 'needs_work'] as const;
@@ -44,7 +45,7 @@ export function setStatus(db: DB, traceIds: readonly number[], status: ReviewSta
   const ids = [...new Set(traceIds)];
   if (ids.length === 0) throw new UserError('No traces were given; choose at least one sample to mark.', 'no_ids');
   const known = new Set(
-    (db.prepare(`SELECT id FROM traces WHERE id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids)) as number[]),
+    existingTraceIds(db, ids),
   );
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) {

@@ -7,7 +7,8 @@ import { createSampleProject } from '../sample';
 import type { Project } from '../store/project';
 import {
   doneTraceCount, doneTraceIdsOfJob, eachQuestionBestTrace, generatedCounts, generatedTraceLookup, jobErrors, jobTraceQuality, pageOfTraces,
-  thinkingLookup, traceRaw, tracesOfQuestion,
+  doneSampleCounter, doneSamples, doneTraceCheck, existingTraceIds, importedTraceInserter, insertDoneTrace, sampleTakenCheck, setTraceText,
+  thinkingLookup, traceExists, traceRaw, tracesOfQuestion, traceText,
 } from './store';
 
 let tmp: string;
@@ -71,5 +72,24 @@ describe('traces/store', () => {
     const thinking = thinkingLookup(project.db);
     expect([thinking(ids.done as number), thinking(ids.cut as number), thinking(999)]).toEqual(['think', '', null]);
     expect(tracesOfQuestion(project.db, q[1] as number).map((t) => t.source)).toEqual(['generated', 'imported']);
+  });
+
+  it('checks ids and samples, and writes student, imported and edited traces', () => {
+    expect(existingTraceIds(project.db, [ids.done as number, 999])).toEqual([ids.done]);
+    expect([traceExists(project.db, ids.failed as number), traceExists(project.db, 999)]).toEqual([true, false]);
+    const isDone = doneTraceCheck(project.db);
+    expect([isDone(ids.done as number), isDone(ids.failed as number)]).toEqual([true, false]);
+    const q2 = q[2] as number;
+    const taken = sampleTakenCheck(project.db);
+    expect(taken(q2, 'student', 0)).toBe(false);
+    insertDoneTrace(project.db, { questionId: q2, teacher: 'student', sampleIndex: 0, thinking: 'a', answer: '1', raw: 'a 1', finishReason: 'stop' });
+    insertDoneTrace(project.db, { questionId: q2, teacher: 'student', sampleIndex: 2, thinking: 'b', answer: '2', raw: 'b 2', finishReason: 'stop' });
+    expect(taken(q2, 'student', 0)).toBe(true);
+    expect(doneSamples(project.db, q2, 'student', 2).map((x) => [x.sampleIndex, x.response])).toEqual([[0, '1']]);
+    expect(doneSampleCounter(project.db)(q2, 'student', 3)).toBe(2);
+    importedTraceInserter(project.db)(q2, null, 0, 'given', '3', '2026-01-02T00:00:00Z');
+    expect(tracesOfQuestion(project.db, q2).map((t) => t.source)).toEqual(['generated', 'generated', 'imported']);
+    setTraceText(project.db, ids.done as number, 'edited', '43', null);
+    expect(traceText(project.db, ids.done as number)).toMatchObject({ thinking: 'edited', answer: '43', flags: null, status: 'done' });
   });
 });

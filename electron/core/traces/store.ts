@@ -143,3 +143,50 @@ export function traceText(db: DB, id: number) {
 export function setTraceText(db: DB, id: number, thinking: string | null, answer: string | null, flags: string | null): void {
   db.prepare('UPDATE traces SET thinking = ?, answer = ?, flags = ? WHERE id = ?').run(thinking, answer, flags, id);
 }
+
+/** Whether a trace with this id exists (any status). */
+export function traceExists(db: DB, id: number): boolean {
+  return db.prepare('SELECT 1 FROM traces WHERE id = ?').get(id) !== undefined;
+}
+
+/** Those of `ids` that name a trace of this project. */
+export function existingTraceIds(db: DB, ids: readonly number[]): number[] {
+  return db.prepare('SELECT id FROM traces WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids)) as number[];
+}
+
+/** A check, prepared once, that a trace id names a done trace. */
+export function doneTraceCheck(db: DB): (id: number) => boolean {
+  const st = db.prepare("SELECT 1 FROM traces WHERE id = ? AND status = 'done'").pluck();
+  return (id) => st.get(id) !== undefined;
+}
+
+/** A check, prepared once, that (question, teacher, sample) has a trace, whatever its status or source. */
+export function sampleTakenCheck(db: DB): (questionId: number, teacher: string, sampleIndex: number) => boolean {
+  const st = db.prepare('SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ?').pluck();
+  return (q, t, s) => st.get(q, t, s) !== undefined;
+}
+
+/** A question's done samples from one teacher below sample `below`, in sample order. */
+export function doneSamples(db: DB, questionId: number, teacher: string, below: number): { traceId: number; sampleIndex: number; response: string | null }[] {
+  return db
+    .prepare("SELECT id AS traceId, sample_index AS sampleIndex, answer AS response FROM traces WHERE question_id = ? AND teacher = ? AND status = 'done' AND sample_index < ? ORDER BY sample_index")
+    .all(questionId, teacher, below) as { traceId: number; sampleIndex: number; response: string | null }[];
+}
+
+/** A count, prepared once, of a question's distinct done samples from one teacher below sample `below`. */
+export function doneSampleCounter(db: DB): (questionId: number, teacher: string, below: number) => number {
+  const st = db.prepare("SELECT COUNT(DISTINCT sample_index) FROM traces WHERE question_id = ? AND teacher = ? AND status = 'done' AND sample_index < ?").pluck();
+  return (q, t, b) => st.get(q, t, b) as number;
+}
+
+/** Stores a done generated trace (a student's attempt: no token counts, no job). */
+export function insertDoneTrace(db: DB, t: { questionId: number; teacher: string; sampleIndex: number; thinking: string | null; answer: string | null; raw: string; finishReason: string | null }): void {
+  db.prepare("INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, raw, finish_reason, created_at) VALUES (?, 'generated', ?, ?, 'done', ?, ?, ?, ?, ?)")
+    .run(t.questionId, t.teacher, t.sampleIndex, t.thinking, t.answer, t.raw, t.finishReason, new Date().toISOString());
+}
+
+/** An insert, prepared once, of a trace imported with its question (an import writes thousands in one transaction). */
+export function importedTraceInserter(db: DB): (questionId: number, teacher: string | null, sampleIndex: number, thinking: string | null, answer: string | null, createdAt: string) => void {
+  const st = db.prepare(`INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, created_at) VALUES (?, 'imported', ?, ?, 'done', ?, ?, ?)`);
+  return (q, teacher, k, thinking, answer, at) => void st.run(q, teacher, k, thinking, answer, at);
+}

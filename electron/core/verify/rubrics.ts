@@ -1,4 +1,5 @@
 import type { DB } from '../store/project';
+import { traceExists } from '../traces/store';
 import { UserError } from '../util/errors';
 import { agreementOf, MIN_AGREEMENT, MIN_MARKS, trustWarning, type Agreement } from './calibration';
 import { rubricSchema, type CriterionScore, type Rubric, type RubricInput, type RubricVerdict } from './rubric';
@@ -92,7 +93,7 @@ export function rubricVerdicts(db: DB, rubric: string, opts: { judge?: string; l
 /** The user's pass/fail for a trace under a rubric (null clears it). Human work: written with synchronous=FULL by the caller's connection. */
 export function markTrace(db: DB, rubric: string, traceId: number, passed: boolean | null): void {
   const r = getRubric(db, rubric);
-  if (!db.prepare('SELECT 1 FROM traces WHERE id = ?').get(traceId)) throw new UserError(`There is no trace ${traceId} in this project.`, 'not_found');
+  if (!traceExists(db, traceId)) throw new UserError(`There is no trace ${traceId} in this project.`, 'not_found');
   if (passed === null) db.prepare('DELETE FROM rubric_marks WHERE rubric_id = ? AND trace_id = ?').run(r.id, traceId);
   else db.prepare('INSERT OR REPLACE INTO rubric_marks (rubric_id, trace_id, passed, marked_at) VALUES (?, ?, ?, ?)').run(r.id, traceId, passed ? 1 : 0, new Date().toISOString());
 }
