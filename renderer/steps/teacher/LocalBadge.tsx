@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
 import { muted, pill, type LocalServer } from './types';
+import { useLocalServers } from './useLocalServers';
 
 type State = 'starting' | 'running' | 'onDemand';
 
@@ -26,26 +26,12 @@ export function localState(servers: readonly LocalServer[], dir: string, busy: b
  */
 export function LocalBadge({ dir, busy, onBack }: { dir: string; busy: boolean; onBack: () => void }) {
   const { t } = useTranslation();
-  const [servers, setServers] = useState<LocalServer[]>([]);
+  const servers = useLocalServers(1000);
   const state = localState(servers, dir, busy);
   const prev = useRef<State>(state);
   const back = useRef(onBack);
   back.current = onBack;
 
-  useEffect(() => {
-    let stopped = false;
-    const tick = () =>
-      api.localServers.list
-        .query()
-        .then((l) => !stopped && setServers(l))
-        .catch(() => undefined);
-    void tick();
-    const id = window.setInterval(() => void tick(), 1000);
-    return () => {
-      stopped = true;
-      window.clearInterval(id);
-    };
-  }, []);
   useEffect(() => {
     if (state === 'running' && prev.current !== 'running') back.current();
     prev.current = state;

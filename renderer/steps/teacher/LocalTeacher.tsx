@@ -6,6 +6,7 @@ import { Button, Card, ErrorNote, Field } from '../../app/ui';
 import { FolderInput } from '../project/FolderInput';
 import { ImportGguf } from '../../app/models/ImportGguf';
 import { muted, nameFrom, pill, type LocalServer } from './types';
+import { useLocalServers } from './useLocalServers';
 
 const STATUS_CLASS: Record<LocalServer['status'], string> = {
   starting: 'bg-amber-100 text-amber-800 dark:bg-amber-900 dark:text-amber-100',
@@ -19,7 +20,7 @@ export function LocalTeacher({ onSaved }: { onSaved: () => void }) {
   const { t } = useTranslation();
   const info = useApiQuery(() => api.app.info.query(), []);
   const [dir, setDir] = useState('');
-  const [servers, setServers] = useState<LocalServer[]>([]);
+  const servers = useLocalServers(1500);
   const [saved, setSaved] = useState<string | null>(null);
   const start = useApiMutation((modelDir: string) => api.localServers.start.mutate({ modelDir }));
   const stop = useApiMutation((id: number) => api.localServers.stop.mutate({ id }));
@@ -27,22 +28,6 @@ export function LocalTeacher({ onSaved }: { onSaved: () => void }) {
     // The teacher keeps its folder, not this port: Generate, Test and Evaluate start it again when it is needed.
     api.teacher.save.mutate({ name: nameFrom(s.modelDir, 'local-'), preset: s.kind === 'vllm' ? 'vllm' : 'transformers', baseUrls: [s.baseUrl], model: s.model, localDir: s.modelDir }),
   );
-
-  // Poll the list while this card is shown: start() only answers once the server is ready.
-  useEffect(() => {
-    let stopped = false;
-    const tick = () =>
-      api.localServers.list
-        .query()
-        .then((l) => !stopped && setServers(l))
-        .catch(() => undefined);
-    void tick();
-    const id = window.setInterval(() => void tick(), 1500);
-    return () => {
-      stopped = true;
-      window.clearInterval(id);
-    };
-  }, []);
 
   const shown = [...servers].filter((s) => s.status !== 'stopped').sort((a, b) => b.id - a.id);
   return (
