@@ -45,7 +45,8 @@ test.describe('Review step', () => {
     await page.keyboard.press('?');
     const help = page.getByTestId('review-help');
     await expect(help).toBeVisible();
-    await expect(help.getByTestId('help-row')).toHaveCount(7);
+    await expect(help.getByTestId('help-row')).toHaveCount(8);
+    await expect(help.getByTestId('help-row').filter({ hasText: 'side panel' })).toContainText('P');
     await expect(help).toContainText('Alt');
     await page.keyboard.press('Escape');
     await expect(help).toBeHidden();

@@ -49,7 +49,7 @@ export function SidePanelToggle({ collapsed, onToggle }: { collapsed: boolean; o
   return (
     <Button className="!py-1 text-xs" aria-expanded={!collapsed} aria-keyshortcuts="P Alt+P" title={t('review.side.toggleHint')} onClick={onToggle} data-testid="side-toggle">
       {collapsed ? t('review.side.show') : t('review.side.hide')}
-      <kbd className="ml-1 rounded border border-current/30 px-1 font-mono text-[10px] opacity-70">P</kbd>
+      <kbd className="ml-1 hidden rounded border border-current/30 px-1 font-mono text-[10px] opacity-70 2xl:inline">P</kbd>
     </Button>
   );
 }

@@ -108,16 +108,19 @@ export function Workspace({ projectPath }: { projectPath: string }) {
 
   return (
     <div className="flex h-[calc(100dvh-11.5rem)] min-h-[36rem] flex-col gap-3">
-      <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+      {/* One row at 1280 px: the breakdown gives way (cut, whole in its tooltip); every control keeps its size. */}
+      <div className="flex items-center gap-x-2 whitespace-nowrap 2xl:gap-x-3 [&>*]:shrink-0" data-testid="review-toolbar">
         {counts && (
-          <div className="flex items-center gap-2" data-testid="progress">
-            <div className="h-2 w-40 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700" role="progressbar" aria-valuemin={0} aria-valuemax={counts.total} aria-valuenow={counts.reviewed} aria-label={t('review.progressLabel')}>
+          <div className="flex min-w-0 !shrink items-center gap-2 overflow-hidden" data-testid="progress">
+            <div className="h-2 w-16 shrink-0 overflow-hidden rounded-full xl:w-40 bg-slate-200 dark:bg-slate-700" role="progressbar" aria-valuemin={0} aria-valuemax={counts.total} aria-valuenow={counts.reviewed} aria-label={t('review.progressLabel')}>
               <div className="h-full bg-indigo-600" style={{ width: `${counts.total ? (100 * counts.reviewed) / counts.total : 0}%` }} />
             </div>
-            <span className="text-sm font-medium tabular-nums" data-testid="reviewed-label">
+            <span className="shrink-0 text-sm font-medium tabular-nums" data-testid="reviewed-label">
               {t('review.progress', { reviewed: nf(counts.reviewed), total: nf(counts.total) })}
             </span>
-            <span className={muted}>{t('review.breakdown', { accepted: nf(counts.accepted), rejected: nf(counts.rejected), needsWork: nf(counts.needsWork) })}</span>
+            <span className={`${muted} min-w-0 truncate`} title={t('review.breakdown', { accepted: nf(counts.accepted), rejected: nf(counts.rejected), needsWork: nf(counts.needsWork) })}>
+              {t('review.breakdown', { accepted: nf(counts.accepted), rejected: nf(counts.rejected), needsWork: nf(counts.needsWork) })}
+            </span>
           </div>
         )}
         <select aria-label={t('review.scope.label')} className={`${inputClass} !w-auto !py-1 text-xs`} value={filter.scope ?? counts?.scope ?? 'selection'} onChange={(e) => setFilter({ ...filter, scope: e.target.value as 'selection' | 'pool' })}>
@@ -125,7 +128,7 @@ export function Workspace({ projectPath }: { projectPath: string }) {
           <option value="pool">{t('review.scope.pool')}</option>
         </select>
         <label className="flex items-center gap-1.5 text-xs">
-          <span className={muted}>{t('review.reviewer')}</span>
+          <span className={`${muted} hidden 2xl:inline`}>{t('review.reviewer')}</span>
           <input
             className={`${inputClass} !w-28 !py-1 text-xs`}
             aria-label={t('review.reviewer')}
@@ -138,9 +141,10 @@ export function Workspace({ projectPath }: { projectPath: string }) {
             }}
           />
         </label>
-        <label className="flex items-center gap-1.5 text-xs">
-          <input type="checkbox" className="accent-indigo-600" checked={autoNext} onChange={(e) => setAutoNext(e.target.checked)} />
-          {t('review.autoNext')}
+        <label className="flex items-center gap-1.5 text-xs" title={t('review.autoNext')}>
+          <input type="checkbox" className="accent-indigo-600" checked={autoNext} onChange={(e) => setAutoNext(e.target.checked)} aria-label={t('review.autoNext')} />
+          <span className="2xl:hidden">{t('review.autoNextShort')}</span>
+          <span className="hidden 2xl:inline">{t('review.autoNext')}</span>
         </label>
         <div className="ml-auto flex gap-2">
           {!empty && <SidePanelToggle collapsed={side.collapsed} onToggle={side.toggle} />}

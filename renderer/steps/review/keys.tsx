@@ -113,6 +113,16 @@ export function ReviewHelp({ onClose }: { onClose: () => void }) {
                 </td>
               </tr>
             ))}
+            {/* The side panel's key (SidePanelToggle.tsx): not an action on the sample, but a review key all the same. */}
+            <tr data-testid="help-row">
+              <td className="py-1 pr-3 text-slate-700 dark:text-slate-200">{t('review.help.sidePanel')}</td>
+              <td className="py-1 pr-3">
+                <Keys keys={['P']} />
+              </td>
+              <td className="py-1">
+                <Keys keys={['Alt', 'P']} />
+              </td>
+            </tr>
           </tbody>
         </table>
         <p className="mt-3 text-xs text-slate-500">{t('review.help.editorNote')}</p>

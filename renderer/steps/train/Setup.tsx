@@ -272,7 +272,8 @@ export function Setup({ projectPath, nativePicker, onLaunched }: { projectPath: 
       </Card>
 
       <Card title={t('train.recipe.title')}>
-        <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
+        {/* Columns of at least 11rem: "Full fine-tuning" and the native arrow fit at 1280 px (three columns left it cut). */}
+        <div className="grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-3">
           <div>
             <label htmlFor="train-preset" className={label}>
               {t('train.recipe.preset')}
