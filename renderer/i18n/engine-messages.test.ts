@@ -51,7 +51,36 @@ function jobKinds(): Set<string> {
   return kinds;
 }
 
+/**
+ * Every code of an engine message (util/messages.ts: notes, warnings): `message('code', …)` calls, and
+ * `code: 'name'` entries in the files that build messages (tables of codes such as curate/notes.ts).
+ */
+function messageCodes(): Map<string, string> {
+  const codes = new Map<string, string>();
+  for (const f of sources(root)) {
+    const s = fs.readFileSync(f, 'utf8');
+    if (!/from '(\.\.\/)+util\/messages'|from '\.\/messages'/.test(s)) continue;
+    for (const m of s.matchAll(/\bmessage\(\s*'([a-z_]+)'/g)) if (!codes.has(m[1]!)) codes.set(m[1]!, path.relative(root, f));
+    for (const m of s.matchAll(/\bcode: '([a-z_]+)'/g)) if (!codes.has(m[1]!)) codes.set(m[1]!, path.relative(root, f));
+  }
+  return codes;
+}
+
 describe("the engine's messages can be shown in both languages", () => {
+  it('every engine message (notes, warnings) has a sentence in English and Chinese', () => {
+    const codes = messageCodes();
+    expect(codes.has('curate_drop_no_trace')).toBe(true);
+    const notes = [(en as { notes?: Record<string, string> }).notes ?? {}, (zh as { notes?: Record<string, string> }).notes ?? {}];
+    const missing = [...codes].filter(([c]) => !notes.every((n) => typeof n[c] === 'string' && n[c].length > 0)).map(([c, f]) => `${c} (${f})`);
+    expect(missing, 'add notes.<code> to renderer/i18n/en.json and zh-CN.json').toEqual([]);
+  });
+
+  it('a curation note names no English sentence where a code can say it', () => {
+    // The notes built for the UI (curate): no `notes.push('…')` of a bare string is left.
+    const bare = ['curate/pipeline.ts', 'curate/clusters.ts', 'curate/bands.ts', 'curate/notes.ts'].filter((f) => /notes\.push\(\s*[`'"]/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(bare).toEqual([]);
+  });
+
   it('every UserError code has a headline in English and Chinese', () => {
     const codes = engineCodes();
     expect(codes.size).toBeGreaterThan(100);

@@ -1,6 +1,7 @@
 import type { Project } from '../store/project';
 import type { QuestionFeatures } from './features';
 import type { PassBand, Recipe } from './recipe';
+import { message, type EngineMessage } from '../util/messages';
 
 /** Where a question fell for one pass-rate band: solved `solved` of `attempts` (at most k) checked samples. */
 export interface BandResult {
@@ -33,8 +34,10 @@ export function judgeBands(f: QuestionFeatures, bands: readonly PassBand[]): Ban
 }
 
 /** A note per band whose model has not attempted some candidates (they stay in, unjudged). */
-export function unjudgedNotes(counts: Map<string, number>): string[] {
-  return [...counts].map(([name, n]) => `${n} candidate questions have no checked sample for the band "${name}"; they stay in (generate with its model and run the answer check to judge them).`);
+export function unjudgedNotes(counts: Map<string, number>): EngineMessage[] {
+  return [...counts].map(([name, n]) =>
+    message('curate_band_unjudged', { n, band: name }, `${n} candidate questions have no checked sample for the band "${name}"; they stay in (generate with its model and run the answer check to judge them).`),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Project } from '../store/project';
 import type { Recipe } from './recipe';
 import { labelsOf } from './taxonomy';
 import { isUserError } from '../util/errors';
+import { message, type Notes } from '../util/messages';
 
 /** The domain of a question without a vector of the chosen model. */
 export const NOT_EMBEDDED = 'not embedded';
@@ -20,9 +21,15 @@ export interface ClusterSummary extends ClusterInfo {
  * Domains from embedding clusters: each question's k-means cluster ("cluster 7 of 20") over the vectors of
  * the chosen model. Stored clusters are reused while the vectors are unchanged; otherwise k-means runs now.
  */
-export function clusterDomains(project: Project, c: Recipe['diversity']['clusters'], notes: string[]): { labels: Map<number, string>; summary: ClusterSummary | null } {
+export function clusterDomains(project: Project, c: Recipe['diversity']['clusters'], notes: Notes): { labels: Map<number, string>; summary: ClusterSummary | null } {
   if (!c.modelDir) {
-    notes.push('Domains come from embedding clusters, but no embedding model folder is chosen: choose one and run the embedding job; until then every question is in the domain "not embedded".');
+    notes.add(
+      message(
+        'curate_clusters_no_model',
+        {},
+        'Domains come from embedding clusters, but no embedding model folder is chosen: choose one and run the embedding job; until then every question is in the domain "not embedded".',
+      ),
+    );
     return { labels: new Map(), summary: null };
   }
   const model = embedModelKey(project, c.modelDir, c.dtype, c.maxLength);
@@ -32,9 +39,12 @@ export function clusterDomains(project: Project, c: Recipe['diversity']['cluster
     info = ensureClustersSync(project, { model, k: c.k, seed: c.seed });
   } catch (e) {
     if (!isUserError(e) || e.code !== 'clusters_no_vectors') throw e;
-    notes.push(e.message);
+    // The UserError's own code: its sentence is translated as errors.clusters_no_vectors.
+    notes.add(message('clusters_no_vectors', {}, e.message));
     return { labels: new Map(), summary: null };
   }
-  if (missing > 0) notes.push(`${missing} questions have no embedding of this model yet; they are in the domain "${NOT_EMBEDDED}" (run the embedding job to include them).`);
+  if (missing > 0) {
+    notes.add(message('curate_clusters_missing', { n: missing }, `${missing} questions have no embedding of this model yet; they are in the domain "${NOT_EMBEDDED}" (run the embedding job to include them).`));
+  }
   return { labels: labelsOf(project.db, info.taxonomy), summary: { ...info, model, modelDir: c.modelDir, missing } };
 }

@@ -11,6 +11,7 @@ import { dominantDropNotes } from './notes';
 import { pseudoLabelFailure, pseudoLabelMap, type PseudoLabel } from '../augment/pseudo';
 import { judgeBands, keptTraces, sampleModels, unjudgedNotes, type BandResult } from './bands';
 import { chainScore } from './chain';
+import { message, Notes, type EngineMessage } from '../util/messages';
 
 /** The domain of a question that has none (no label, no imported column); `project info` uses the same word. */
 export const UNLABELLED = 'unlabelled';
@@ -50,6 +51,8 @@ export interface CurationResult {
   histogram: Histogram;
   lengthUnit: 'tokens' | 'chars/4';
   notes: string[];
+  /** The same notes with a code and parameters, for the UI to translate (notes.<code>). */
+  messages: EngineMessage[];
   /** The embedding clusters used as domains (domains = 'clusters'). */
   clusters: ClusterSummary | null;
   decisions: Decision[];
@@ -139,7 +142,7 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
   const fs = loadFeatures(project, { teacher: recipe.teacher, filterModels: models, repetitionN: recipe.quality.repetitionN });
   const cachedFeatures = fs.cached;
   const t1 = performance.now();
-  const notes: string[] = [];
+  const notes = new Notes();
   const overrides = readOverrides(project);
   // The teacher's agreement on pseudo-labels (augment/pseudo.ts): a quality rule and a ranking signal, both off by default.
   const pseudo = recipe.quality.dropTeacherUnsure || recipe.diversity.preferConsistent ? pseudoLabelMap(project.db) : new Map<number, PseudoLabel>();
@@ -149,7 +152,7 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
     const tok = loadStudentTokenizer(recipe.studentDir);
     const ids = fs.rows.filter((f) => f.traceId !== null && f.hasThinking).map((f) => f.traceId as number);
     tokens = studentTokenCounts(project.db, tok, ids);
-  } else notes.push('No student model folder is set: thinking lengths in tokens are estimated as characters / 4.');
+  } else notes.add(message('curate_no_student', {}, 'No student model folder is set: thinking lengths in tokens are estimated as characters / 4.'));
   const lengthUnit = tokens ? 'tokens' : 'chars/4';
   const studentTokens = (f: QuestionFeatures) => (tokens && f.traceId !== null ? (tokens.get(f.traceId) ?? 0) : Math.round(f.thinkingChars / 4));
   const len = (f: QuestionFeatures, unit: 'chars' | 'tokens') => (unit === 'chars' ? f.thinkingChars : studentTokens(f));
@@ -166,7 +169,10 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
   const src = recipe.diversity.domains;
   const clusters = src === 'clusters' && recipe.diversity.enabled ? clusterDomains(project, recipe.diversity.clusters, notes) : null;
   const labels = src === 'column' ? null : src === 'clusters' ? (clusters?.labels ?? new Map<number, string>()) : labelsOf(project.db, recipe.diversity.taxonomy);
-  if (labels && labels.size === 0 && src === 'labels') notes.push(`No question has a "${recipe.diversity.taxonomy}" label yet: run the labelling job, or take domains from the imported column.`);
+  if (labels && labels.size === 0 && src === 'labels') {
+    const taxonomy = recipe.diversity.taxonomy;
+    notes.add(message('curate_no_labels', { taxonomy }, `No question has a "${taxonomy}" label yet: run the labelling job, or take domains from the imported column.`));
+  }
   const domainOf = (f: QuestionFeatures): string => {
     const l = labels?.get(f.id);
     if (src === 'clusters') return l ?? NOT_EMBEDDED;
@@ -198,7 +204,7 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
       else next.push(f);
     }
     funnel.push({ stage: 'quality', in: poolOut, out: next.length + pinned.length });
-    notes.push(...dominantDropNotes(decisions, stage.length));
+    notes.addAll(dominantDropNotes(decisions, stage.length));
     stage = next;
   }
 
@@ -224,14 +230,19 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
         next.push(f);
       }
     }
-    notes.push(...unjudgedNotes(unjudged));
-    if (unattempted) notes.push(`${unattempted} candidate questions have no checked filter-model attempt; they stay in (run the filter models and the answer check to judge them).`);
+    notes.addAll(unjudgedNotes(unjudged));
+    if (unattempted) {
+      const text = `${unattempted} candidate questions have no checked filter-model attempt; they stay in (run the filter models and the answer check to judge them).`;
+      notes.add(message('curate_filter_unattempted', { n: unattempted }, text));
+    }
     funnel.push({ stage: 'difficulty', in: stage.length + pinned.length, out: next.length + pinned.length });
     stage = next;
   }
 
   const slots = Math.max(0, recipe.target - pinned.length);
-  if (pinned.length > recipe.target) notes.push(`${pinned.length} pinned questions exceed the target of ${recipe.target}; all pins are kept.`);
+  if (pinned.length > recipe.target) {
+    notes.add(message('curate_pins_over_target', { n: pinned.length, target: recipe.target }, `${pinned.length} pinned questions exceed the target of ${recipe.target}; all pins are kept.`));
+  }
   pinned.sort((a, b) => a.id - b.id);
   for (const f of pinned) push({ questionId: f.id, kept: true, stage: 'pin', rule: 'pinned', detail: { note: 'pinned questions are always included first' }, domain: domainOf(f), pick: 0 });
   const byChain = recipe.diversity.rankBy === 'chain_quality';
@@ -277,7 +288,8 @@ export function curate(project: Project, recipe: Recipe): CurationResult {
     domains: { before: count(before), after: count(after) },
     histogram: histogram(withTrace(before), withTrace(after), lengthUnit),
     lengthUnit,
-    notes,
+    notes: notes.texts,
+    messages: notes.messages,
     clusters: clusters?.summary ?? null,
     decisions,
     traces: [...kept.values()].reduce((s, x) => s + x.length, 0),

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../api/hooks';
+import { messageText } from '../../api/messages';
 import { Card, ErrorNote } from '../../app/ui';
 import { DomainBars, FunnelChart, LengthHistogram } from './Charts';
 import type { TFunction } from 'i18next';
@@ -61,8 +62,9 @@ export function PreviewPanel({ preview, loading, error, actions }: { preview: Pr
             )}
             {preview.notes.length > 0 && (
               <ul className="mt-3 list-disc space-y-0.5 pl-4 text-xs text-amber-800 dark:text-amber-200" data-testid="notes">
-                {preview.notes.map((n) => (
-                  <li key={n}>{n.startsWith('No student model folder is set') ? t('curate.preview.noStudent') : n}</li>
+                {/* Each note carries a code and params (engine messages): shown in the UI's language. */}
+                {(preview.messages ?? preview.notes).map((n, i) => (
+                  <li key={i}>{messageText(n)}</li>
                 ))}
               </ul>
             )}

@@ -1,0 +1,19 @@
+import { expect, mutate, test } from '../fixtures';
+
+/**
+ * Issue 19.11: Curate in Chinese showed the engine's English note ("quality: 320 of 320 dropped because
+ * they have no trace yet…"). Notes now carry a code and params, and the UI says them in its language.
+ */
+test('Curate in 中文 on the sample: the engine notes are in Chinese, no English sentence', async ({ app, page, request, host, uniqueDir }, testInfo) => {
+  await mutate(request, host, 'project.sample', { dir: uniqueDir('curate-notes-zh') });
+  await app.open('#/curate');
+  const notes = page.getByTestId('notes');
+  await expect(notes).toContainText('no trace yet');
+  await app.language('中文').click();
+  await expect(notes).toContainText('还没有推理轨迹');
+  await expect(notes).toContainText('学生模型');
+  // No Latin sentence: words of three letters or more in a row are English text left untranslated.
+  for (const li of await notes.locator('li').allTextContents()) expect(li).not.toMatch(/[A-Za-z]{3,}\s+[A-Za-z]{3,}\s+[A-Za-z]{3,}/);
+  await app.snap(testInfo, 'curate-notes-zh');
+  await app.language('English').click();
+});
