@@ -5,7 +5,6 @@ import { teacherConnection } from '../teacher/credentials';
 import { authHeaders, chatOnce } from '../teacher/client';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
-import { ensureCurationSchema } from './schema';
 import { DEFAULT_TAXONOMY, getTaxonomy, labelPrompt, OTHER, parseLabel } from './taxonomy';
 
 export const LABEL_KIND = 'label-domains';
@@ -38,7 +37,6 @@ export const labelKind: JobKind<LabelParams> = {
   concurrency: (p) => p.concurrency,
   label: (p) => `label domains (${p.taxonomy}, teacher: ${p.teacher})`,
   *plan(project, p) {
-    ensureCurationSchema(project.db);
     getTaxonomy(project.db, p.taxonomy);
     getTeacher(project.db, p.teacher);
     const sql =
@@ -94,7 +92,6 @@ export const labelKind: JobKind<LabelParams> = {
 
 /** Copies the imported domain column into a taxonomy's labels (source 'column'), for users who label by hand. */
 export function labelsFromColumn(db: DB, taxonomy: string): number {
-  ensureCurationSchema(db);
   const r = db
     .prepare("INSERT OR IGNORE INTO domain_labels (question_id, taxonomy, label, source, created_at) SELECT id, ?, domain, 'column', ? FROM questions WHERE domain IS NOT NULL AND TRIM(domain) != ''")
     .run(taxonomy, new Date().toISOString());
