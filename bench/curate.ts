@@ -6,7 +6,6 @@ import path from 'node:path';
 import { curate } from '../electron/core/curate/pipeline';
 import { s1Recipe } from '../electron/core/curate/recipe';
 import { runAndStore } from '../electron/core/curate/runs';
-import { ensureCurationSchema } from '../electron/core/curate/schema';
 import { rng } from '../electron/core/sample/rng';
 import { createProject } from '../electron/core/store/project';
 
@@ -14,7 +13,6 @@ const N = Number(process.env.BENCH_QUESTIONS ?? 60_000);
 const DOMAINS = 50;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-bench-curate-'));
 const project = createProject(path.join(tmp, 'p'), 'bench');
-ensureCurationSchema(project.db);
 const r = rng(7);
 const words = ['consider', 'the', 'sum', 'of', 'squares', 'modulo', 'prime', 'wait', 'check', 'factor', 'triangle', 'area', 'so', 'therefore', 'case', 'odd', 'even', 'bound'];
 const sentence = () => Array.from({ length: 12 }, () => words[Math.floor(r() * words.length)]).join(' ') + ` ${Math.floor(r() * 1000)}.`;
