@@ -17,3 +17,15 @@ test('Curate in 中文 on the sample: the engine notes are in Chinese, no Englis
   await app.snap(testInfo, 'curate-notes-zh');
   await app.language('English').click();
 });
+
+test('Jobs in 中文: a job is named in Chinese, not with its English label', async ({ app, page, request, host, uniqueDir }) => {
+  await mutate(request, host, 'project.sample', { dir: uniqueDir('jobs-zh') });
+  await mutate(request, host, 'verification.run', {});
+  await app.open('#/project');
+  const jobs = page.getByTestId('jobs-list');
+  await expect(jobs).toContainText('check answers');
+  await app.language('中文').click();
+  await expect(jobs).toContainText('检查答案');
+  await expect(jobs).not.toContainText('check answers');
+  await app.language('English').click();
+});

@@ -9,6 +9,7 @@ import { isUserError } from '../util/errors';
 import { extractAnswer } from '../verify';
 import { teacherAsker, type Asker } from './ask';
 import { AUGMENT_KINDS, cleanVariant, isChinese, solvePrompt, variantPrompt, type AugmentKind } from './prompts';
+import { message } from '../util/messages';
 
 export const AUGMENT_KIND = 'augment';
 /** A variant at least this similar to its parent (Jaccard of character 5-shingles of the normalised text) is the same question. */
@@ -164,7 +165,7 @@ export const augmentKind: JobKind<AugmentParams> = {
   concurrency: 8,
   plan: (project, p) => planAugment(project.db, p),
   run: runItem,
-  label: (p) => `Augment (${p.kinds.join(', ')}) with ${p.teacher}`,
+  labelMessage: (p) => message('job_label_augment', { kinds: p.kinds.join(', '), teacher: p.teacher }, `Augment (${p.kinds.join(', ')}) with ${p.teacher}`),
 };
 
 export interface AugmentSummary {

@@ -9,6 +9,7 @@ import { UserError } from '../util/errors';
 import { SqliteJudgeCache } from '../verify/store';
 import { judge } from '../verify';
 import { voteAnswers, type SameAnswer, type Sample } from './vote';
+import { message } from '../util/messages';
 
 export const PSEUDO_KIND = 'pseudo-label';
 
@@ -97,7 +98,7 @@ export const pseudoKind: JobKind<PseudoParams> = {
   concurrency: (p) => (p.judge ? 4 : 1),
   plan: (project) => unansweredIds(project.db).map((q) => ({ key: String(q), payload: q })),
   run: runItem,
-  label: (p) => `Pseudo-labels from ${p.teacher} (${p.samples} samples)`,
+  labelMessage: (p) => message('job_label_pseudo', { teacher: p.teacher, samples: p.samples }, `Pseudo-labels from ${p.teacher} (${p.samples} samples)`),
 };
 
 export interface PseudoLabel {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JobKind } from '../jobs';
 import type { Project } from '../store/project';
 import { insertDoneTrace, sampleTakenCheck } from '../traces/store';
+import { message } from '../util/messages';
 
 /**
  * The student's own pass@k, for a pass-rate band with `role: 'student'`: the durable job `student-attempts`
@@ -52,7 +53,7 @@ export function studentKind(open: OpenStudent): JobKind<StudentParams> {
     kind: STUDENT_KIND,
     params: studentParams,
     concurrency: 1,
-    label: (p) => `student attempts (${p.name}, ${p.samples} per question)`,
+    labelMessage: (p) => message('job_label_student', { name: p.name, samples: p.samples }, `student attempts (${p.name}, ${p.samples} per question)`),
     *plan(project, p) {
       const have = sampleTakenCheck(project.db);
       const rows: [number, number][] = [];

@@ -14,6 +14,7 @@ import { estimateTokens } from './chunker';
 import { languageOf, parseReply, QUESTION_TYPES, synthPrompt } from './prompt';
 import { findQuote } from './quote';
 import { chunkIds } from './store';
+import { message } from '../util/messages';
 
 export const SYNTH_KIND = 'synthesize';
 
@@ -210,7 +211,7 @@ export const synthKind: JobKind<SynthParams> = {
   concurrency: (p) => p.concurrency,
   plan: (project, p) => chunkIds(project.db, p.documents).map((id) => ({ key: String(id), payload: id })),
   run: runItem,
-  label: (p) => `Questions from documents with ${p.teacher}`,
+  labelMessage: (p) => message('job_label_synth', { teacher: p.teacher }, `Questions from documents with ${p.teacher}`),
 };
 
 function checkReady(db: DB, p: SynthParams): number[] {

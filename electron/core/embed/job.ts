@@ -5,6 +5,7 @@ import { UserError } from '../util/errors';
 import { Embedder } from './embedder';
 import { resolveEmbedModel, type EmbedModel } from './model';
 import { saveVectors, upsertModel } from './store';
+import { message } from '../util/messages';
 
 export const EMBED_KIND = 'embed';
 
@@ -58,7 +59,7 @@ export const embedKind: JobKind<EmbedParams> = {
   params: embedParams,
   // Two batches in flight: the worker computes one while the main thread stores the other.
   concurrency: 2,
-  label: (p) => `embed questions (${p.modelDir}, ${p.dtype})`,
+  labelMessage: (p) => message('job_label_embed', { model: p.modelDir, dtype: p.dtype }, `embed questions (${p.modelDir}, ${p.dtype})`),
   *plan(project, p) {
     const model = resolveEmbedModel(p.modelDir, p.dtype, p.maxLength);
     upsertModel(project.db, model);

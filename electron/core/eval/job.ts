@@ -17,6 +17,7 @@ import { openGenerator } from './models';
 import { seedFrom } from './stats';
 import { getEvalRun, hasResult, insertResult, parseConfig, runQuestion, runQuestions } from './store';
 import type { RunConfig } from './types';
+import { message } from '../util/messages';
 
 export const EVAL_KIND = 'eval';
 
@@ -245,7 +246,7 @@ export function evalKind(servers: LocalServers): JobKind<EvalParams> {
     kind: EVAL_KIND,
     params: evalParams,
     concurrency: (params) => states.get(params)?.config.concurrency ?? 1,
-    label: (p) => `Evaluation ${p.runId}`,
+    labelMessage: (p) => message('job_label_evaluation', { run: p.runId }, `Evaluation ${p.runId}`),
     plan: planEval,
     run: (item, ctx) => runItem(servers, item, ctx),
   };

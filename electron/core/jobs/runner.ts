@@ -1,5 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { UserError } from '../util/errors';
+import type { EngineMessage } from '../util/messages';
 import type { Project } from '../store/project';
 import { failureHint, failureReasons, outcomeOf, type FailureReason } from './outcome';
 import * as store from './store';
@@ -60,7 +61,7 @@ export class JobRunner {
       const first = parsed.error.issues[0];
       throw new UserError(`The ${kindName} job's setting "${first?.path.join('.') || '(root)'}" is invalid: ${first?.message ?? 'unknown problem'}.`, 'bad_params');
     }
-    const id = store.insertJob(this.project.db, kindName, parsed.data, kind.label?.(parsed.data) ?? null);
+    const id = store.insertJob(this.project.db, kindName, parsed.data, kind.label?.(parsed.data) ?? kind.labelMessage?.(parsed.data).text ?? null);
     this.launch(id);
     return id;
   }
@@ -124,6 +125,7 @@ export class JobRunner {
       jobId: job.id,
       kind: job.kind,
       label: job.label,
+      labelMessage: this.labelMessageOf(job),
       status: job.status,
       total: job.total,
       done: job.done,
@@ -137,6 +139,21 @@ export class JobRunner {
       failures,
       failureHint: failures[0] ? failureHint(failures[0].reason) : null,
     };
+  }
+
+  /** A job's label as a message, from its stored params (computed once per job: progress is emitted often). */
+  private readonly labelCache = new Map<number, EngineMessage | null>();
+  private labelMessageOf(job: JobRow): EngineMessage | null {
+    if (this.labelCache.has(job.id)) return this.labelCache.get(job.id) ?? null;
+    const kind = this.kinds.get(job.kind);
+    let m: EngineMessage | null = null;
+    try {
+      if (kind?.labelMessage) m = kind.labelMessage(kind.params.parse(JSON.parse(job.params)));
+    } catch {
+      // Params of an older version that no longer parse: the stored label says it in English.
+    }
+    this.labelCache.set(job.id, m);
+    return m;
   }
 
   /** Grouped failure reasons, recomputed only when the job's failed count moves (progress is emitted often). */

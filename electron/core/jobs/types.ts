@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Project } from '../store/project';
+import type { EngineMessage } from '../util/messages';
 
 export type JobStatus = 'queued' | 'running' | 'paused' | 'cancelled' | 'failed' | 'done';
 
@@ -62,6 +63,8 @@ export interface JobKind<P = unknown> {
   plan(project: Project, params: P): Iterable<PlannedItem>;
   run(item: JobItem, ctx: ItemContext<P>): Promise<void>;
   label?(params: P): string;
+  /** The label as a message the UI translates (jobs show their name in the UI's language); its text is the stored label. */
+  labelMessage?(params: P): EngineMessage;
 }
 
 /** Where a domain registers its job kinds (the engine): a domain's kinds.ts needs nothing else of it. */
@@ -73,6 +76,8 @@ export interface JobProgress {
   jobId: number;
   kind: string;
   label: string | null;
+  /** The label with a code and params, for the UI's language (null: a kind without one, or an unknown kind). */
+  labelMessage: EngineMessage | null;
   status: JobStatus;
   total: number | null;
   done: number;

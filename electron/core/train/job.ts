@@ -14,6 +14,7 @@ import { startWorker, type TrainEvent } from './launch';
 import type { RunConfig } from './recipes';
 import { getRun, insertEvent, nextSeq, updateRun, type RunStatus } from './store';
 import { appendPrivateFile, mkdirPrivate, tightenTree } from '../util/private-fs';
+import { message } from '../util/messages';
 
 export const trainParams = z.object({ runId: z.string().regex(/^[\w.-]+$/, 'a run id') });
 export type TrainParams = z.infer<typeof trainParams>;
@@ -195,7 +196,7 @@ export function makeTrainKind(opts: TrainKindOptions = {}): JobKind<TrainParams>
     kind: 'train',
     params: trainParams,
     concurrency: 1,
-    label: (p) => `Training ${p.runId}`,
+    labelMessage: (p) => message('job_label_training', { run: p.runId }, `Training ${p.runId}`),
     plan: () => [{ key: 'run' }],
     run: (_item, ctx) => runTrainItem(ctx, opts),
   };

@@ -7,6 +7,7 @@ import type { Verdict } from './types';
 import { verify, type VerifyOptions } from './verify';
 import { UserError } from '../util/errors';
 import { saveVerdict, SqliteJudgeCache } from './store';
+import { message } from '../util/messages';
 
 export const verifyParams = z.object({
   /** A registered teacher used as the LLM judge; without one only the rules run. */
@@ -72,7 +73,10 @@ export const verifyKind: JobKind<VerifyParams> = {
   kind: 'verify',
   params: verifyParams,
   concurrency: (p) => (p.judge && p.mode !== 'never' ? 8 : 1),
-  label: (p) => (p.judge && p.mode !== 'never' ? `check answers (judge: ${p.judge}, ${p.mode})` : 'check answers (rules)'),
+  labelMessage: (p) =>
+    p.judge && p.mode !== 'never'
+      ? message('job_label_verify_judge', { judge: p.judge, mode: p.mode }, `check answers (judge: ${p.judge}, ${p.mode})`)
+      : message('job_label_verify_rules', {}, 'check answers (rules)'),
   *plan(project, p) {
     const sql = p.scope === 'unchecked' ? `${SELECT} AND t.id NOT IN (SELECT trace_id FROM verdicts) ORDER BY t.id` : `${SELECT} ORDER BY t.id`;
     // .all(), not .iterate(): the runner inserts the items while this generator runs.

@@ -5,6 +5,7 @@ import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
 import { judgeRubric, type JudgeEndpoint } from './judge';
 import { getRubric, saveRubricVerdict } from './rubrics';
+import { message } from '../util/messages';
 
 export const RUBRIC_KIND = 'rubric-judge';
 
@@ -47,7 +48,7 @@ export const rubricJudgeKind: JobKind<RubricJudgeParams> = {
   kind: RUBRIC_KIND,
   params: rubricJudgeParams,
   concurrency: 8,
-  label: (p) => `Rubric "${p.rubric}" judged by ${p.judge}`,
+  labelMessage: (p) => message('job_label_rubric', { rubric: p.rubric, judge: p.judge }, `Rubric "${p.rubric}" judged by ${p.judge}`),
   *plan(project, p) {
     const r = getRubric(project.db, p.rubric);
     getTeacher(project.db, p.judge);

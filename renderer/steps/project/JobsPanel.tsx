@@ -6,6 +6,7 @@ import { useProject } from '../../app/ProjectContext';
 import { barClass, JobOutcomeNote, statusKey } from '../../app/JobOutcome';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { useJobs } from './useJobs';
+import { messageText } from '../../api/messages';
 
 function duration(sec: number): string {
   if (sec < 90) return `${Math.round(sec)} s`;
@@ -57,6 +58,8 @@ function JobRow({ job, onPause, onResume, onCancel }: { job: JobProgress; onPaus
   const { t } = useTranslation();
   const pct = job.total ? Math.min(100, Math.round(((job.done + job.failed) / job.total) * 100)) : null;
   const active = job.status === 'running' || job.status === 'queued';
+  // The label in the UI's language when the engine gave it a code (engine messages), else as stored.
+  const label = job.labelMessage ? messageText(job.labelMessage) : job.label;
   const details = [
     job.total !== null ? t('jobs.progress', { done: job.done, total: job.total }) : t('jobs.progressUnknown', { done: job.done }),
     job.failed ? t('jobs.failed', { count: job.failed }) : null,
@@ -66,15 +69,15 @@ function JobRow({ job, onPause, onResume, onCancel }: { job: JobProgress; onPaus
   return (
     <li className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
       <div className="flex items-center justify-between gap-2">
-        <p className="truncate text-sm font-medium" title={job.label ?? job.kind}>
+        <p className="truncate text-sm font-medium" title={label ?? job.kind}>
           {t(`jobs.kinds.${job.kind}`, { defaultValue: job.kind })}
-          {job.label && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">{job.label}</span>}
+          {label && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">{label}</span>}
         </p>
         <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-200">{t(statusKey(job))}</span>
       </div>
       <div
         role="progressbar"
-        aria-label={job.label ?? job.kind}
+        aria-label={label ?? job.kind}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct ?? undefined}
