@@ -7,6 +7,7 @@ import type { Project } from '../store/project';
 import { startScriptedServer, type ScriptedServer } from '../teacher/testing/scripted-server';
 import { saveTeacher } from '../teacher/store';
 import { hasPython, tinyModel } from '../train/testing';
+import { insertJob } from '../jobs/store';
 import { regenerate } from './regenerate';
 import { listRevisions, saveRevision } from './revisions';
 import { getSample } from './sample';
@@ -30,11 +31,13 @@ describe('regenerate from a step (scripted server)', () => {
   let server: ScriptedServer;
   let project: Project;
   let traceId: number;
+  let otherTraceId: number;
   beforeAll(async () => {
     server = await startScriptedServer((r) => (String((r.body as { prompt?: string }).prompt).includes('FAIL') ? { kind: 'status', status: 500 } : { kind: 'ok', tokens: 8, reasoning: 'think' }));
     const f = reviewProject(path.join(tmp, 'scripted'), 3);
     project = f.project;
     traceId = f.traceIds[0] as number;
+    otherTraceId = f.traceIds[1] as number;
     saveTeacher(project.db, { name: 'local', baseUrls: [server.url], model: templateDir('chatml', CHATML) });
     saveTeacher(project.db, { name: 'remote', baseUrls: [server.url], model: 'deepseek-reasoner' });
   });
@@ -76,6 +79,22 @@ describe('regenerate from a step (scripted server)', () => {
     const sent = server.requests.at(-1)?.body as { prompt: string; model: string };
     expect(sent.prompt).toBe(`<｜User｜>${s.question}<｜Assistant｜><think>\n${s.thinking.slice(0, 5)}`);
     expect(sent.model).toBe('deepseek-reasoner');
+  });
+
+  it("applies the prompt template and system prompt of the generate job that made the trace; another kind's job is not a prompt", async () => {
+    const other = otherTraceId;
+    const s = getSample(project.db, other);
+    const gen = insertJob(project.db, 'generate', { promptTemplate: 'Solve #{id}: {question}', systemPrompt: 'Be brief.' }, null);
+    project.db.prepare('UPDATE traces SET job_id = ? WHERE id = ?').run(gen, other);
+    await regenerate(project, { traceId: other, offset: 0, teacher: 'local', maxTokens: 4 });
+    const qid = project.db.prepare('SELECT question_id FROM traces WHERE id = ?').pluck().get(other) as number;
+    expect((server.requests.at(-1)?.body as { prompt: string }).prompt).toBe(
+      `<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nSolve #${qid}: ${s.question}<|im_end|>\n<|im_start|>assistant\n<think>\n`,
+    );
+    const aug = insertJob(project.db, 'augment', { promptTemplate: 'IGNORED {question}' }, null);
+    project.db.prepare('UPDATE traces SET job_id = ? WHERE id = ?').run(aug, other);
+    await regenerate(project, { traceId: other, offset: 0, teacher: 'local', maxTokens: 4 });
+    expect((server.requests.at(-1)?.body as { prompt: string }).prompt).toBe(`<|im_start|>user\n${s.question}<|im_end|>\n<|im_start|>assistant\n<think>\n`);
   });
 
   it('explains what is wrong: offset, missing template, server errors, no local server', async () => {

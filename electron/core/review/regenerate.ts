@@ -3,6 +3,7 @@ import path from 'node:path';
 import { complete } from '../chat/complete';
 import { loadChatTemplate, type ChatMessage } from '../chat/template';
 import type { LocalServerInfo } from '../localserve/manager';
+import { getJob } from '../jobs';
 import type { Project } from '../store/project';
 import { renderPrompt } from '../teacher/params';
 import { teacherConnection } from '../teacher/credentials';
@@ -90,12 +91,13 @@ function target(project: Project, input: RegenerateInput, servers: () => LocalSe
  */
 function originalTurn(project: Project, traceId: number, fallbackSystem: string | null): { user: string; system: string | null } {
   const r = project.db
-    .prepare('SELECT q.id, q.question, q.answer, q.domain, j.params FROM traces t JOIN questions q ON q.id = t.question_id LEFT JOIN jobs j ON j.id = t.job_id AND j.kind = ? WHERE t.id = ?')
-    .get('generate', traceId) as { id: number; question: string; answer: string | null; domain: string | null; params: string | null };
-  if (!r.params) return { user: r.question, system: null };
+    .prepare('SELECT q.id, q.question, q.answer, q.domain, t.job_id FROM traces t JOIN questions q ON q.id = t.question_id WHERE t.id = ?')
+    .get(traceId) as { id: number; question: string; answer: string | null; domain: string | null; job_id: number | null };
+  const job = r.job_id === null ? undefined : getJob(project.db, r.job_id);
+  if (job?.kind !== 'generate' || !job.params) return { user: r.question, system: null };
   let p: { promptTemplate?: string; systemPrompt?: string | null } = {};
   try {
-    p = JSON.parse(r.params) as typeof p;
+    p = JSON.parse(job.params) as typeof p;
   } catch {
     p = {};
   }

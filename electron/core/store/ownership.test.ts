@@ -39,7 +39,7 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/review/bundle.ts': ['questions', 'traces'],
   'core/review/decisions.ts': ['questions', 'traces', 'verdicts'],
   'core/review/queue.ts': ['questions', 'selection', 'traces', 'verdicts'],
-  'core/review/regenerate.ts': ['jobs', 'questions', 'traces'],
+  'core/review/regenerate.ts': ['questions', 'traces'],
   'core/review/sample.ts': ['questions', 'traces', 'verdicts'],
   'core/sample/index.ts': ['questions'],
   // store/stats.ts counts every pipeline stage for the project overview.
