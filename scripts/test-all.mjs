@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: every suite, in order — lint (zero warnings), security-lint (Electronegativity, offline), typecheck, vitest, pytest, Playwright (web).
+// `npm test`: every suite, in order — lint (zero warnings), ruff (the Python worker), security-lint (Electronegativity, offline), typecheck, vitest, pytest, Playwright (web).
 // Each suite runs even when an earlier one failed, so one run shows everything; the exit code is 1 if any failed.
 import { spawnSync } from 'node:child_process';
 
 const suites = [
   ['lint', 'npm', ['run', '-s', 'lint']],
+  ['ruff', '.venv/bin/ruff', ['check', 'resources/python']],
   ['security-lint', 'npm', ['run', '-s', 'lint:electron']],
   ['typecheck', 'npm', ['run', '-s', 'typecheck']],
   ['vitest', 'npm', ['run', '-s', 'test:unit']],

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from distillery_worker.errors import WorkerError
 from distillery_worker.model_testing import required_in_ci
 from distillery_worker.st_convert import (

@@ -16,6 +16,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        check=False,
     )
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 import torch
+
 from distillery_worker.errors import WorkerError, classify_error
 from distillery_worker.gguf_import import (
     compare_logits,

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+
 from train_helpers import base_config, conversation
 
 
@@ -136,7 +137,7 @@ def test_foreign_vocabulary_uses_the_first_sub_token_and_merges_duplicates(tok, 
     assert s["positions_aligned"] < s["positions"]  # boundaries that differ train on their own token
     assert "first sub-token" in store.sentence()
     # " therefore" is no student token: its mass joins its first sub-token's, so no id appears twice in a row
-    for pos, ids, lp in store.where.values():
+    for _pos, ids, lp in store.where.values():
         for row, lps in zip(ids.tolist(), lp.tolist()):
             real = [i for i, v in zip(row, lps) if v > -1e3]
             assert len(real) == len(set(real))

@@ -7,6 +7,7 @@ import json
 
 import pytest
 import torch
+
 from distillery_worker.errors import WorkerError
 from distillery_worker.gguf_import import compare_logits, import_gguf, prompt_ids
 from distillery_worker.model_export import export_model
@@ -105,7 +106,7 @@ def test_q4_k_m_without_llama_quantize_is_refused(converter, tiny_llama, tmp_pat
 
 def test_missing_converter_says_what_to_run(tiny_llama, tmp_path, monkeypatch):
     monkeypatch.setenv("DISTILLERY_LLAMA_CONVERTER", str(tmp_path / "none"))
-    with pytest.raises(WorkerError, match="node scripts/llama-converter.mjs"):
+    with pytest.raises(WorkerError, match=r"node scripts/llama-converter\.mjs"):
         export_model(tiny_llama, tmp_path / "x", "gguf")
 
 

@@ -65,7 +65,7 @@ def test_chat_template(tiny_model_dir: Path) -> None:
     if not isinstance(ids, list):  # BatchEncoding in newer transformers
         ids = ids["input_ids"]
     assert tok.decode(ids) == "<|im_start|>user\nCompute 2 + 3.<|im_end|>\n<|im_start|>assistant\n"
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - the template raises jinja's own error, whose class varies by version
         tok.apply_chat_template([{"role": "tool", "content": "x"}], tokenize=False)
 
 
@@ -110,6 +110,7 @@ def test_tiny_model_cli(tmp_path: Path) -> None:
         text=True,
         timeout=300,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip())["path"] == str(out.resolve())

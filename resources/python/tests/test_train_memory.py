@@ -50,6 +50,6 @@ def test_planner_within_25_percent_of_measured_peak(tmp_path):
         f"console.log(JSON.stringify(plan({{config: {json.dumps(cfg)}, method: 'full', seqLength: {seq}, microBatch: 1,"
         " gpus: 1, gpuMemoryGib: 1000, gradientCheckpointing: true, sharding: 'none'})));"
     )
-    r = subprocess.run([str(tsx), "-e", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    r = subprocess.run([str(tsx), "-e", script], cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
     planned = json.loads(r.stdout.strip().splitlines()[-1])["per_gpu_gib"]
     assert abs(planned - measured) / measured <= 0.25, (planned, measured)

@@ -145,7 +145,7 @@ def export_onnx(model, path: Path) -> None:
             str(path),
             input_names=INPUTS,
             output_names=["last_hidden_state"],
-            dynamic_axes={**{n: axes for n in INPUTS}, "last_hidden_state": axes},
+            dynamic_axes={**dict.fromkeys(INPUTS, axes), "last_hidden_state": axes},
             opset_version=17,
             do_constant_folding=True,
             dynamo=False,
@@ -156,7 +156,7 @@ def optimize_onnx(path: Path) -> bool:
     """Fuses attention, layer norms and GELU with onnxruntime's transformer optimizer (same outputs, faster on CPU)."""
     try:
         from onnxruntime.transformers.optimizer import optimize_model
-    except Exception:  # pragma: no cover - optimizer missing: keep the plain graph
+    except Exception:  # noqa: BLE001  # pragma: no cover - optimizer missing or broken: keep the plain graph
         return False
     opt = optimize_model(str(path), model_type="bert", num_heads=HEADS, hidden_size=HIDDEN, opt_level=1)
     opt.save_model_to_file(str(path))

@@ -36,7 +36,7 @@ def _is_oom(exc: BaseException) -> bool:
             oom_types += (torch.cuda.OutOfMemoryError,)
         if isinstance(exc, oom_types):
             return True
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001, S110 - torch missing or without these types: not a torch OOM
         pass
     if isinstance(exc, MemoryError):
         return True

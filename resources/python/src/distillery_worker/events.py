@@ -13,7 +13,8 @@ import os
 import sys
 import threading
 import time
-from typing import IO, Any, Callable
+from collections.abc import Callable
+from typing import IO, Any
 
 Emitter = Callable[[dict[str, Any]], None]
 

@@ -86,9 +86,9 @@ def export_run(run_dir: str | Path, out_dir: str | Path, merge_lora: bool = Fals
 
 
 def cmd_export(args) -> int:
-    from distillery_worker.events import capture_stdout
-
     import os
+
+    from distillery_worker.events import capture_stdout
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -298,7 +298,7 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, verify
         external = _export_graph(model, onnx_file)
     except WorkerError:
         raise
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         if classify_error(e).cause != "internal":
             raise
         first = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]

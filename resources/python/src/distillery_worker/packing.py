@@ -31,7 +31,7 @@ class Kernels:
     flash_attn_3: bool = False  # FlashAttention 3 (package flash_attn_interface, Hopper)
 
     @staticmethod
-    def detect() -> "Kernels":
+    def detect() -> Kernels:
         import torch
 
         cuda = bool(torch.cuda.is_available())

@@ -140,7 +140,7 @@ def export_encoder(hf_model, onnx_file: Path, with_types: bool) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(_encoder_wrapper(hf_model, with_types), args, str(onnx_file), input_names=names, output_names=["last_hidden_state"],
-                          dynamic_axes={**{n: axes for n in names}, "last_hidden_state": axes}, opset_version=17, do_constant_folding=True, dynamo=False)
+                          dynamic_axes={**dict.fromkeys(names, axes), "last_hidden_state": axes}, opset_version=17, do_constant_folding=True, dynamo=False)
     return names
 
 
