@@ -147,4 +147,12 @@ describe.skipIf(!hasPython() || !builtinDir())('evaluate API (tRPC procedures as
     for await (const e of await api.playground.generate({ model: { label: 'x', kind: 'local', dir: tmp }, messages: [{ role: 'user', content: 'hi' }], maxThinking: 8 })) bad.push(e);
     expect(bad).toEqual([{ type: 'error', message: expect.stringContaining('has no tokenizer.json') }]);
   });
+
+  it('sends the Playground status with a code the UI translates (an ONNX model loading), and a prepared question by key', async () => {
+    const { key } = await api.playground.prepare({ model: { label: 'my-onnx', kind: 'onnx', dir: tmp }, messages: [{ role: 'user', content: 'hi' }], maxThinking: 8 });
+    const events: PlaygroundEvent[] = [];
+    for await (const e of await api.playground.generate({ key })) events.push(e);
+    expect(events[0]).toMatchObject({ type: 'status', note: { code: 'model_loading_onnx', params: { model: 'my-onnx' } } });
+    expect(events.at(-1)?.type).toBe('error');
+  });
 });

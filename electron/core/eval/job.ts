@@ -149,7 +149,7 @@ async function runItem(servers: LocalServers, item: JobItem, ctx: ItemContext<Ev
   try {
     let g = st.gens.get(p.m);
     if (!g) {
-      g = openGenerator(ctx.project, servers, spec, (m) => ctx.report({ status: m }));
+      g = openGenerator(ctx.project, servers, spec, (m) => ctx.report({ status: m.text }));
       st.gens.set(p.m, g);
       g.catch(() => st.gens.delete(p.m));
     }
@@ -216,7 +216,7 @@ async function runItem(servers: LocalServers, item: JobItem, ctx: ItemContext<Ev
         // A local server that died is started again for the next attempt or item.
         if (spec.kind === 'local' && st.gens.get(p.m)) {
           st.gens.delete(p.m);
-          gen = await openGenerator(ctx.project, servers, spec, (m) => ctx.report({ status: m })).catch(() => gen);
+          gen = await openGenerator(ctx.project, servers, spec, (m) => ctx.report({ status: m.text })).catch(() => gen);
         }
         await new Promise((res) => setTimeout(res, 500 * attempt));
       }

@@ -19,6 +19,7 @@ import { UserError } from '../util/errors';
 import type * as InferIndex from '../infer/index';
 import { ensureEvalSchema } from './store';
 import type { ModelOption, ModelSpec } from './types';
+import { message, type EngineMessage } from '../util/messages';
 
 const has = (dir: string, f: string) => fs.existsSync(path.join(dir, f));
 
@@ -126,13 +127,15 @@ async function openOnnx(dir: string): Promise<TextGenerator> {
 }
 
 /** Opens a generator for a model spec; `close()` frees what only this generator holds (not shared servers). */
-export async function openGenerator(project: Project, servers: LocalServers, spec: ModelSpec, onStatus?: (m: string) => void): Promise<TextGenerator> {
+export async function openGenerator(project: Project, servers: LocalServers, spec: ModelSpec, onStatus?: (m: EngineMessage) => void): Promise<TextGenerator> {
+  // The one status a local server sends (it is starting), with a code the UI translates.
+  const starting = onStatus && ((text: string) => onStatus(message('model_server_starting', { model: spec.label }, text)));
   switch (spec.kind) {
     case 'endpoint': {
       const saved = findTeacher(project.db, spec.teacher);
       if (!saved) throw new UserError(`There is no teacher named "${spec.teacher}" in this project; add it on the Teacher step or choose another model.`, 'no_teacher');
       // A local teacher is started from its model folder now, and stopped with the others.
-      const t = await liveTeacher(saved, { servers, onStatus });
+      const t = await liveTeacher(saved, { servers, onStatus: starting });
       const dir = templateDirOf(spec, t.model);
       if (!dir) {
         throw new UserError(
@@ -151,12 +154,12 @@ export async function openGenerator(project: Project, servers: LocalServers, spe
       const dir = path.resolve(spec.dir);
       const problem = folderProblem(dir);
       if (problem) throw new UserError(problem, 'invalid_model');
-      const s = await serverFor(servers, dir, spec.server, onStatus);
+      const s = await serverFor(servers, dir, spec.server, starting);
       return completionGenerator({ baseUrl: s.baseUrl, model: s.model, timeoutMs: 600_000 }, dir);
     }
     case 'onnx': {
       const dir = path.resolve(spec.dir);
-      onStatus?.(`Loading the ONNX model in ${dir}…`);
+      onStatus?.(message('model_loading_onnx', { model: spec.label }, `Loading the ONNX model in ${dir}…`));
       return openOnnx(dir);
     }
   }

@@ -8,12 +8,13 @@ import type { Project } from '../store/project';
 import { budgetForce } from './forcing';
 import { openGenerator } from './models';
 import type { PlaygroundEvent, PlaygroundInput } from './types';
+import type { EngineMessage } from '../util/messages';
 
 /** In-app (ONNX) models stay loaded between Playground turns; freed after this long unused. */
 const KEEP_LOADED_MS = 5 * 60_000;
 const loaded = new Map<string, { gen: Promise<TextGenerator>; timer: NodeJS.Timeout | null; users: number }>();
 
-async function acquire(project: Project, servers: LocalServers, input: PlaygroundInput, status: (m: string) => void): Promise<{ gen: TextGenerator; release(): void }> {
+async function acquire(project: Project, servers: LocalServers, input: PlaygroundInput, status: (m: EngineMessage) => void): Promise<{ gen: TextGenerator; release(): void }> {
   if (input.model.kind !== 'onnx') return { gen: await openGenerator(project, servers, input.model, status), release: () => undefined };
   const key = input.model.dir;
   let e = loaded.get(key);
@@ -79,7 +80,7 @@ export async function* playground(project: Project, servers: LocalServers, input
   const work = (async () => {
     let held = null as { gen: TextGenerator; release(): void } | null;
     try {
-      held = await acquire(project, servers, input, (message) => push({ type: 'status', message }));
+      held = await acquire(project, servers, input, (m) => push({ type: 'status', message: m.text, note: m }));
       const gen = held.gen;
       const tok = gen.tokenizer;
       const started = performance.now();

@@ -1,6 +1,7 @@
 /** Shapes of the evaluation engine and its API (see API.md). */
 import { z } from 'zod';
 import type { JobProgress } from '../jobs';
+import type { EngineMessage } from '../util/messages';
 
 const label = z.string().trim().min(1, 'a model needs a label').max(80);
 
@@ -267,7 +268,8 @@ export interface ForcingResult {
 }
 
 export type PlaygroundEvent =
-  | { type: 'status'; message: string }
+  /** `note`: the same status with a code and params, for the UI's language. */
+  | { type: 'status'; message: string; note?: EngineMessage }
   | { type: 'thinking'; text: string; tokens: number }
   | { type: 'wait'; waits: number }
   | { type: 'answer'; text: string }

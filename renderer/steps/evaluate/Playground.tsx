@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, type ApiError } from '../../api/hooks';
+import { messageText } from '../../api/messages';
 import { Button, Card, ErrorNote, inputClass } from '../../app/ui';
 import { evalApi, type ModelOption, type PlaygroundEvent } from './api';
 import { ms, muted, num } from './format';
@@ -131,7 +132,7 @@ export function Playground({ models, nativePicker, onModelsChanged }: { models: 
         onData: (e: PlaygroundEvent) => {
           switch (e.type) {
             case 'status':
-              patch({ status: e.message });
+              patch({ status: e.note ? messageText(e.note) : e.message });
               break;
             case 'thinking':
               patch({ thinking: e.text, thinkingTokens: e.tokens, status: null });
