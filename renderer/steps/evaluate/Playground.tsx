@@ -84,11 +84,14 @@ export function Playground({ models, nativePicker, onModelsChanged }: { models: 
   const [turns, setTurns] = useState<Turn[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const sub = useRef<{ unsubscribe: () => void } | null>(null);
+  /** Grows with each send and each stop: a key that arrives after Stop starts no stream. */
+  const turnSeq = useRef(0);
   const busy = turns.length > 0 && !(turns[turns.length - 1] as Turn).done;
   const option = models.find((m) => chosen.has(optionKey(m)));
   const patch = (p: Partial<Turn>) => setTurns((ts) => ts.map((x, i) => (i === ts.length - 1 ? { ...x, ...p } : x)));
 
   const stop = () => {
+    turnSeq.current++;
     sub.current?.unsubscribe();
     sub.current = null;
     patch({ done: true, status: null });
@@ -122,7 +125,8 @@ export function Playground({ models, nativePicker, onModelsChanged }: { models: 
       temperature: temperature >= 0 && temperature <= 2 ? temperature : 0,
     };
     // The question goes by POST (it can be 20,000 characters); the stream (an EventSource, GET) carries only its key.
-    evalApi.playground.prepare.mutate(input).then(({ key }) => subscribe(key), failed);
+    const mine = ++turnSeq.current;
+    evalApi.playground.prepare.mutate(input).then(({ key }) => mine === turnSeq.current && subscribe(key), failed);
   };
 
   const subscribe = (key: string) => {
