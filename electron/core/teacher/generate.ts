@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { JobItem, JobKind, JobRunner, ItemContext } from '../jobs';
 import type { Statement } from 'better-sqlite3';
 import type { DB, Project } from '../store/project';
+import { jobTokenSums } from '../traces/store';
 import { rng } from '../util/rng';
 import { isUserError, UserError } from '../util/errors';
 import os from 'node:os';
@@ -65,11 +66,9 @@ async function prepare(project: Project, params: GenerateParams, jobId: number, 
   // The real URLs and header values live only in this job's memory; traces store the redacted endpoint.
   const conn = teacherConnection(teacher);
   const headers = authHeaders(conn, { 'content-type': 'application/json', accept: 'text/event-stream' });
-  const sums = project.db
-    .prepare("SELECT COALESCE(SUM(prompt_tokens), 0) AS i, COALESCE(SUM(thinking_tokens), 0) + COALESCE(SUM(answer_tokens), 0) AS o FROM traces WHERE job_id = ? AND status = 'done'")
-    .get(jobId) as { i: number; o: number };
-  st.inputTokens = sums.i;
-  st.outputTokens = sums.o;
+  const sums = jobTokenSums(project.db, jobId);
+  st.inputTokens = sums.input;
+  st.outputTokens = sums.output;
   if (params.concurrency === 'auto') st.ctrl.capAt(concurrencyCap(teacher.preset, teacher.baseUrls));
   return {
     teacher,

@@ -7,7 +7,7 @@ import { createSampleProject } from '../sample';
 import type { Project } from '../store/project';
 import {
   doneTraceCount, doneTraceIdsOfJob, eachQuestionBestTrace, generatedCounts, generatedTraceLookup, jobErrors, jobTraceQuality, pageOfTraces,
-  doneSampleCounter, doneSamples, doneTraceCheck, existingTraceIds, importedTraceInserter, insertDoneTrace, sampleTakenCheck, setTraceText,
+  doneSampleCounter, doneSamples, jobTokenSums, doneTraceCheck, existingTraceIds, importedTraceInserter, insertDoneTrace, sampleTakenCheck, setTraceText,
   thinkingLookup, traceExists, traceRaw, tracesOfQuestion, traceText,
 } from './store';
 
@@ -63,6 +63,8 @@ describe('traces/store', () => {
   it('answers per job, per id and per (question, teacher, sample)', () => {
     expect(jobErrors(project.db, 7)).toEqual(['Failed after 3 attempts: ECONNREFUSED']);
     expect(jobTraceQuality(project.db, 7)).toEqual({ done: 2, noThinking: 1, truncated: 1 });
+    project.db.prepare('UPDATE traces SET prompt_tokens = 10, thinking_tokens = 5, answer_tokens = 2 WHERE job_id = 7').run();
+    expect(jobTokenSums(project.db, 7)).toEqual({ input: 20, output: 14 });
     expect(doneTraceIdsOfJob(project.db, 7).sort()).toEqual([ids.done, ids.cut].sort());
     expect(traceRaw(project.db, ids.done as number)).toBe('{"raw":1}');
     expect(traceRaw(project.db, 999)).toBeNull();

@@ -103,6 +103,13 @@ export function jobTraceQuality(db: DB, jobId: number): { done: number; noThinki
     .get(jobId) as { done: number; noThinking: number; truncated: number };
 }
 
+/** The prompt tokens and the thinking + answer tokens of one job's done traces (a resumed job's running totals). */
+export function jobTokenSums(db: DB, jobId: number): { input: number; output: number } {
+  return db
+    .prepare("SELECT COALESCE(SUM(prompt_tokens), 0) AS input, COALESCE(SUM(thinking_tokens), 0) + COALESCE(SUM(answer_tokens), 0) AS output FROM traces WHERE job_id = ? AND status = 'done'")
+    .get(jobId) as { input: number; output: number };
+}
+
 /** The ids of one job's done traces. */
 export function doneTraceIdsOfJob(db: DB, jobId: number): number[] {
   return db.prepare("SELECT id FROM traces WHERE job_id = ? AND status = 'done'").pluck().all(jobId) as number[];
