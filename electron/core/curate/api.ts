@@ -10,6 +10,7 @@ import { ensureClusters } from '../embed/clusters';
 import { listModels, missingCount } from '../embed/store';
 import { convertForProject } from '../embed/convert';
 import { isUserError } from '../util/errors';
+import { poolSize } from '../pool/questions';
 import type { Project } from '../store/project';
 import { difficultyFilterStatus, filterParams, startDifficultyFilter } from './filter';
 import type { Recipe } from './recipe';
@@ -108,7 +109,7 @@ export const curateRouter = router({
   /** How far a model folder is: a sentence when the folder is not an embedding model. */
   embedStatus: projectProcedure.input(embedTarget).query(({ ctx, input }) => {
     const model = embedModelKey(ctx.project, input.modelDir, input.dtype, input.maxLength);
-    const pool = ctx.project.db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;
+    const pool = poolSize(ctx.project.db);
     const missing = missingCount(ctx.project.db, model);
     return { model, pool, embedded: pool - missing, missing };
   }),

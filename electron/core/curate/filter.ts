@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobRunner, JobStatus } from '../jobs';
-import type { Project } from '../store/project';
+import { poolQuestionIds } from '../pool/questions';
+import { getMeta, setMeta, type Project } from '../store/project';
 import { GENERATE_KIND, startOrResume } from '../teacher/generate';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
@@ -65,14 +66,14 @@ export interface FilterStatus {
 }
 
 const read = (p: Project): Chain | null => {
-  const v = p.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META_KEY) as string | undefined;
+  const v = getMeta(p.db, META_KEY);
   return v ? (JSON.parse(v) as Chain) : null;
 };
-const write = (p: Project, c: Chain) => p.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META_KEY, JSON.stringify(c));
+const write = (p: Project, c: Chain) => setMeta(p.db, META_KEY, JSON.stringify(c));
 
 /** The questions the filter models attempt: those left after the pool, the user's overrides and the quality stage. */
 function candidates(project: Project, input: z.infer<typeof filterParams>): number[] {
-  if (input.scope === 'all') return project.db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id').pluck().all() as number[];
+  if (input.scope === 'all') return poolQuestionIds(project.db);
   const base = parseRecipe(input.recipe ?? {});
   const r = curate(project, { ...base, difficulty: { ...base.difficulty, enabled: false }, diversity: { ...base.diversity, enabled: false }, target: 1_000_000 });
   return r.decisions.filter((d) => d.stage === 'diversity' || d.stage === 'pin').map((d) => d.questionId);

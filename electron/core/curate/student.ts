@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JobKind } from '../jobs';
 import type { Project } from '../store/project';
 import { insertDoneTrace, sampleTakenCheck } from '../traces/store';
+import { questionTextLookup } from '../pool/questions';
 import { message } from '../util/messages';
 
 /**
@@ -64,7 +65,7 @@ export function studentKind(open: OpenStudent): JobKind<StudentParams> {
       const [id, s] = item.payload as [number, number];
       const p = ctx.params;
       const db = ctx.project.db;
-      const question = db.prepare('SELECT question FROM questions WHERE id = ?').pluck().get(id) as string | undefined;
+      const question = questionTextLookup(db)(id);
       if (question === undefined) return ctx.complete();
       let model = loaded.get(p.dir);
       if (!model) {

@@ -1,3 +1,4 @@
+import { poolSize } from '../pool/questions';
 import type { JobProgress, JobRunner } from '../jobs';
 import { UserError } from '../util/errors';
 import { ensureClusters } from './clusters';
@@ -45,7 +46,7 @@ export interface EmbedRunResult {
  */
 export async function embedAndCluster(runner: JobRunner, o: EmbedRunOptions, hooks: EmbedRunHooks = {}): Promise<EmbedRunResult> {
   const project = runner.project;
-  const pool = project.db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;
+  const pool = poolSize(project.db);
   if (pool === 0) throw new UserError(`The project ${project.dir} has no pool questions to embed; import questions first ("distillery import").`, 'embed_empty_pool');
   const k = o.k ?? 20;
   if (k > pool) throw new UserError(`--k ${k} asks for more clusters than the ${pool} pool questions; choose a k of at most ${pool}.`, 'embed_bad_setting');

@@ -17,17 +17,13 @@ const ROOTS = ['core', 'cli'];
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/augment/augment.ts': ['contamination', 'evalset_items', 'evalsets', 'questions'],
   'core/augment/pseudo.ts': ['questions'],
-  'core/curate/api.ts': ['questions'],
   'core/curate/bands.ts': ['traces', 'verdicts'],
   'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
-  'core/curate/filter.ts': ['meta', 'questions'],
   'core/curate/label.ts': ['questions'],
   'core/curate/runs.ts': ['questions'],
-  'core/curate/student.ts': ['questions'],
   'core/docs/synth.ts': ['jobs', 'questions'],
   'core/embed/clusters.ts': ['domain_labels'],
   'core/embed/job.ts': ['jobs', 'questions'],
-  'core/embed/service.ts': ['questions'],
   'core/embed/store.ts': ['questions'],
   // env/models.ts lists the model folders every domain remembers (teachers, eval models, runs, forms).
   'core/env/models.ts': ['eval_models', 'form_state', 'teachers', 'train_runs'],
@@ -45,7 +41,6 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   // store/stats.ts counts every pipeline stage for the project overview.
   'core/store/stats.ts': ['questions', 'reviews', 'selection', 'traces'],
   'core/teacher/generate.ts': ['jobs', 'questions', 'review_revisions', 'reviews', 'traces'],
-  'core/teacher/traces.ts': ['questions'],
   // traces/store.ts joins the pool's questions for the Traces view and the per-question listing.
   'core/traces/store.ts': ['questions'],
   'core/verify/job.ts': ['questions', 'traces'],

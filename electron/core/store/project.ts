@@ -208,6 +208,10 @@ export function getMeta(db: DB, key: string): string | undefined {
   return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }
 
+export function setMeta(db: DB, key: string, value: string): void {
+  db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+}
+
 function wrap(dir: string, dbPath: string, db: DB): Project {
   let closed = false;
   return {

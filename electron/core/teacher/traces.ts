@@ -1,3 +1,4 @@
+import { poolSize } from '../pool/questions';
 import type { DB } from '../store/project';
 import { eachQuestionBestTrace, generatedCounts, jobErrors, pageOfTraces } from '../traces/store';
 import { currentFlags } from './traceFlags';
@@ -56,7 +57,7 @@ export { traceRaw } from '../traces/store';
 
 export function traceCounts(db: DB, teacher?: string): { done: number; failed: number; questions: number } {
   const r = generatedCounts(db, teacher);
-  const questions = db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;
+  const questions = poolSize(db);
   return { ...r, questions };
 }
 

@@ -1,0 +1,19 @@
+// The pool's questions as other domains read them (issue 16 §3: pool owns the `questions` table; other
+// folders call these functions instead of writing SQL that names it — store/ownership.test.ts).
+import type { DB } from '../store/project';
+
+/** The ids of the questions in the pool (not excluded), in import order. */
+export function poolQuestionIds(db: DB): number[] {
+  return db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id').pluck().all() as number[];
+}
+
+/** How many questions are in the pool (not excluded). */
+export function poolSize(db: DB): number {
+  return db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;
+}
+
+/** A lookup, prepared once for many calls, of a question's text by id (undefined: no such question). */
+export function questionTextLookup(db: DB): (id: number) => string | undefined {
+  const st = db.prepare('SELECT question FROM questions WHERE id = ?').pluck();
+  return (id) => st.get(id) as string | undefined;
+}
