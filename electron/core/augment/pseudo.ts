@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ItemContext, JobItem, JobKind, JobRunner } from '../jobs';
 import type { DB, Project } from '../store/project';
 import { doneSampleCounter, doneSamples } from '../traces/store';
+import { questionById, unansweredPoolIds } from '../pool/questions';
 import { teacherConnection } from '../teacher/credentials';
 import { generateKind, startOrResume } from '../teacher/generate';
 import { getTeacher } from '../teacher/store';
@@ -26,7 +27,7 @@ export type PseudoInput = z.input<typeof pseudoParams>;
 
 /** Questions the pool holds without a reference answer (excluded ones left out). */
 export function unansweredIds(db: DB): number[] {
-  return db.prepare("SELECT id FROM questions WHERE excluded = 0 AND (answer IS NULL OR TRIM(answer) = '') ORDER BY id").pluck().all() as number[];
+  return unansweredPoolIds(db);
 }
 
 function samplesOf(db: DB, q: number, p: PseudoParams): Sample[] {
@@ -68,7 +69,7 @@ async function runItem(item: JobItem, ctx: ItemContext<PseudoParams>): Promise<v
   const db = ctx.project.db;
   const p = ctx.params;
   const q = item.payload as number;
-  const row = db.prepare('SELECT question, answer FROM questions WHERE id = ?').get(q) as { question: string; answer: string | null } | undefined;
+  const row = questionById(db, q);
   if (!row) return ctx.complete();
   if (row.answer?.trim()) return ctx.complete(() => db.prepare('DELETE FROM pseudo_labels WHERE question_id = ?').run(q)); // answered since: a real reference wins
   const samples = samplesOf(db, q, p);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createSampleProject } from '../sample';
-import { poolQuestionIds, poolSize, questionTextLookup } from './questions';
+import { poolQuestionIds, poolSize, questionById, questionTextLookup, unansweredPoolIds } from './questions';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-pool-questions-'));
 const project = createSampleProject(path.join(tmp, 'p'));
@@ -26,4 +26,8 @@ it('counts and lists the questions not excluded, in import order, and looks text
   expect(text(ids[1] as number)).toMatch(/\S/);
   expect(text(ids[0] as number)).toBeDefined();
   expect(text(999_999)).toBeUndefined();
+  expect(questionById(project.db, ids[1] as number)?.question).toBe(text(ids[1] as number));
+  expect(questionById(project.db, 999_999)).toBeUndefined();
+  project.db.prepare('UPDATE questions SET answer = NULL WHERE id IN (?, ?)').run(ids[0], ids[2]);
+  expect(unansweredPoolIds(project.db)).toEqual(ids[2] !== undefined ? [ids[2]] : []);
 });

@@ -12,6 +12,16 @@ export function poolSize(db: DB): number {
   return db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;
 }
 
+/** The pool's questions without a reference answer (excluded ones left out), in import order. */
+export function unansweredPoolIds(db: DB): number[] {
+  return db.prepare("SELECT id FROM questions WHERE excluded = 0 AND (answer IS NULL OR TRIM(answer) = '') ORDER BY id").pluck().all() as number[];
+}
+
+/** A question's text, reference answer and domain, or undefined. */
+export function questionById(db: DB, id: number): { question: string; answer: string | null; domain: string | null } | undefined {
+  return db.prepare('SELECT question, answer, domain FROM questions WHERE id = ?').get(id) as { question: string; answer: string | null; domain: string | null } | undefined;
+}
+
 /** A lookup, prepared once for many calls, of a question's text by id (undefined: no such question). */
 export function questionTextLookup(db: DB): (id: number) => string | undefined {
   const st = db.prepare('SELECT question FROM questions WHERE id = ?').pluck();

@@ -16,7 +16,6 @@ const ROOTS = ['core', 'cli'];
  */
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/augment/augment.ts': ['contamination', 'evalset_items', 'evalsets', 'questions'],
-  'core/augment/pseudo.ts': ['questions'],
   'core/curate/bands.ts': ['traces', 'verdicts'],
   'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
   'core/curate/label.ts': ['questions'],
