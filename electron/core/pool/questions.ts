@@ -17,9 +17,26 @@ export function unansweredPoolIds(db: DB): number[] {
   return db.prepare("SELECT id FROM questions WHERE excluded = 0 AND (answer IS NULL OR TRIM(answer) = '') ORDER BY id").pluck().all() as number[];
 }
 
+export interface QuestionText {
+  question: string;
+  answer: string | null;
+  domain: string | null;
+}
+
 /** A question's text, reference answer and domain, or undefined. */
-export function questionById(db: DB, id: number): { question: string; answer: string | null; domain: string | null } | undefined {
-  return db.prepare('SELECT question, answer, domain FROM questions WHERE id = ?').get(id) as { question: string; answer: string | null; domain: string | null } | undefined;
+export function questionById(db: DB, id: number): QuestionText | undefined {
+  return questionLookup(db)(id);
+}
+
+/** `questionById` prepared once for many calls (a generation job asks it per item). */
+export function questionLookup(db: DB): (id: number) => QuestionText | undefined {
+  const st = db.prepare('SELECT question, answer, domain FROM questions WHERE id = ?');
+  return (id) => st.get(id) as QuestionText | undefined;
+}
+
+/** Those of `ids` that name a question of the project (excluded or not). */
+export function knownQuestionIds(db: DB, ids: readonly number[]): Set<number> {
+  return new Set(db.prepare('SELECT id FROM questions WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids)) as number[]);
 }
 
 /** A lookup, prepared once for many calls, of a question's text by id (undefined: no such question). */

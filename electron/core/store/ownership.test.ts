@@ -39,7 +39,7 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/sample/index.ts': ['questions'],
   // store/stats.ts counts every pipeline stage for the project overview.
   'core/store/stats.ts': ['questions', 'reviews', 'selection', 'traces'],
-  'core/teacher/generate.ts': ['jobs', 'questions', 'review_revisions', 'reviews', 'traces'],
+  'core/teacher/generate.ts': ['jobs', 'review_revisions', 'reviews', 'traces'],
   // traces/store.ts joins the pool's questions for the Traces view and the per-question listing.
   'core/traces/store.ts': ['questions'],
   'core/verify/job.ts': ['questions', 'traces'],

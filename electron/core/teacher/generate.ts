@@ -3,6 +3,7 @@ import type { JobItem, JobKind, JobRunner, ItemContext } from '../jobs';
 import type { Statement } from 'better-sqlite3';
 import type { DB, Project } from '../store/project';
 import { jobTokenSums } from '../traces/store';
+import { knownQuestionIds, poolQuestionIds, questionLookup, type QuestionText } from '../pool/questions';
 import { rng } from '../util/rng';
 import { isUserError, UserError } from '../util/errors';
 import os from 'node:os';
@@ -87,18 +88,18 @@ export function planItems(db: DB, p: GenerateParams): { key: string; payload: Pa
   const f = p.questions;
   switch (f.mode) {
     case 'all':
-      ids = (db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id').pluck().all() as number[]);
+      ids = poolQuestionIds(db);
       break;
     case 'limit':
-      ids = db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id LIMIT ?').pluck().all(f.n) as number[];
+      ids = poolQuestionIds(db).slice(0, f.n);
       break;
     case 'ids': {
-      const known = new Set(db.prepare('SELECT id FROM questions').pluck().all() as number[]);
+      const known = knownQuestionIds(db, f.ids);
       ids = [...new Set(f.ids)].filter((id) => known.has(id));
       break;
     }
     case 'sample': {
-      const all = db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id').pluck().all() as number[];
+      const all = poolQuestionIds(db);
       const r = rng(f.seed);
       for (let i = all.length - 1; i > 0; i--) {
         const j = Math.floor(r() * (i + 1));
@@ -136,7 +137,7 @@ const UPSERT = `INSERT INTO traces (question_id, source, teacher, sample_index, 
 /** Prepared once per database connection: compiling the upsert (and its index checks) per item is not free. */
 interface Statements {
   answered: Statement;
-  question: Statement;
+  question: (id: number) => QuestionText | undefined;
   upsert: Statement;
 }
 const statements = new WeakMap<DB, Statements>();
@@ -146,7 +147,7 @@ function stmts(db: DB): Statements {
   if (!st) {
     st = {
       answered: db.prepare(`SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND status = 'done' AND source != 'imported' AND NOT (? AND ${REDOABLE})`),
-      question: db.prepare('SELECT question, answer, domain FROM questions WHERE id = ?'),
+      question: questionLookup(db),
       upsert: db.prepare(UPSERT),
     };
     statements.set(db, st);
@@ -205,7 +206,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     ctx.complete();
     return;
   }
-  const row = sql.question.get(q) as { question: string; answer: string | null; domain: string | null } | undefined;
+  const row = sql.question(q);
   if (!row) {
     ctx.fail(`Question ${q} was deleted from the pool before it was asked.`);
     return;
