@@ -1,3 +1,4 @@
+import { stopOnDemand } from '../core/localserve/ondemand';
 import { isUserError } from '../core/util/errors';
 import { appVersion } from '../core/util/root';
 import { storageErrorSentence } from '../core/util/sqlite-errors';
@@ -271,5 +272,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     }
     io.stderr(`distillery: unexpected error: ${(e as Error).stack ?? String(e)}`);
     return 1;
+  } finally {
+    // A local teacher started on demand by a command that opened the project itself ends with the command.
+    await stopOnDemand();
   }
 }

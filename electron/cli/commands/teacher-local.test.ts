@@ -1,28 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonExecutable } from '../../core/env/python';
+import { localTeacherFixture } from './teacher-local-fixture';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const hasPython = fs.existsSync(pythonExecutable());
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-teacher-local-'));
-const env = { DISTILLERY_CONFIG_DIR: path.join(tmp, 'config'), HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' };
-const model = path.join(tmp, 'tiny');
-const project = path.join(tmp, 'p');
-/** The real command as a user runs it, in its own process. */
-const cli = (...args: string[]) => execa(process.execPath, [path.join(root, 'bin', 'distillery.mjs'), ...args], { reject: false, env, cwd: tmp });
-
-/** Processes whose command line names the model folder: a server left running after the command ended. */
-async function serversFor(dir: string): Promise<string[]> {
-  const r = await execa('ps', ['-eo', 'pid,args'], { reject: false });
-  return r.stdout.split('\n').filter((l) => l.includes(dir) && /serve/.test(l));
-}
+const { tmp, model, project, cli, serversFor, hasPython, makeTinyModel } = localTeacherFixture('distillery-teacher-local-');
 
 beforeAll(async () => {
   if (!hasPython) return;
-  await execa(pythonExecutable(), ['-m', 'distillery_worker', 'tiny-model', '--out', model], { env, cwd: root });
+  await makeTinyModel(model);
   expect((await cli('project', 'sample', project)).exitCode).toBe(0);
 }, 600_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

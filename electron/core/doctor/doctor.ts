@@ -5,6 +5,7 @@
  * their models list with a short timeout, all at once.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 import { egressDecision, egressSummary, offlineState } from '../egress';
 import { urlEndpoint } from '../egress/teachers';
@@ -139,6 +140,13 @@ async function teacherChecks(db: DB): Promise<DoctorCheck[]> {
   return Promise.all(
     listTeachers(db).map(async (t): Promise<DoctorCheck> => {
       const id = `teacher-${t.name}`;
+      // A local teacher has no server until a step uses it: its model folder is what can be checked.
+      if (t.localDir) {
+        const ok = fs.existsSync(path.join(t.localDir, 'config.json'));
+        const detail = { teacher: t.name, localDir: t.localDir };
+        if (ok) return { id, status: 'ok', message: `Teacher "${t.name}" is the model folder ${t.localDir}; every step starts its server on demand.`, detail };
+        return { id, status: 'fail', message: `Teacher "${t.name}": the model folder ${t.localDir} has no config.json; choose the model's folder again on the Teacher step.`, detail };
+      }
       let conn;
       try {
         conn = teacherConnection(t);

@@ -14,9 +14,17 @@ export function bindOnDemand(servers: LocalServers): void {
   bound = servers;
 }
 
-/** The bound servers, or a process-wide set when no engine bound one (a caller then stops them itself). */
+/** The set made here when no engine bound one (a CLI command that opens the project itself). */
+let fallback: LocalServers | null = null;
+
+/** The bound servers, or a process-wide set when no engine bound one (stopOnDemand() stops it). */
 export function onDemandServers(): LocalServers {
-  return (bound ??= new LocalServers());
+  return (bound ??= fallback = new LocalServers());
+}
+
+/** Stops the servers of the process-wide set (the CLI does when a command ends); an engine stops its own. */
+export async function stopOnDemand(): Promise<void> {
+  await fallback?.stopAll();
 }
 
 const starting = new WeakMap<LocalServers, Map<string, Promise<LocalServerInfo>>>();

@@ -4,10 +4,12 @@
  * small non-streaming chat call used by the domain labeller and the judge; the streamed chat and completion
  * calls of generation, the probe, synth, augment, regenerate and evaluation (over `streamChat` in http.ts,
  * node:http with keep-alive). Every path handles credentials in the URL the same way and asks the egress
- * policy before it connects.
+ * policy before it connects. A local teacher's endpoint (live.ts localEndpoint) becomes the URL of its server,
+ * started on demand, before each request, so every caller reaches a running local teacher.
  */
 import { assertEgress } from '../egress/policy';
 import { fetchTarget, joinUrl, streamChat } from './http';
+import { resolveEndpoint } from './live';
 import type { ChatStream } from './stream';
 
 /** What a request needs of a teacher's connection (teacherConnection() in credentials.ts). */
@@ -63,7 +65,7 @@ export function chatUrl(endpoint: string): string {
  * an abort, or a 2xx answer that is not JSON.
  */
 export async function chatOnce(endpoint: string, headers: Record<string, string>, body: unknown, o: ChatOnceOptions): Promise<ChatOnceReply> {
-  const target = fetchTarget(chatUrl(endpoint), { 'content-type': 'application/json', ...headers });
+  const target = fetchTarget(chatUrl(await resolveEndpoint(endpoint)), { 'content-type': 'application/json', ...headers });
   assertEgress(target.url, o.who);
   const timeout = AbortSignal.timeout(o.timeoutMs);
   const res = await (o.fetchImpl ?? fetch)(target.url, {
@@ -91,11 +93,11 @@ export interface StreamOptions {
  * to <endpoint>/chat/completions). `body` is the JSON text. Resolves only with a complete stream; rejects
  * with an AttemptError (retryable or not) otherwise.
  */
-export function chatStream(endpoint: string, headers: Record<string, string>, body: string, o: StreamOptions, onDeltas?: (n: number, s: ChatStream) => void): Promise<ChatStream> {
-  return streamChat({ url: chatUrl(endpoint), method: 'POST', headers, body, timeoutMs: o.timeoutMs, signal: o.signal }, onDeltas, { logprobs: o.logprobs ?? false });
+export async function chatStream(endpoint: string, headers: Record<string, string>, body: string, o: StreamOptions, onDeltas?: (n: number, s: ChatStream) => void): Promise<ChatStream> {
+  return streamChat({ url: chatUrl(await resolveEndpoint(endpoint)), method: 'POST', headers, body, timeoutMs: o.timeoutMs, signal: o.signal }, onDeltas, { logprobs: o.logprobs ?? false });
 }
 
 /** Streams one raw-text completion from <endpoint>/completions (regenerate, evaluation): as chatStream. */
-export function completionStream(endpoint: string, headers: Record<string, string>, body: string, o: StreamOptions, onDeltas?: (n: number, s: ChatStream) => void): Promise<ChatStream> {
-  return streamChat({ url: joinUrl(endpoint, 'completions'), method: 'POST', headers, body, timeoutMs: o.timeoutMs, signal: o.signal }, onDeltas, { logprobs: o.logprobs ?? false });
+export async function completionStream(endpoint: string, headers: Record<string, string>, body: string, o: StreamOptions, onDeltas?: (n: number, s: ChatStream) => void): Promise<ChatStream> {
+  return streamChat({ url: joinUrl(await resolveEndpoint(endpoint), 'completions'), method: 'POST', headers, body, timeoutMs: o.timeoutMs, signal: o.signal }, onDeltas, { logprobs: o.logprobs ?? false });
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DB } from '../store/project';
 import { UserError } from '../util/errors';
+import { localEndpoint } from './live';
 import { resolveKey, secretStore, type SecretStore } from './secrets';
 import type { Teacher } from './store';
 
@@ -147,7 +148,9 @@ export interface TeacherConnection {
 
 /** Resolves a teacher's key, header values and URL credentials from the key store, for the requests only. */
 export function teacherConnection(t: Teacher, store: SecretStore = secretStore()): TeacherConnection {
-  const baseUrls = t.baseUrls.map((shown, i) => {
+  // A local teacher is reached through its model folder: client.ts starts (or finds) its server per request.
+  const localDir = t.localDir;
+  const baseUrls = localDir ? [localEndpoint({ ...t, localDir })] : t.baseUrls.map((shown, i) => {
     const ref = t.secretRefs.urls[i] ?? null;
     return ref ? resolveRef(ref, store, `The credentials of the URL ${shown} of teacher "${t.name}"`) : shown;
   });
