@@ -10,7 +10,7 @@ import { createSampleProject } from '../sample';
 import type { Project } from '../store/project';
 import { saveTeacher } from '../teacher/store';
 import { LocalServers } from '../localserve/manager';
-import { LABEL_KIND, labelKind } from './label';
+import { LABEL_KIND, labelKind, labelsFromColumn } from './label';
 import { curate } from './pipeline';
 import { s1Recipe } from './recipe';
 import { getTaxonomy, labelsOf, parseLabel, parseTaxonomyText, setTaxonomy } from './taxonomy';
@@ -163,4 +163,28 @@ describe.skipIf(!hasVenv)('with the tiny Qwen2 model (student tokenizer.json, re
     const codes = new Set(getTaxonomy(project.db).entries.map((e) => e.code));
     for (const v of labels.values()) expect(v === 'other' || codes.has(v)).toBe(true);
   }, 900_000);
+});
+
+describe('labelsFromColumn', () => {
+  it("copies the imported domain column into a taxonomy once; a question's existing label is kept", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-label-column-'));
+    const p = createSampleProject(path.join(tmp, 'p'));
+    try {
+      const rows = p.db.prepare("SELECT id, domain FROM questions WHERE domain IS NOT NULL AND TRIM(domain) != '' ORDER BY id").all() as { id: number; domain: string }[];
+      expect(rows.length).toBeGreaterThan(1);
+      const first = rows[0] as { id: number; domain: string };
+      p.db.prepare("UPDATE questions SET domain = '  ' WHERE id = ?").run(first.id);
+      const second = rows[1] as { id: number; domain: string };
+      p.db.prepare("INSERT INTO domain_labels (question_id, taxonomy, label, source, created_at) VALUES (?, 'mine', 'by hand', 'teacher', 'now')").run(second.id);
+      expect(labelsFromColumn(p.db, 'mine')).toBe(rows.length - 2);
+      const labels = labelsOf(p.db, 'mine');
+      expect(labels.has(first.id)).toBe(false);
+      expect(labels.get(second.id)).toBe('by hand');
+      expect(labels.get((rows[2] as { id: number }).id)).toBe((rows[2] as { domain: string }).domain);
+      expect(labelsFromColumn(p.db, 'mine')).toBe(0);
+    } finally {
+      p.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobKind } from '../jobs';
+import { poolQuestionIds, questionDomains, questionTextLookup } from '../pool/questions';
 import type { DB } from '../store/project';
 import { teacherConnection } from '../teacher/credentials';
 import { authHeaders, chatOnce } from '../teacher/client';
@@ -39,17 +40,16 @@ export const labelKind: JobKind<LabelParams> = {
   *plan(project, p) {
     getTaxonomy(project.db, p.taxonomy);
     getTeacher(project.db, p.teacher);
-    const sql =
-      p.scope === 'unlabelled'
-        ? 'SELECT id FROM questions WHERE excluded = 0 AND id NOT IN (SELECT question_id FROM domain_labels WHERE taxonomy = ?) ORDER BY id'
-        : 'SELECT id FROM questions WHERE excluded = 0 AND ? IS NOT NULL ORDER BY id';
-    for (const r of project.db.prepare(sql).all(p.taxonomy) as { id: number }[]) yield { key: String(r.id), payload: r.id };
+    const labelled = new Set(
+      p.scope === 'unlabelled' ? (project.db.prepare('SELECT question_id FROM domain_labels WHERE taxonomy = ?').pluck().all(p.taxonomy) as number[]) : [],
+    );
+    for (const id of poolQuestionIds(project.db)) if (!labelled.has(id)) yield { key: String(id), payload: id };
   },
   async run(item, ctx) {
     const id = item.payload as number;
     const db = ctx.project.db;
-    const q = db.prepare('SELECT question FROM questions WHERE id = ?').get(id) as { question: string } | undefined;
-    if (!q) {
+    const question = questionTextLookup(db)(id);
+    if (question === undefined) {
       ctx.complete();
       return;
     }
@@ -59,7 +59,7 @@ export const labelKind: JobKind<LabelParams> = {
     const headers = authHeaders(conn);
     const body = {
       model: t.model,
-      messages: [{ role: 'user', content: labelPrompt(tax, q.question) }],
+      messages: [{ role: 'user', content: labelPrompt(tax, question) }],
       max_tokens: ctx.params.maxTokens,
       temperature: ctx.params.temperature,
       stream: false,
@@ -92,8 +92,7 @@ export const labelKind: JobKind<LabelParams> = {
 
 /** Copies the imported domain column into a taxonomy's labels (source 'column'), for users who label by hand. */
 export function labelsFromColumn(db: DB, taxonomy: string): number {
-  const r = db
-    .prepare("INSERT OR IGNORE INTO domain_labels (question_id, taxonomy, label, source, created_at) SELECT id, ?, domain, 'column', ? FROM questions WHERE domain IS NOT NULL AND TRIM(domain) != ''")
-    .run(taxonomy, new Date().toISOString());
-  return r.changes;
+  const put = db.prepare("INSERT OR IGNORE INTO domain_labels (question_id, taxonomy, label, source, created_at) VALUES (?, ?, ?, 'column', ?)");
+  const at = new Date().toISOString();
+  return db.transaction(() => questionDomains(db).reduce((n, q) => n + put.run(q.id, taxonomy, q.domain, at).changes, 0))();
 }

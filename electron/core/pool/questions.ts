@@ -39,6 +39,11 @@ export function knownQuestionIds(db: DB, ids: readonly number[]): Set<number> {
   return new Set(db.prepare('SELECT id FROM questions WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids)) as number[]);
 }
 
+/** The questions (excluded ones too) whose imported domain column is set, with that domain. */
+export function questionDomains(db: DB): { id: number; domain: string }[] {
+  return db.prepare("SELECT id, domain FROM questions WHERE domain IS NOT NULL AND TRIM(domain) != '' ORDER BY id").all() as { id: number; domain: string }[];
+}
+
 /** A lookup, prepared once for many calls, of a question's text by id (undefined: no such question). */
 export function questionTextLookup(db: DB): (id: number) => string | undefined {
   const st = db.prepare('SELECT question FROM questions WHERE id = ?').pluck();

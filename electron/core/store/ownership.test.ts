@@ -18,7 +18,6 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/augment/augment.ts': ['contamination', 'evalset_items', 'evalsets', 'questions'],
   'core/curate/bands.ts': ['traces', 'verdicts'],
   'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
-  'core/curate/label.ts': ['questions'],
   'core/curate/runs.ts': ['questions'],
   'core/docs/synth.ts': ['jobs', 'questions'],
   'core/embed/clusters.ts': ['domain_labels'],
