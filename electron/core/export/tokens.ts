@@ -1,6 +1,7 @@
 import type { DB } from '../store/project';
 import path from 'node:path';
 import { loadTokenizerFile, tokenizerForModel, type LoadedTokenizer } from '../tokens';
+import { originalRevision } from '../review/revisions';
 import { cachedStudentCounts, fastCount, studentDir } from '../review/tokens';
 
 /**
@@ -68,7 +69,6 @@ export function countSampleTokens(db: DB, inputs: readonly CountInput[]): { toke
     return { tokenizer: { source: 'student', dir }, counts };
   }
 
-  const origStmt = db.prepare('SELECT thinking, answer FROM review_revisions WHERE trace_id = ? AND n = 0');
   const teacherToks = new Map<string, LoadedTokenizer | null>();
   const teacherTok = (model: string | null): LoadedTokenizer | null => {
     if (!model) return null;
@@ -81,7 +81,7 @@ export function countSampleTokens(db: DB, inputs: readonly CountInput[]): { toke
     const tok = teacherTok(s.teacherModel);
     if (tok) return { thinkingTokens: fastCount(tok, s.thinking), answerTokens: fastCount(tok, s.answer), tokenSource: 'teacher-tokenizer' };
     if (none) return { thinkingTokens: null, answerTokens: null, tokenSource: null };
-    const o = origStmt.get(s.traceId) as { thinking: string; answer: string } | undefined;
+    const o = originalRevision(db, s.traceId);
     const ot = o?.thinking.trim().length ?? 0;
     const oa = o?.answer.trim().length ?? 0;
     const total = (s.storedThinking ?? 0) + (s.storedAnswer ?? 0);

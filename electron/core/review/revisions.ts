@@ -263,9 +263,14 @@ export function getRevision(db: DB, traceId: number, n: number): RevisionText {
   throw new UserError(`Trace ${traceId} has no revision ${n}${n <= head ? ' (it was folded into a later autosave)' : ''}; pick one from its history (latest: ${head}).`, 'no_revision');
 }
 
+/** Revision 0 (the teacher's text, stored once the trace was first changed), or undefined. */
+export function originalRevision(db: DB, traceId: number): Texts | undefined {
+  return db.prepare('SELECT thinking, answer FROM review_revisions WHERE trace_id = ? AND n = 0').get(traceId) as Texts | undefined;
+}
+
 /** The teacher's original text: revision 0, or the trace itself when it was never changed. */
 export function originalTexts(db: DB, traceId: number): Texts {
-  const r = db.prepare('SELECT thinking, answer FROM review_revisions WHERE trace_id = ? AND n = 0').get(traceId) as Texts | undefined;
+  const r = originalRevision(db, traceId);
   if (r) return r;
   const t = traceTexts(db, traceId);
   return { thinking: t.thinking, answer: t.answer };

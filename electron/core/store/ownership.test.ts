@@ -28,7 +28,6 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/eval/benchmarks.ts': ['contamination', 'evalset_items', 'evalsets'],
   'core/export/card.ts': ['contamination', 'curation_runs', 'evalsets', 'generation_settings', 'review_revisions', 'reviews', 'teachers'],
   'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
-  'core/export/tokens.ts': ['review_revisions'],
   'core/pool/query.ts': ['traces'],
   'core/review/bundle.ts': ['questions', 'traces'],
   'core/review/decisions.ts': ['questions', 'traces', 'verdicts'],
