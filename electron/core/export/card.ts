@@ -2,6 +2,7 @@ import { getJob } from '../jobs';
 import type { DB } from '../store/project';
 import { pseudoSummary } from '../augment/pseudo';
 import { DEFAULT_PROMPT } from '../teacher/params';
+import { findTeacher, savedGenerationSettings } from '../teacher/store';
 import type { ExportSample } from './samples';
 import type { ExportTokenizer } from './tokens';
 
@@ -95,10 +96,9 @@ export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: 
     if (s.traceSource === 'imported' && !s.teacher) imported++;
     else byTeacher.set(s.teacher ?? s.traceSource, (byTeacher.get(s.teacher ?? s.traceSource) ?? 0) + 1);
   }
-  const teacherRow = db.prepare('SELECT model, system_prompt FROM teachers WHERE name = ?');
   const teachers = [...byTeacher].map(([name, n]) => {
-    const t = teacherRow.get(name) as { model: string; system_prompt: string | null } | undefined;
-    return { name, model: t?.model ?? null, systemPrompt: t?.system_prompt ?? null, samples: n };
+    const t = findTeacher(db, name);
+    return { name, model: t?.model ?? null, systemPrompt: t?.systemPrompt ?? null, samples: n };
   });
 
   // The prompts actually sent: the generation jobs that produced the exported traces; else the saved settings.
@@ -114,7 +114,7 @@ export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: 
     prompts.push(entry);
   }
   if (prompts.length === 0 && teachers.length > 0) {
-    const p = parse<{ promptTemplate?: string; systemPrompt?: string | null }>(db.prepare('SELECT settings FROM generation_settings WHERE id = 1').pluck().get() as string | undefined);
+    const p = parse<{ promptTemplate?: string; systemPrompt?: string | null }>(savedGenerationSettings(db));
     prompts.push({ promptTemplate: p?.promptTemplate ?? DEFAULT_PROMPT, systemPrompt: p?.systemPrompt ?? null, source: p ? 'saved generation settings' : 'default prompt' });
   }
 

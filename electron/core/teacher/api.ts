@@ -7,7 +7,7 @@ import { PRESETS } from './presets';
 import { getPrompting, promptingInput, REASONING_PROMPT, setPrompting } from './prompting';
 import { discover, listModels, testTeacher } from './probe';
 import { liveTeacher } from './live';
-import { getTeacher, listTeachers, normaliseBaseUrl, publicTeacher, removeTeacher, saveTeacher, teacherInput } from './store';
+import { getTeacher, listTeachers, normaliseBaseUrl, publicTeacher, removeTeacher, saveGenerationSettings, savedGenerationSettings, saveTeacher, teacherInput } from './store';
 import { listTraces, traceCounts, traceRaw } from './traces';
 import { secretStoreInfo } from './secrets';
 
@@ -52,13 +52,11 @@ export const teacherRouter = router({
     return startOrResume(ctx.runner, input);
   }),
   lastSettings: projectProcedure.query(({ ctx }) => {
-    const s = ctx.project.db.prepare('SELECT settings FROM generation_settings WHERE id = 1').pluck().get() as string | undefined;
+    const s = savedGenerationSettings(ctx.project.db);
     return s ? (JSON.parse(s) as unknown) : null;
   }),
   saveSettings: projectProcedure.input(z.record(z.string(), z.unknown())).mutation(({ ctx, input }) => {
-    ctx.project.db
-      .prepare('INSERT INTO generation_settings (id, settings, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
-      .run(JSON.stringify(input), new Date().toISOString());
+    saveGenerationSettings(ctx.project.db, input);
     return { ok: true };
   }),
   jobs: projectProcedure.query(({ ctx }) => ctx.runner.list(200).filter((j) => j.kind === GENERATE_KIND)),

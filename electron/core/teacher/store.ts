@@ -122,6 +122,17 @@ export function getTeacher(db: DB, name: string): Teacher {
   return t;
 }
 
+/** The Generate step's last saved settings (JSON text), or undefined before the first save. */
+export function savedGenerationSettings(db: DB): string | undefined {
+  return db.prepare('SELECT settings FROM generation_settings WHERE id = 1').pluck().get() as string | undefined;
+}
+
+/** Saves the Generate step's settings (one row). */
+export function saveGenerationSettings(db: DB, settings: unknown): void {
+  db.prepare('INSERT INTO generation_settings (id, settings, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
+    .run(JSON.stringify(settings), new Date().toISOString());
+}
+
 /** Adds or replaces a teacher by name. An API key goes to the key store; the project keeps only a reference. */
 export function saveTeacher(db: DB, raw: TeacherInput, secrets: SecretStore = secretStore()): Teacher {
   const input = teacherInput.parse(raw);
