@@ -1,3 +1,4 @@
+import { latestFrozenRun } from '../curate/frozen';
 import { getJob } from '../jobs';
 import type { DB } from '../store/project';
 import { pseudoSummary } from '../augment/pseudo';
@@ -119,12 +120,8 @@ export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: 
   }
 
   let curation: Provenance['curation'] = null;
-  if (tableExists(db, 'curation_runs')) {
-    const r = db.prepare('SELECT * FROM curation_runs WHERE frozen_at IS NOT NULL ORDER BY frozen_at DESC, id DESC LIMIT 1').get() as
-      | { id: number; seed: number; created_at: string; frozen_at: string | null; selected: number; recipe: string; funnel: string }
-      | undefined;
-    if (r) curation = { runId: r.id, seed: r.seed, createdAt: r.created_at, frozenAt: r.frozen_at, selected: r.selected, recipe: parse(r.recipe), funnel: parse(r.funnel) };
-  }
+  const r = latestFrozenRun(db);
+  if (r) curation = { runId: r.id, seed: r.seed, createdAt: r.created_at, frozenAt: r.frozen_at, selected: r.selected, recipe: parse(r.recipe), funnel: parse(r.funnel) };
 
   const evalsets = db
     .prepare('SELECT e.name, e.items, (SELECT COUNT(DISTINCT c.question_id) FROM contamination c WHERE c.evalset_id = e.id) AS flagged FROM evalsets e ORDER BY e.name')

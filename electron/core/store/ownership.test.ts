@@ -26,7 +26,7 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   // env/models.ts lists the model folders every domain remembers (teachers, eval models, runs, forms).
   'core/env/models.ts': ['eval_models', 'form_state', 'teachers', 'train_runs'],
   'core/eval/benchmarks.ts': ['contamination', 'evalset_items', 'evalsets'],
-  'core/export/card.ts': ['contamination', 'curation_runs', 'evalsets', 'review_revisions', 'reviews'],
+  'core/export/card.ts': ['contamination', 'evalsets', 'review_revisions', 'reviews'],
   'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
   'core/pool/query.ts': ['traces'],
   'core/review/bundle.ts': ['questions', 'traces'],
