@@ -6,6 +6,7 @@ import { teacherConnection } from '../teacher/credentials';
 import { authHeaders, chatOnce } from '../teacher/client';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
+import { message } from '../util/messages';
 import { DEFAULT_TAXONOMY, getTaxonomy, labelPrompt, OTHER, parseLabel } from './taxonomy';
 
 export const LABEL_KIND = 'label-domains';
@@ -36,7 +37,7 @@ export const labelKind: JobKind<LabelParams> = {
   kind: LABEL_KIND,
   params: labelParams,
   concurrency: (p) => p.concurrency,
-  label: (p) => `label domains (${p.taxonomy}, teacher: ${p.teacher})`,
+  labelMessage: (p) => message('job_label_domains', { taxonomy: p.taxonomy, teacher: p.teacher }, `label domains (${p.taxonomy}, teacher: ${p.teacher})`),
   *plan(project, p) {
     getTaxonomy(project.db, p.taxonomy);
     getTeacher(project.db, p.teacher);

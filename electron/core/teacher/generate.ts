@@ -6,6 +6,7 @@ import { jobTokenSums } from '../traces/store';
 import { knownQuestionIds, poolQuestionIds, questionLookup, type QuestionText } from '../pool/questions';
 import { rng } from '../util/rng';
 import { isUserError, UserError } from '../util/errors';
+import { message } from '../util/messages';
 import os from 'node:os';
 import { AimdController, backoffMs, concurrencyCap, EndpointPool, limitReasonFields, sleep } from './control';
 import { AttemptError } from './http';
@@ -311,7 +312,7 @@ export const generateKind: JobKind<GenerateParams> = {
   concurrency: (p) => (p.concurrency === 'auto' ? stateOf(p).ctrl.limit : p.concurrency),
   plan: (project, p) => planItems(project.db, p),
   run: runItem,
-  label: (p) => `Generate with ${p.teacher}`,
+  labelMessage: (p) => message('job_label_generate', { teacher: p.teacher }, `Generate with ${p.teacher}`),
 };
 
 /**
