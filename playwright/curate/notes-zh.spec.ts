@@ -1,4 +1,6 @@
 import { expect, mutate, test } from '../fixtures';
+import { TracesPage } from '../pages/traces';
+import { closedPort } from '../ports';
 
 /**
  * Issue 19.11: Curate in Chinese showed the engine's English note ("quality: 320 of 320 dropped because
@@ -27,5 +29,20 @@ test('Jobs in 中文: a job is named in Chinese, not with its English label', as
   await app.language('中文').click();
   await expect(jobs).toContainText('检查答案');
   await expect(jobs).not.toContainText('check answers');
+  await app.language('English').click();
+});
+
+test('Traces in 中文: the generation progress panel names the job in Chinese', async ({ app, page, request, host, uniqueDir }) => {
+  await mutate(request, host, 'project.sample', { dir: uniqueDir('traces-label-zh') });
+  await mutate(request, host, 'teacher.save', { name: 'down', baseUrls: [`http://127.0.0.1:${await closedPort()}/v1`], model: 'm' });
+  await app.open('#/traces');
+  const traces = new TracesPage(page);
+  await traces.mode.selectOption('limit');
+  await traces.n.fill('1');
+  await traces.start.click();
+  const label = page.getByTestId('gen-job-label');
+  await expect(label).toHaveText('Generate with down');
+  await app.language('中文').click();
+  await expect(label).toHaveText('用 down 生成');
   await app.language('English').click();
 });

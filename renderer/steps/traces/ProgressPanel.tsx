@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { JobProgress } from '../../../electron/core/jobs/types';
 import { api } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
+import { messageText } from '../../api/messages';
 import { barClass, JobOutcomeNote, statusKey } from '../../app/JobOutcome';
 import { Button, ErrorNote } from '../../app/ui';
 import { duration, muted } from './types';
@@ -30,7 +31,7 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
     <div data-testid="gen-progress" data-status={job.status} data-outcome={job.outcome ?? ''} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
       <div className="flex items-center justify-between gap-2">
         <p className="text-sm font-medium">
-          {t('traces.progress.job', { id: job.jobId })} <span className={muted}>{job.label}</span>
+          {t('traces.progress.job', { id: job.jobId })} <span data-testid="gen-job-label" className={muted}>{job.labelMessage ? messageText(job.labelMessage) : job.label}</span>
         </p>
         <span data-testid="gen-status" className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-200">
           {job.outcome === 'partial' || job.outcome === 'all_failed' ? t(statusKey(job)) : t(`traces.progress.status.${job.status}`)}
