@@ -49,10 +49,11 @@ export async function runExport(args: string[], io: CliIO): Promise<number> {
       systemPrompt: (values.system as string | undefined) ?? null,
       allowEmptyThinking: Boolean(values['allow-empty-thinking']),
     });
-    if (values.json) io.stdout(JSON.stringify({ train: r.train, validation: r.validation, files: r.files }));
+    if (values.json) io.stdout(JSON.stringify({ train: r.train, validation: r.validation, note: r.note, files: r.files }));
     else {
       io.stdout(`Exported ${r.train} train + ${r.validation} validation samples (${format}) to ${r.dir}:`);
       for (const f of r.files) io.stdout(`  ${f}`);
+      if (r.note) io.stdout(r.note);
     }
   } finally {
     p.close();

@@ -1,5 +1,6 @@
 import { REVIEW_STATUSES, setStatusForQuestions, type ReviewStatus } from '../../core/review/decisions';
-import { outsideSelection, queueCounts } from '../../core/review/queue';
+import { latestFrozenRun } from '../../core/curate/frozen';
+import { hasSelection, outsideSelection, queueCounts } from '../../core/review/queue';
 import { openProject } from '../../core/store/project';
 import { parse } from '../args';
 import { UsageError, type CliIO } from '../io';
@@ -42,6 +43,10 @@ export async function runReview(args: string[], io: CliIO): Promise<number> {
       io.stdout(`Marked ${r.updated} sample${r.updated === 1 ? '' : 's'} ${status.replace('_', ' ')}. ${c.label}.`);
       for (const id of outside) {
         io.stderr(`warning: question ${id} is outside the frozen curation selection, so the export (which takes the selection) leaves it out; pin it in Curate and freeze again, or export with --scope pool.`);
+      }
+      // A frozen run that kept nothing leaves the selection empty: the export then takes the pool, so the decision counts.
+      if (!hasSelection(p.db) && latestFrozenRun(p.db)) {
+        io.stderr('note: the frozen curation selection is empty, so the export takes the whole pool and includes this decision; freeze a non-empty selection in Curate to export only curated questions.');
       }
     }
   } finally {

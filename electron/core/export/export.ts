@@ -6,7 +6,7 @@ import { appVersion } from '../util/root';
 import { completeness, datasetCard, provenance, tokenStats } from './card';
 import { llamaFactoryInfo, writeSplit, type ExportFormat } from './formats';
 import { selectSamples, type Include } from './samples';
-import { seededSplit } from './split';
+import { emptyValidationNote, seededSplit } from './split';
 import { mkdirPrivate, tightenTree } from '../util/private-fs';
 
 export interface ExportOptions {
@@ -27,6 +27,8 @@ export interface ExportResult {
   dir: string;
   train: number;
   validation: number;
+  /** One line when the validation fraction gave no validation sample (fraction × samples below 1), else null. */
+  note: string | null;
   /** Absolute paths of every file written (data, dataset_info.json, README.md, export.json). */
   files: string[];
 }
@@ -127,7 +129,7 @@ export function exportDataset(project: Project, o: ExportOptions): ExportResult 
   fs.writeFileSync(path.join(dir, 'export.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   // the data a user curated is theirs alone: 0600 files (the folder was made 0700 above)
   tightenTree(dir);
-  return { dir, train: split.train.length, validation: split.validation.length, files: files.map((f) => path.join(dir, f)) };
+  return { dir, train: split.train.length, validation: split.validation.length, note: emptyValidationNote(samples.length, val, split.validation.length), files: files.map((f) => path.join(dir, f)) };
 }
 
 /** How many samples an export would hold, without writing anything. */
@@ -135,5 +137,5 @@ export function exportPreview(project: Project, include: Include, scope?: 'selec
   const { scope: s, samples, tokenizer } = selectSamples(project.db, include, scope);
   const split = seededSplit(samples, (x) => x.questionId, val, seed);
   const c = completeness(samples);
-  return { scope: s, samples: samples.length, train: split.train.length, validation: split.validation.length, tokens: tokenStats(samples, tokenizer), noThinking: c.noThinking, truncated: c.truncated };
+  return { scope: s, samples: samples.length, train: split.train.length, validation: split.validation.length, note: emptyValidationNote(samples.length, val, split.validation.length), tokens: tokenStats(samples, tokenizer), noThinking: c.noThinking, truncated: c.truncated };
 }
