@@ -68,6 +68,11 @@ test.describe('Evaluate step', () => {
     await expect(rejected.nth(0).locator('td').first()).toHaveText('2');
     await expect(rejected.nth(1).locator('td').first()).toHaveText('3');
     await expect(rejected.nth(1)).toContainText('missing reference answer');
+    // Issue 19 §11: in 中文 the reasons are Chinese (a code the UI translates), not the engine's English
+    await app.language('中文').click();
+    await expect(rejected.nth(1)).toContainText('缺少参考答案');
+    await expect(rejected.nth(0)).toContainText('JSON 无效');
+    await app.language('English').click();
     // the imported set is listed (and ticked) with its two questions
     const option = page.locator('[data-testid="bench-option"][data-id="imported:mine"]');
     await expect(option).toContainText('2 questions');

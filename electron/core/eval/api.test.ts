@@ -68,6 +68,9 @@ describe.skipIf(!hasPython() || !builtinDir())('evaluate API (tRPC procedures as
       [file, 4, 'question'],
     ]);
     expect(r.rejected[1]!.reason).toContain('missing reference answer');
+    // Issue 19 §11: each reason carries a code the UI translates (notes.row_*), the parser's own words as `detail`.
+    expect(r.rejected.map((x) => x.reasonMessage?.code)).toEqual(['row_invalid_json', 'row_no_reference_in', 'row_no_question_in']);
+    expect(r.rejected[0]!.reasonMessage?.params.detail).toBeTruthy();
     const p = await api.benchmarks.preview({ id: 'imported:mine' });
     expect(p.rows.map((q) => [q.qid, q.reference])).toEqual([['a', '7'], ['e', '2']]);
     await expect(api.benchmarks.import({ file })).rejects.toThrow(/already imported; choose another name or replace it/);
@@ -75,7 +78,15 @@ describe.skipIf(!hasPython() || !builtinDir())('evaluate API (tRPC procedures as
     fs.writeFileSync(csv, 'problem,answer\n"What is 2+5?",7\n"Empty",\n');
     const c = await api.benchmarks.import({ file: csv, name: 'sheet' });
     expect(c.accepted).toBe(1);
-    expect(c.rejected).toEqual([{ file: csv, line: 2, field: 'answer', reason: expect.stringContaining('missing reference answer') }]);
+    expect(c.rejected).toEqual([
+      {
+        file: csv,
+        line: 2,
+        field: 'answer',
+        reason: expect.stringContaining('missing reference answer'),
+        reasonMessage: expect.objectContaining({ code: 'row_no_reference_in', params: { field: 'answer' } }),
+      },
+    ]);
     const bad = path.join(tmp, 'bad.jsonl');
     fs.writeFileSync(bad, '{"question": "q"}\n');
     await expect(api.benchmarks.import({ file: bad })).rejects.toThrow(/holds no usable questions \(line 1, field "answer"/);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../store/project';
 import { openFile } from '../pool/readers';
+import { rowReason } from '../pool/row-reason';
 import { detectShape, mapRecord, resolveMapping } from '../pool/shapes';
 import { builtinDir } from '../util/benchmarks';
 import { UserError } from '../util/errors';
@@ -71,6 +72,7 @@ export async function parseBenchmarkFile(fileIn: string): Promise<Parsed> {
     }
     questions.push({ qid: m.row.extId?.trim() || String(r.line), question: m.row.question, reference });
   }
+  for (const row of rejected) row.reasonMessage = rowReason(row.reason);
   return { questions, rejected, read: records.length };
 }
 

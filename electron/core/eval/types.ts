@@ -84,6 +84,8 @@ export interface RejectedRow {
   line: number;
   field: string;
   reason: string;
+  /** The reason with a code, for the UI to say in its language (pool/row-reason.ts). */
+  reasonMessage?: EngineMessage;
 }
 
 export interface ModelOption {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { messageText } from '../../api/messages';
 import { Button, ErrorNote, inputClass } from '../../app/ui';
 import { Markdown } from '../../app/markdown';
 import { FilePicker } from '../questions/FileBrowser';
@@ -61,7 +62,7 @@ export function RejectedTable({ rows }: { rows: RejectedRow[] }) {
             <tr key={`${r.file}:${r.line}:${r.field}`} className="border-t border-amber-100 dark:border-amber-900">
               <td className="px-2 py-0.5 font-mono tabular-nums">{r.line}</td>
               <td className="px-2 py-0.5 font-mono">{r.field}</td>
-              <td className="px-2 py-0.5">{r.reason}</td>
+              <td className="px-2 py-0.5">{messageText(r.reasonMessage ?? r.reason)}</td>
             </tr>
           ))}
         </tbody>
