@@ -71,6 +71,11 @@ test.describe('Questions step: import with a column mapping, then browse the poo
     await expect(q.importRejects.locator('tbody tr')).toHaveCount(2);
     await expect(q.importRejects.locator('tbody tr').nth(0).locator('td').first()).toHaveText('4');
     await expect(q.importRejects.locator('tbody tr').nth(1).locator('td').first()).toHaveText('5');
+    // Issue 19 §11: the reasons carry codes; in 中文 they are Chinese
+    await app.language('中文').click();
+    await expect(q.importRejects.locator('tbody tr').nth(0)).toContainText('题目为空');
+    await expect(q.importRejects.locator('tbody tr').nth(1)).toContainText(/CSV 引号有误|列数不对/);
+    await app.language('English').click();
     await q.saveReport.click();
     await expect(q.reportPath).toContainText('import-1-rejected.jsonl');
     const saved = (await q.reportPath.locator('code').textContent()) ?? '';

@@ -5,6 +5,7 @@ import { applyDedup, includeMember, keepQuestion, listClusters, proposalSummary,
 import { importFile, writeRejectReport } from './importer';
 import { facets, getQuestion, importRejects, listImports, queryIds, queryPool, setDomain, setExcluded } from './query';
 import { FORMATS } from './readers';
+import { codedRows } from './row-reason';
 import { MAP_FIELDS, SHAPES } from './shapes';
 
 const fileInput = z.object({
@@ -33,7 +34,7 @@ export const poolRouter = router({
     .input(fileInput.extend({ rows: z.number().int().min(0).max(200).default(20) }))
     .mutation(async ({ ctx, input }) => {
       const r = await importFile(ctx.project, input.file, { format: input.format, shape: input.shape, mapping: input.mapping, dryRun: true, previewRows: input.rows });
-      return { ...r, rejected: r.rejected.slice(0, 1000), duplicateRows: r.duplicateRows.slice(0, 1000), rejectedTotal: r.rejected.length };
+      return { ...r, rejected: codedRows(r.rejected), duplicateRows: r.duplicateRows.slice(0, 1000), rejectedTotal: r.rejected.length };
     }),
   import: projectProcedure
     .input(fileInput.extend({ source: z.string().trim().min(1).max(200).optional(), report: z.boolean().default(false) }))
@@ -49,7 +50,7 @@ export const poolRouter = router({
         imported: r.imported,
         duplicates: r.duplicates,
         traces: r.traces,
-        rejected: r.rejected.slice(0, 1000),
+        rejected: codedRows(r.rejected),
         rejectedTotal: r.rejected.length,
         report,
       };

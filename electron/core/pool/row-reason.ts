@@ -27,3 +27,8 @@ export function rowReason(reason: string): EngineMessage {
   if (reason.startsWith('wrong type')) return message('row_wrong_type', { detail: after(reason, 'wrong type') }, reason);
   return message('row_unreadable', { detail: reason.replace(/^unreadable row:\s*/, '') }, reason);
 }
+
+/** The first `max` rejected rows, each with its coded reason (what the import and preview answers carry). */
+export function codedRows<R extends { reason: string }>(rows: readonly R[], max = 1000): (R & { reasonMessage: EngineMessage })[] {
+  return rows.slice(0, max).map((r) => ({ ...r, reasonMessage: rowReason(r.reason) }));
+}

@@ -1,9 +1,13 @@
 import { useTranslation } from 'react-i18next';
+import type { EngineMessage } from '../../../electron/core/util/messages';
+import { messageText } from '../../api/messages';
 import { td, th } from './parts';
 
 export interface RejectRow {
   line: number;
   reason: string;
+  /** The reason with a code (pool/row-reason.ts), said in the UI's language. */
+  reasonMessage?: EngineMessage;
   raw?: string | null;
 }
 
@@ -24,7 +28,7 @@ export function RejectTable({ rows, testId }: { rows: RejectRow[]; testId: strin
           {rows.map((r, i) => (
             <tr key={`${r.line}-${i}`}>
               <td className={`${td} font-mono tabular-nums text-slate-600 dark:text-slate-400`}>{r.line}</td>
-              <td className={`${td} text-rose-700 dark:text-rose-300`}>{r.reason}</td>
+              <td className={`${td} text-rose-700 dark:text-rose-300`}>{messageText(r.reasonMessage ?? r.reason)}</td>
               <td className={`${td} max-w-md truncate font-mono text-xs text-slate-500`} title={r.raw ?? ''}>
                 {r.raw ?? ''}
               </td>
