@@ -156,7 +156,8 @@ describe.skipIf(!hasPython() || !builtinDir())('evaluate API (tRPC procedures as
     if (done.type === 'done') expect(done.result.answer).toContain('\\boxed{7}');
     const bad: PlaygroundEvent[] = [];
     for await (const e of await api.playground.generate({ model: { label: 'x', kind: 'local', dir: tmp }, messages: [{ role: 'user', content: 'hi' }], maxThinking: 8 })) bad.push(e);
-    expect(bad).toEqual([{ type: 'error', message: expect.stringContaining('has no tokenizer.json') }]);
+    // Issue 19 §11: the error carries its code, which the UI heads in its language (errors.<code>)
+    expect(bad).toEqual([{ type: 'error', message: expect.stringContaining('has no tokenizer.json'), code: 'invalid_model' }]);
   });
 
   it('sends the Playground status with a code the UI translates (an ONNX model loading), and a prepared question by key', async () => {

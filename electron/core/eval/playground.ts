@@ -9,6 +9,7 @@ import { budgetForce } from './forcing';
 import { openGenerator } from './models';
 import type { PlaygroundEvent, PlaygroundInput } from './types';
 import type { EngineMessage } from '../util/messages';
+import { isUserError } from '../util/errors';
 
 /** In-app (ONNX) models stay loaded between Playground turns; freed after this long unused. */
 const KEEP_LOADED_MS = 5 * 60_000;
@@ -134,7 +135,7 @@ export async function* playground(project: Project, servers: LocalServers, input
       push({ type: 'stats', ttftMs: result.ttftMs, tokensPerSecond: result.tokensPerSecond });
       push({ type: 'done', result });
     } catch (e) {
-      if (!abort.signal.aborted) push({ type: 'error', message: (e as Error).message });
+      if (!abort.signal.aborted) push({ type: 'error', message: (e as Error).message, code: isUserError(e) ? e.code : 'playground_failed' });
     } finally {
       // Local servers are shared and stay up; an in-app model stays loaded a while for the next turn.
       held?.release();

@@ -277,4 +277,5 @@ export type PlaygroundEvent =
   | { type: 'answer'; text: string }
   | { type: 'stats'; ttftMs: number | null; tokensPerSecond: number | null }
   | { type: 'done'; result: ForcingResult }
-  | { type: 'error'; message: string };
+  /** `code`: the engine's code for the error (a UserError's, else `playground_failed`); the UI heads the message with `errors.<code>`. */
+  | { type: 'error'; message: string; code?: string };

@@ -20,7 +20,7 @@ interface Turn {
   tokensPerSecond: number | null;
   totalMs: number | null;
   hitBudget: boolean;
-  error: string | null;
+  error: ApiError | null;
   done: boolean;
 }
 
@@ -69,7 +69,9 @@ function TurnView({ turn }: { turn: Turn }) {
           <h4 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">{t('evaluate.playground.answer')}</h4>
           <TraceText text={turn.answer} empty={streaming ? '…' : t('evaluate.drill.noAnswer')} />
         </div>
-        {turn.error && <p className="mt-2 text-sm text-rose-700 dark:text-rose-300">{turn.error}</p>}
+        <div data-testid="pg-error">
+          <ErrorNote error={turn.error} />
+        </div>
       </div>
     </li>
   );
@@ -156,7 +158,7 @@ export function Playground({ models, nativePicker, onModelsChanged }: { models: 
               sub.current = null;
               break;
             case 'error':
-              patch({ error: e.message, done: true, status: null });
+              patch({ error: { message: e.message, code: e.code ?? null }, done: true, status: null });
               sub.current?.unsubscribe();
               sub.current = null;
               break;
