@@ -3,7 +3,9 @@ import { checkModelFolder, findVllm, LocalServers } from '../../core/localserve/
 import { liveTeacher } from '../../core/teacher/live';
 import { openProject } from '../../core/store/project';
 import { getTeacher, listTeachers, publicTeacher, removeTeacher, saveTeacher } from '../../core/teacher/store';
-import { testTeacher } from '../../core/teacher/probe';
+import { modelMismatch, testTeacher } from '../../core/teacher/probe';
+import { authHeaders } from '../../core/teacher/client';
+import { teacherConnection } from '../../core/teacher/credentials';
 import { discover } from '../../core/teacher/probe';
 import { getPrompting, REASONING_MODES, setPrompting, type PromptingInput, type ReasoningMode } from '../../core/teacher/prompting';
 import { parse } from '../args';
@@ -153,6 +155,12 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
         });
         const pr = prompting ? setPrompting(p.db, prompting) : null;
         io.stdout(values.json ? JSON.stringify({ ...publicTeacher(t), ...(pr ? { prompting: pr } : {}) }) : `Saved teacher "${t.name}": ${t.model} at ${t.baseUrls.join(', ')}`);
+        // a server that lists other models (transformers serve answers 400 to any other name) is said now, not after a failed pool
+        const hint = await (async () => {
+          const conn = teacherConnection(t);
+          return modelMismatch(conn.baseUrls[0] ?? urls[0]!, authHeaders(conn, {}), t.model, t.name, 1_500);
+        })().catch(() => null);
+        if (hint) io.stderr(`warning: ${hint}.`);
       } finally {
         p.close();
       }
@@ -207,6 +215,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
               : `${r.endpoint}: FAILED: ${r.error}`,
           );
         }
+      for (const r of reports) if (r.ok && r.modelHint && !values.json) io.stderr(`warning: ${r.endpoint}: ${r.modelHint}.`);
       // A teacher that does not reason is found here, before a whole pool comes back without thinking.
       if (!values.json && reports.some((r) => r.ok && r.flags.includes('no_thinking'))) {
         io.stdout(

@@ -10,6 +10,7 @@ import { message } from '../util/messages';
 import os from 'node:os';
 import { AimdController, backoffMs, concurrencyCap, EndpointPool, limitReasonFields, sleep } from './control';
 import { AttemptError } from './http';
+import { modelMismatch } from './probe';
 import { DEFAULT_PROMPT, generateParams, type GenerateInput, type GenerateParams } from './params';
 import { buildPrompt, getPrompting, splitBeforeAnswer, templateOf } from './prompting';
 import { redactUrl, teacherConnection } from './credentials';
@@ -38,6 +39,8 @@ interface JobState {
   rate: number;
   outputTokens: number;
   inputTokens: number;
+  /** Per endpoint, once a request got 400/404: the model-name mismatch sentence, or null (see modelMismatch). */
+  mismatch?: Map<string, Promise<string | null>>;
 }
 
 interface Ready {
@@ -231,6 +234,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
   };
 
   let lastError = '';
+  let lastStatus: number | undefined;
   let endpoint = '';
   let attempt = 0;
   while (attempt < p.maxAttempts) {
@@ -249,6 +253,7 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
       ready.pool.release(endpoint, err.opts.endpointDown ? 'down' : err.opts.status === undefined || err.opts.status >= 500 ? 'error' : 'neutral');
       if (err.opts.overload) st.ctrl.onOverload();
       lastError = err.message;
+      lastStatus = err.opts.status;
       if (!err.retryable || attempt >= p.maxAttempts) break;
       const ra = err.opts.retryAfterMs;
       const wait = ra !== undefined ? Math.min(ra, p.maxRetryAfterMs) + Math.floor(Math.random() * 250) : backoffMs(attempt, p.backoffBaseMs, p.backoffCapMs);
@@ -279,6 +284,13 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
       if (note) ctx.report({ logprobs_missing: p.logprobs ?? 0 });
     });
     return;
+  }
+  // transformers serve answers 400 to any model name but the one it was started with: say which names it serves
+  if (lastStatus === 400 || lastStatus === 404) {
+    st.mismatch ??= new Map();
+    if (!st.mismatch.has(endpoint)) st.mismatch.set(endpoint, modelMismatch(endpoint, ready.headers, ready.teacher.model, ready.teacher.name));
+    const hint = await st.mismatch.get(endpoint);
+    if (hint) lastError = `${lastError}; ${hint}`;
   }
   const error = `Failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastError}`;
   // A failure never replaces a finished trace (redo: 0): the thinking-less answer stays until a new one arrives.

@@ -44,6 +44,25 @@ export async function listModels(baseUrl: string, headers: Record<string, string
   return (a.data ?? []).filter((m) => typeof m.id === 'string').map((m) => ({ id: m.id as string, contextLength: contextOf(m) }));
 }
 
+/** The sentence for a teacher whose model name the server does not serve (transformers serve answers 400 to any other name). */
+export function modelMismatchSentence(served: readonly string[], model: string, teacher: string): string {
+  return (
+    `the server serves ${served.map((m) => `"${m}"`).join(', ')}; the teacher is set to "${model}" — set the teacher's model to one of them ` +
+    `(distillery teacher add PROJECT --name ${teacher} --url URL --model ID again, or the Teacher step)`
+  );
+}
+
+/** When the server lists its models and the teacher's is not among them: modelMismatchSentence; else null (also when it lists none). */
+export async function modelMismatch(baseUrl: string, headers: Record<string, string>, model: string, teacher: string, timeoutMs = 5_000): Promise<string | null> {
+  let ids: string[];
+  try {
+    ids = (await listModels(baseUrl, headers, timeoutMs)).map((m) => m.id);
+  } catch {
+    return null;
+  }
+  return ids.length === 0 || ids.includes(model) ? null : modelMismatchSentence(ids, model, teacher);
+}
+
 /** "Find local servers": asks each usual loopback port for its models, briefly, all at once. */
 export async function discover(opts: { host?: string; ports?: readonly number[]; timeoutMs?: number } = {}): Promise<DiscoveredServer[]> {
   const host = opts.host ?? '127.0.0.1';
@@ -77,6 +96,8 @@ export interface TestReport {
   sample: string | null;
   flags: string[];
   error: string | null;
+  /** When /v1/models lists other models than the teacher's: the sentence saying which to set; else null. */
+  modelHint: string | null;
 }
 
 /** Sends one short request to each endpoint of a teacher and reports what came back. */
@@ -90,10 +111,11 @@ export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTok
     t.baseUrls.map(async (endpoint, i): Promise<TestReport> => {
       // The report shows the redacted URL; the requests go to the real one.
       const url = conn.baseUrls[i] ?? endpoint;
-      const report: TestReport = { ok: false, endpoint, latencyMs: null, firstTokenMs: null, reasoning: null, contextLength: null, finishReason: null, usage: null, sample: null, flags: [], error: null };
+      const report: TestReport = { ok: false, endpoint, latencyMs: null, firstTokenMs: null, reasoning: null, contextLength: null, finishReason: null, usage: null, sample: null, flags: [], error: null, modelHint: null };
       try {
         const models = await listModels(url, headers, opts.timeoutMs ?? 10_000);
         report.contextLength = models.find((m) => m.id === t.model)?.contextLength ?? null;
+        if (models.length > 0 && !models.some((m) => m.id === t.model)) report.modelHint = modelMismatchSentence(models.map((m) => m.id), t.model, t.name);
       } catch {
         // Not every API lists models; the chat request below is the real test.
       }
@@ -120,6 +142,7 @@ export async function testTeacher(t: Teacher, opts: { timeoutMs?: number; maxTok
         report.sample = (parsed.answer ?? s.content.join('')).slice(0, 200);
       } catch (e) {
         report.error = e instanceof AttemptError || e instanceof Error ? e.message : String(e);
+        if (report.modelHint) report.error += `; ${report.modelHint}`;
       }
       return report;
     }),

@@ -68,6 +68,7 @@ export function failureReason(error: string | null): string {
 
 /** A next step for the usual reasons a generation fails. */
 export function failureHint(reason: string): string | null {
+  if (reason.includes('the server serves ')) return null; // the reason already names the models to choose from
   if (/could not connect|ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN/.test(reason)) return 'is the teacher running?';
   if (/\b401\b|\b403\b|unauthori[sz]ed|forbidden|api key/i.test(reason)) return 'check the API key (teacher add --key-env).';
   if (/\b404\b|not found/i.test(reason)) return 'check the base URL (it usually ends in /v1) and the model name.';

@@ -9,7 +9,8 @@ import { JobRunner } from '../jobs';
 import { createSampleProject } from '../sample';
 import type { Project } from '../store/project';
 import { generateKind, startOrResume } from './generate';
-import { discover, testTeacher } from './probe';
+import { discover, modelMismatchSentence, testTeacher } from './probe';
+import { failureSentence, failureSummary } from './traces';
 import { saveTeacher } from './store';
 import { noLogprobsNote } from './logprobs-capture';
 import { captureDir, readIndex, readMeta } from './logprobs-store';
@@ -104,5 +105,22 @@ describe.skipIf(!hasVenv)('generation against a real transformers serve (tiny ra
     const cap = captureDir(project.artifactsDir, jobId);
     expect(readMeta(cap)?.note).toBe(noLogprobsNote(3));
     expect(readIndex(cap).entries).toHaveLength(0);
+  }, 180_000);
+
+  it('a teacher set to another model name (./model, not the path it serves): the test, every failure and the summary name the served model', async () => {
+    const t = saveTeacher(project.db, { name: 'renamed', preset: 'transformers', baseUrls: [baseUrl], model: './model' });
+    const [report] = await testTeacher(t, { maxTokens: 8 });
+    expect(report?.ok).toBe(false);
+    expect(report?.error).toMatch(/\b400\b/);
+    expect(report?.modelHint).toBe(modelMismatchSentence([modelDir], './model', 'renamed'));
+    const runner = new JobRunner(project).register(generateKind);
+    const { jobId } = startOrResume(runner, { teacher: 'renamed', questions: { mode: 'limit', n: 2 }, maxTokens: 8, concurrency: 1, temperature: 0 });
+    const job = await runner.wait(jobId);
+    await runner.close();
+    const groups = failureSummary(project.db, jobId);
+    expect(job.failed).toBe(2);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.reason).toContain(`the server serves "${modelDir}"; the teacher is set to "./model" — set the teacher's model to one of them`);
+    expect(failureSentence(groups, 2, 2)).toMatch(/^2 of 2 failed: 2 × .*400.*the server serves/);
   }, 180_000);
 });
