@@ -99,7 +99,10 @@ export const poolRouter = router({
   evalsets: router({
     add: projectProcedure
       .input(fileInput.extend({ name: z.string().trim().min(1).max(100), replace: z.boolean().default(false) }))
-      .mutation(({ ctx, input }) => addEvalset(ctx.project, input.name, input.file, input)),
+      .mutation(async ({ ctx, input }) => {
+        const r = await addEvalset(ctx.project, input.name, input.file, input);
+        return { ...r, rejected: codedRows(r.rejected, Infinity) };
+      }),
     list: projectProcedure.query(({ ctx }) => listEvalsets(ctx.project)),
     builtins: projectProcedure.query(({ ctx }) => builtinEvalsets(ctx.project)),
     remove: projectProcedure.input(z.object({ name: z.string().min(1) })).mutation(({ ctx, input }) => {
