@@ -82,7 +82,11 @@ describe.skipIf(!hasPython() || !builtinDir())('budget forcing in the in-app eng
   it('streams a Playground turn from the in-app model', async () => {
     const events: PlaygroundEvent[] = [];
     for await (const e of playground(project, servers, { model: { label: 'student', kind: 'onnx', dir: modelDir }, messages: [{ role: 'user', content: 'Hi' }], maxThinking: 12, maxAnswerTokens: 4 })) events.push(e);
-    expect(events[0]).toEqual({ type: 'status', message: `Loading the ONNX model in ${modelDir}…` });
+    expect(events[0]).toEqual({
+      type: 'status',
+      message: `Loading the ONNX model in ${modelDir}…`,
+      note: { code: 'model_loading_onnx', params: { model: 'student' }, text: `Loading the ONNX model in ${modelDir}…` },
+    });
     const done = events.at(-1);
     expect(done?.type).toBe('done');
     if (done?.type === 'done') expect(done.result.thinkingTokens).toBeLessThanOrEqual(12);
