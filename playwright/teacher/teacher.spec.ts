@@ -74,9 +74,14 @@ test.describe('Teacher step: a local teacher, a test, generation and checking', 
     await expect(traces.detail.getByTestId('attempt').first()).toBeVisible();
     await page.keyboard.press('j');
     await expect(traces.questions.nth(1)).toHaveAttribute('aria-current', 'true');
-    await page.keyboard.press('r');
-    await expect(traces.detail.getByTestId('raw')).toBeVisible();
-    await expect(traces.detail.getByTestId('raw')).toContainText('finish');
+    // The second question's detail loads after the selection moves and starts with raw hidden: press r until the
+    // raw response shows (a press that lands before the load is undone by it).
+    const raw = traces.detail.getByTestId('raw');
+    await expect(async () => {
+      if (!(await raw.isVisible())) await page.keyboard.press('r');
+      await expect(raw).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(raw).toContainText('finish');
     await traces.detail.getByTestId('raw').scrollIntoViewIfNeeded();
     await app.snap(testInfo, 'traces-generated-en');
 
