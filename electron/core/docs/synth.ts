@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { z } from 'zod';
 import type { JobItem, JobKind, JobRunner, ItemContext } from '../jobs';
 import { normHash } from '../pool/text';
@@ -223,30 +222,9 @@ function checkReady(db: DB, p: SynthParams): number[] {
 
 /** Starts the synthesis job, or resumes the unfinished one with the very same settings (like generation). */
 export function startOrResumeSynthesis(runner: JobRunner, input: SynthInput): { jobId: number; resumed: boolean; chunks: number } {
-  const db = runner.project.db;
   const params = synthParams.parse(input);
-  const ids = checkReady(db, params);
-  const id = db.prepare("SELECT id FROM jobs WHERE kind = ? AND params = ? AND status IN ('queued', 'running', 'paused', 'failed') ORDER BY id DESC LIMIT 1").pluck().get(SYNTH_KIND, JSON.stringify(params)) as number | undefined;
-  if (id !== undefined) {
-    const job = runner.get(id);
-    if (job?.status === 'running' && job.owner_pid !== process.pid && ownerAlive(job.owner_pid, job.owner_host, job.heartbeat_at)) {
-      throw new UserError(`This synthesis is already running (job ${id}, process ${job.owner_pid}). Wait for it, or stop that process first.`, 'job_running');
-    }
-    runner.resume(id);
-    return { jobId: id, resumed: true, chunks: ids.length };
-  }
-  return { jobId: runner.start(SYNTH_KIND, params), resumed: false, chunks: ids.length };
-}
-
-function ownerAlive(pid: number | null, host: string | null, beat: string | null): boolean {
-  if (!pid || !beat || Date.now() - Date.parse(beat) > 30_000) return false;
-  if (host !== os.hostname()) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  const ids = checkReady(runner.project.db, params);
+  return { ...runner.startOrResume(SYNTH_KIND, params), chunks: ids.length };
 }
 
 export { chunkCtx, connect, ask, checkReady, type ChunkCtx };

@@ -123,16 +123,7 @@ export const embedKind: JobKind<EmbedParams> = {
 export function startEmbed(runner: JobRunner, input: EmbedInput): { jobId: number; resumed: boolean; model: string } {
   const p = embedParams.parse(input);
   const model = resolveEmbedModel(p.modelDir, p.dtype, p.maxLength);
-  const text = JSON.stringify({ ...p, modelDir: model.dir });
-  const id = runner.project.db
-    .prepare("SELECT id FROM jobs WHERE kind = ? AND params = ? AND status IN ('queued', 'running', 'paused', 'failed') ORDER BY id DESC LIMIT 1")
-    .pluck()
-    .get(EMBED_KIND, text) as number | undefined;
-  if (id !== undefined) {
-    if (runner.get(id)?.status !== 'running') runner.resume(id);
-    return { jobId: id, resumed: true, model: model.key };
-  }
-  return { jobId: runner.start(EMBED_KIND, { ...p, modelDir: model.dir }), resumed: false, model: model.key };
+  return { ...runner.startOrResume(EMBED_KIND, { ...p, modelDir: model.dir }), model: model.key };
 }
 
 /** The model identity of a folder (used by the recipe's cluster domains). */

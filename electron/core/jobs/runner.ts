@@ -54,6 +54,24 @@ export class JobRunner {
 
   /** Creates a job and starts it. Parameters are validated by the kind's schema first. */
   start(kindName: string, rawParams: unknown): number {
+    const { kind, params } = this.parse(kindName, rawParams);
+    return this.create(kind, params);
+  }
+
+  /**
+   * "The same command resumes": resumes the newest unfinished job (queued, running, paused or failed) of this
+   * kind whose params are exactly these (after the kind's schema), else creates and starts a new one. A job
+   * that another live process runs is refused with 'job_running' (see `resume`); a dead owner's is taken over.
+   */
+  startOrResume(kindName: string, rawParams: unknown): { jobId: number; resumed: boolean } {
+    const { kind, params } = this.parse(kindName, rawParams);
+    const id = store.unfinishedJobWithParams(this.project.db, kindName, JSON.stringify(params));
+    if (id === undefined) return { jobId: this.create(kind, params), resumed: false };
+    this.resume(id);
+    return { jobId: id, resumed: true };
+  }
+
+  private parse(kindName: string, rawParams: unknown): { kind: JobKind<unknown>; params: unknown } {
     const kind = this.kinds.get(kindName);
     if (!kind) throw new UserError(`There is no job kind named "${kindName}".`, 'unknown_job_kind');
     const parsed = kind.params.safeParse(rawParams);
@@ -61,7 +79,11 @@ export class JobRunner {
       const first = parsed.error.issues[0];
       throw new UserError(`The ${kindName} job's setting "${first?.path.join('.') || '(root)'}" is invalid: ${first?.message ?? 'unknown problem'}.`, 'bad_params');
     }
-    const id = store.insertJob(this.project.db, kindName, parsed.data, kind.label?.(parsed.data) ?? kind.labelMessage?.(parsed.data).text ?? null);
+    return { kind, params: parsed.data };
+  }
+
+  private create(kind: JobKind<unknown>, params: unknown): number {
+    const id = store.insertJob(this.project.db, kind.kind, params, kind.label?.(params) ?? kind.labelMessage?.(params).text ?? null);
     this.launch(id);
     return id;
   }

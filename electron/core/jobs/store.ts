@@ -61,6 +61,11 @@ export function runningElsewhere(job: JobRow, staleMs: number): boolean {
   return job.status === 'running' && Boolean(job.owner_pid) && job.owner_pid !== process.pid && ownerAlive(job, staleMs);
 }
 
+/**
+ * The one liveness rule of a job's owner: its heartbeat is fresh (younger than `staleMs`) and, when it runs on
+ * this machine, its pid is alive. Another machine's process is trusted while it beats; on this machine a dead
+ * pid frees the job at once, and a stale heartbeat frees it even if the pid was reused by another process.
+ */
 function ownerAlive(job: JobRow, staleMs: number): boolean {
   const beat = job.heartbeat_at ? Date.parse(job.heartbeat_at) : 0;
   if (Date.now() - beat > staleMs) return false;
@@ -71,6 +76,14 @@ function ownerAlive(job: JobRow, staleMs: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The newest unfinished job (queued, running, paused or failed) of a kind whose params text is exactly `params`. */
+export function unfinishedJobWithParams(db: DB, kind: string, params: string): number | undefined {
+  return db
+    .prepare("SELECT id FROM jobs WHERE kind = ? AND params = ? AND status IN ('queued', 'running', 'paused', 'failed') ORDER BY id DESC LIMIT 1")
+    .pluck()
+    .get(kind, params) as number | undefined;
 }
 
 export function heartbeat(db: DB, id: number): void {

@@ -19,9 +19,9 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/curate/bands.ts': ['traces', 'verdicts'],
   'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
   'core/curate/runs.ts': ['questions'],
-  'core/docs/synth.ts': ['jobs', 'questions'],
+  'core/docs/synth.ts': ['questions'],
   'core/embed/clusters.ts': ['domain_labels'],
-  'core/embed/job.ts': ['jobs', 'questions'],
+  'core/embed/job.ts': ['questions'],
   'core/embed/store.ts': ['questions'],
   // env/models.ts lists the model folders every domain remembers (teachers, eval models, runs, forms).
   'core/env/models.ts': ['eval_models', 'form_state', 'teachers', 'train_runs'],
@@ -37,7 +37,7 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/sample/index.ts': ['questions'],
   // store/stats.ts counts every pipeline stage for the project overview.
   'core/store/stats.ts': ['questions', 'reviews', 'selection', 'traces'],
-  'core/teacher/generate.ts': ['jobs', 'review_revisions', 'reviews', 'traces'],
+  'core/teacher/generate.ts': ['review_revisions', 'reviews', 'traces'],
   // traces/store.ts joins the pool's questions for the Traces view and the per-question listing.
   'core/traces/store.ts': ['questions'],
   'core/verify/job.ts': ['questions', 'traces'],

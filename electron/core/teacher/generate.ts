@@ -5,9 +5,8 @@ import type { DB, Project } from '../store/project';
 import { jobTokenSums } from '../traces/store';
 import { knownQuestionIds, poolQuestionIds, questionLookup, type QuestionText } from '../pool/questions';
 import { rng } from '../util/rng';
-import { isUserError, UserError } from '../util/errors';
+import { isUserError } from '../util/errors';
 import { message } from '../util/messages';
-import os from 'node:os';
 import { AimdController, backoffMs, concurrencyCap, EndpointPool, limitReasonFields, sleep } from './control';
 import { AttemptError } from './http';
 import { modelMismatch } from './probe';
@@ -332,22 +331,7 @@ export const generateKind: JobKind<GenerateParams> = {
  * same command twice continues the first job instead of asking anything again.
  */
 export function startOrResume(runner: JobRunner, input: GenerateInput): { jobId: number; resumed: boolean } {
-  const db = runner.project.db;
-  const params = generateParams.parse(resolvePrompting(db, input));
-  const text = JSON.stringify(params);
-  const id = db
-    .prepare("SELECT id FROM jobs WHERE kind = ? AND params = ? AND status IN ('queued', 'running', 'paused', 'failed') ORDER BY id DESC LIMIT 1")
-    .pluck()
-    .get(GENERATE_KIND, text) as number | undefined;
-  if (id !== undefined) {
-    const job = runner.get(id);
-    if (job?.status === 'running' && job.owner_pid !== process.pid && ownerAlive(job.owner_pid, job.owner_host, job.heartbeat_at)) {
-      throw new UserError(`This generation is already running (job ${id}, process ${job.owner_pid} on ${job.owner_host}). Wait for it, or stop that process first.`, 'job_running');
-    }
-    runner.resume(id);
-    return { jobId: id, resumed: true };
-  }
-  return { jobId: runner.start(GENERATE_KIND, params), resumed: false };
+  return runner.startOrResume(GENERATE_KIND, generateParams.parse(resolvePrompting(runner.project.db, input)));
 }
 
 /**
@@ -366,15 +350,4 @@ export function resolvePrompting(db: DB, input: GenerateInput): GenerateInput {
     out.reasoningPrompt = input.reasoningPrompt !== undefined ? input.reasoningPrompt : pr.reasoningPrompt;
   }
   return out;
-}
-
-function ownerAlive(pid: number | null, host: string | null, beat: string | null): boolean {
-  if (!pid || !beat || Date.now() - Date.parse(beat) > 30_000) return false;
-  if (host !== os.hostname()) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
