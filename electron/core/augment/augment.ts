@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { ItemContext, JobItem, JobKind } from '../jobs';
-import { NgramIndex, type EvalItem } from '../pool/decontam';
+import { NgramIndex } from '../pool/decontam';
+import { contaminationOf, evalItems } from '../pool/evalsets';
 import { numbersOf } from '../pool/dedup';
 import { jaccard, shingleSet } from '../pool/minhash';
+import { insertQuestion, poolQuestionIds, questionForVariant, questionIdByHash, questionTextLookup, type QuestionForVariant } from '../pool/questions';
 import { normalizeText, normHash } from '../pool/text';
 import type { DB } from '../store/project';
 import { isUserError } from '../util/errors';
@@ -30,22 +32,12 @@ interface Payload {
   kind: AugmentKind;
 }
 
-interface Parent {
-  id: number;
-  question: string;
-  answer: string | null;
-  domain: string | null;
-  lang: string | null;
-  excluded: number;
-  exclude_reason: string | null;
-}
-
 /** Per running job: the teacher and the evaluation-set index, built once on the first item. */
 const states = new WeakMap<AugmentParams, { asker?: Asker; index?: NgramIndex | null }>();
 
 /** The held-out items (registered evaluation sets) as the decontamination index, or null when there are none. */
 export function heldOutIndex(db: DB, n = 8): NgramIndex | null {
-  const items = db.prepare('SELECT e.name AS evalset, i.item, i.question AS text FROM evalset_items i JOIN evalsets e ON e.id = i.evalset_id ORDER BY e.name, i.item').all() as EvalItem[];
+  const items = evalItems(db);
   if (!items.length) return null;
   const index = new NgramIndex(n);
   for (const it of items) index.add(it);
@@ -53,9 +45,9 @@ export function heldOutIndex(db: DB, n = 8): NgramIndex | null {
 }
 
 /** Why a question may not be varied: it is (or reads like) a benchmark or held-out item. Null when it may. */
-export function leakOf(db: DB, parent: Parent, index: NgramIndex | null): string | null {
+export function leakOf(db: DB, parent: QuestionForVariant, index: NgramIndex | null): string | null {
   if (parent.exclude_reason?.startsWith('contaminated: ')) return `leak: question #${parent.id} is a benchmark or held-out item (${parent.exclude_reason})`;
-  const c = db.prepare('SELECT e.name, c.item FROM contamination c JOIN evalsets e ON e.id = c.evalset_id WHERE c.question_id = ? LIMIT 1').get(parent.id) as { name: string; item: number } | undefined;
+  const c = contaminationOf(db, parent.id);
   if (c) return `leak: question #${parent.id} matches the evaluation item ${c.name}#${c.item}`;
   const m = index?.match(parent.question);
   if (m) return `leak: question #${parent.id} shares text with the evaluation item ${m.evalset}#${m.item} ("${m.overlap.slice(0, 80)}")`;
@@ -70,11 +62,14 @@ export function sameAsParent(kind: AugmentKind, parent: string, variant: string)
   return null;
 }
 
+/** The pool's questions (not excluded) that are not themselves variants, in import order. */
+function unvariedPoolIds(db: DB): number[] {
+  const variants = new Set(db.prepare('SELECT question_id FROM question_variants').pluck().all() as number[]);
+  return poolQuestionIds(db).filter((id) => !variants.has(id));
+}
+
 export function planAugment(db: DB, p: AugmentParams): { key: string; payload: Payload }[] {
-  const ids =
-    p.questions.mode === 'all'
-      ? (db.prepare('SELECT id FROM questions WHERE excluded = 0 AND id NOT IN (SELECT question_id FROM question_variants) ORDER BY id').pluck().all() as number[])
-      : [...new Set(p.questions.ids)];
+  const ids = p.questions.mode === 'all' ? unvariedPoolIds(db) : [...new Set(p.questions.ids)];
   const items: { key: string; payload: Payload }[] = [];
   for (const q of ids) for (const kind of p.kinds) items.push({ key: `${q}:${kind}`, payload: { q, kind } });
   return items;
@@ -90,7 +85,7 @@ async function runItem(item: JobItem, ctx: ItemContext<AugmentParams>): Promise<
   const db = ctx.project.db;
   const p = ctx.params;
   const { q, kind } = item.payload as Payload;
-  const parent = db.prepare('SELECT id, question, answer, domain, lang, excluded, exclude_reason FROM questions WHERE id = ?').get(q) as Parent | undefined;
+  const parent = questionForVariant(db, q);
   if (!parent) {
     ctx.fail(`Question ${q} is not in the pool (deleted, or a wrong id); choose ids from the Questions step.`);
     return;
@@ -138,7 +133,7 @@ async function runItem(item: JobItem, ctx: ItemContext<AugmentParams>): Promise<
     return;
   }
   const hash = normHash(text);
-  const dup = db.prepare('SELECT id FROM questions WHERE norm_hash = ? LIMIT 1').pluck().get(hash) as number | undefined;
+  const dup = questionIdByHash(db, hash);
   if (dup !== undefined) {
     ctx.complete(() => outcome(db, ctx.jobId, q, kind, 'dropped', `duplicate of #${dup}`, null, text), { status: 'dropped' });
     return;
@@ -147,11 +142,8 @@ async function runItem(item: JobItem, ctx: ItemContext<AugmentParams>): Promise<
   const now = new Date().toISOString();
   ctx.complete(
     () => {
-      const id = Number(
-        db
-          .prepare('INSERT INTO questions (question, answer, domain, source, lang, metadata, created_at, norm_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(text, answer, parent.domain, `augment:${kind}`, lang, JSON.stringify({ parent: q, kind, teacher: p.teacher, answer_origin: origin }), now, hash).lastInsertRowid,
-      );
+      const metadata = JSON.stringify({ parent: q, kind, teacher: p.teacher, answer_origin: origin });
+      const id = insertQuestion(db, { question: text, answer, domain: parent.domain, source: `augment:${kind}`, lang, metadata, createdAt: now, normHash: hash });
       db.prepare('INSERT INTO question_variants (question_id, parent_id, kind, teacher, answer_origin, job_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, q, kind, p.teacher, origin, ctx.jobId, now);
       outcome(db, ctx.jobId, q, kind, 'added', null, id, text);
     },
@@ -195,8 +187,10 @@ export interface VariantLink {
 }
 
 export function variantsOf(db: DB, ids: readonly number[]): VariantLink[] {
-  const stmt = db.prepare(
-    'SELECT v.question_id AS questionId, v.parent_id AS parentId, v.kind, v.answer_origin AS answerOrigin, q.question AS parentQuestion FROM question_variants v LEFT JOIN questions q ON q.id = v.parent_id WHERE v.question_id = ?',
-  );
-  return ids.map((id) => stmt.get(id) as VariantLink | undefined).filter((x) => x !== undefined);
+  const stmt = db.prepare('SELECT question_id AS questionId, parent_id AS parentId, kind, answer_origin AS answerOrigin FROM question_variants WHERE question_id = ?');
+  const text = questionTextLookup(db);
+  return ids
+    .map((id) => stmt.get(id) as Omit<VariantLink, 'parentQuestion'> | undefined)
+    .filter((x) => x !== undefined)
+    .map((v) => ({ ...v, parentQuestion: text(v.parentId) ?? null }));
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../store/project';
+import { answeredEvalsetItems, evalsetBenchmarks } from '../pool/evalsets';
 import { openFile } from '../pool/readers';
 import { rowReason } from '../pool/row-reason';
 import { detectShape, mapRecord, resolveMapping } from '../pool/shapes';
@@ -107,13 +108,7 @@ export async function listBenchmarks(project: Project): Promise<BenchmarkInfo[]>
     const { file, parsed } = await builtinQuestions(name);
     out.push({ id: `builtin:${name}`, name, source: 'builtin', count: parsed.questions.length, file, description: DESCRIPTIONS[name] ?? `${name} (${parsed.questions.length} problems)`, createdAt: null });
   }
-  const sets = project.db
-    .prepare(
-      `SELECT e.name, e.file, e.created_at, (SELECT COUNT(*) FROM evalset_items i WHERE i.evalset_id = e.id AND i.answer IS NOT NULL AND TRIM(i.answer) != '') AS n,
-        (SELECT COUNT(DISTINCT question_id) FROM contamination c WHERE c.evalset_id = e.id) AS flagged
-       FROM evalsets e ORDER BY e.name`,
-    )
-    .all() as { name: string; file: string; created_at: string; n: number; flagged: number }[];
+  const sets = evalsetBenchmarks(project.db);
   for (const s of sets) {
     out.push({
       id: `evalset:${s.name}`,
@@ -148,14 +143,8 @@ export async function loadBenchmark(project: Project, id: string): Promise<Bench
     case 'builtin':
       return (await builtinQuestions(name)).parsed.questions;
     case 'evalset': {
-      const rows = project.db
-        .prepare(
-          `SELECT i.item, i.question, i.answer FROM evalset_items i JOIN evalsets e ON e.id = i.evalset_id
-           WHERE e.name = ? AND i.answer IS NOT NULL AND TRIM(i.answer) != '' ORDER BY i.item`,
-        )
-        .all(name) as { item: number; question: string; answer: string }[];
-      const exists = project.db.prepare('SELECT 1 FROM evalsets WHERE name = ?').get(name);
-      if (!exists) throw new UserError(`The evaluation set "${name}" is not registered in this project; register it with "distillery evalset add" or choose another benchmark.`, 'no_benchmark');
+      const rows = answeredEvalsetItems(project.db, name);
+      if (!rows) throw new UserError(`The evaluation set "${name}" is not registered in this project; register it with "distillery evalset add" or choose another benchmark.`, 'no_benchmark');
       return rows.map((r) => ({ qid: String(r.item), question: r.question, reference: r.answer.trim() }));
     }
     case 'imported': {

@@ -49,3 +49,36 @@ export function questionTextLookup(db: DB): (id: number) => string | undefined {
   const st = db.prepare('SELECT question FROM questions WHERE id = ?').pluck();
   return (id) => st.get(id) as string | undefined;
 }
+
+/** A question as augment/ varies it: text, answer, domain, language and whether (and why) it is excluded. */
+export interface QuestionForVariant {
+  id: number;
+  question: string;
+  answer: string | null;
+  domain: string | null;
+  lang: string | null;
+  excluded: number;
+  exclude_reason: string | null;
+}
+
+/** The question `id` with what a variant inherits from it, or undefined (deleted, or a wrong id). */
+export function questionForVariant(db: DB, id: number): QuestionForVariant | undefined {
+  return db.prepare('SELECT id, question, answer, domain, lang, excluded, exclude_reason FROM questions WHERE id = ?').get(id) as QuestionForVariant | undefined;
+}
+
+/** A question whose normalised text has this hash (pool/text.ts `normHash`), or undefined: an exact duplicate check. */
+export function questionIdByHash(db: DB, hash: string): number | undefined {
+  return db.prepare('SELECT id FROM questions WHERE norm_hash = ? LIMIT 1').pluck().get(hash) as number | undefined;
+}
+
+/** Adds a question made inside the project (an augment variant); its id. Runs in the caller's transaction. */
+export function insertQuestion(
+  db: DB,
+  q: { question: string; answer: string | null; domain: string | null; source: string; lang: string | null; metadata: string | null; createdAt: string; normHash: string },
+): number {
+  return Number(
+    db
+      .prepare('INSERT INTO questions (question, answer, domain, source, lang, metadata, created_at, norm_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(q.question, q.answer, q.domain, q.source, q.lang, q.metadata, q.createdAt, q.normHash).lastInsertRowid,
+  );
+}

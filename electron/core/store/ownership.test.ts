@@ -15,7 +15,6 @@ const ROOTS = ['core', 'cli'];
  * behind the owning folder's functions. Mostly: reading `questions` (pool) and `traces` (traces) in joins.
  */
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  'core/augment/augment.ts': ['contamination', 'evalset_items', 'evalsets', 'questions'],
   'core/curate/bands.ts': ['traces', 'verdicts'],
   'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
   'core/curate/runs.ts': ['questions'],
@@ -25,7 +24,6 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/embed/store.ts': ['questions'],
   // env/models.ts lists the model folders every domain remembers (teachers, eval models, runs, forms).
   'core/env/models.ts': ['eval_models', 'form_state', 'teachers', 'train_runs'],
-  'core/eval/benchmarks.ts': ['contamination', 'evalset_items', 'evalsets'],
   'core/export/card.ts': ['contamination', 'evalsets', 'review_revisions', 'reviews'],
   'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
   'core/pool/query.ts': ['traces'],
