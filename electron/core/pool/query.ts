@@ -1,4 +1,5 @@
-import type { Project } from '../store/project';
+import type { DB, Project } from '../store/project';
+import { questionsWithTraces, traceCountsOf } from '../traces/reads';
 import { tracesOfQuestion } from '../traces/store';
 import { UserError } from '../util/errors';
 
@@ -45,7 +46,7 @@ export function ftsQuery(s: string): string {
   return terms.join(' ');
 }
 
-function where(q: QueryInput): { sql: string; params: unknown[] } {
+function where(db: DB, q: QueryInput): { sql: string; params: unknown[] } {
   const w: string[] = [];
   const p: unknown[] = [];
   if (q.search?.trim()) {
@@ -86,7 +87,10 @@ function where(q: QueryInput): { sql: string; params: unknown[] } {
       w.push('q.id IN (SELECT question_id FROM contamination)');
       break;
   }
-  if (q.hasTrace !== undefined) w.push(`${q.hasTrace ? '' : 'NOT '}EXISTS (SELECT 1 FROM traces t WHERE t.question_id = q.id)`);
+  if (q.hasTrace !== undefined) {
+    w.push(`q.id ${q.hasTrace ? '' : 'NOT '}IN (SELECT value FROM json_each(?))`);
+    p.push(JSON.stringify(questionsWithTraces(db)));
+  }
   if (q.importId !== undefined) {
     w.push('q.import_id = ?');
     p.push(q.importId);
@@ -96,7 +100,7 @@ function where(q: QueryInput): { sql: string; params: unknown[] } {
 
 export function queryPool(project: Project, q: QueryInput): { total: number; rows: PoolRow[] } {
   const db = project.db;
-  const { sql, params } = where(q);
+  const { sql, params } = where(db, q);
   const order = `${SORTS[q.sort ?? 'id']} ${q.dir === 'desc' ? 'DESC' : 'ASC'}, q.id ${q.dir === 'desc' ? 'DESC' : 'ASC'}`;
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
   const offset = Math.max(q.offset ?? 0, 0);
@@ -105,12 +109,12 @@ export function queryPool(project: Project, q: QueryInput): { total: number; row
     const rows = db
       .prepare(
         `SELECT q.id, q.ext_id, substr(q.question, 1, 240) AS preview, q.domain, q.source, length(q.question) AS length,
-                substr(q.answer, 1, 120) AS answer, q.excluded, q.exclude_reason,
-                (SELECT COUNT(*) FROM traces t WHERE t.question_id = q.id) AS traces
+                substr(q.answer, 1, 120) AS answer, q.excluded, q.exclude_reason
          FROM questions q ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
       )
-      .all(...params, limit, offset) as PoolRow[];
-    return { total, rows };
+      .all(...params, limit, offset) as Omit<PoolRow, 'traces'>[];
+    const counts = traceCountsOf(db, rows.map((r) => r.id));
+    return { total, rows: rows.map((r) => ({ ...r, traces: counts.get(r.id) ?? 0 })) };
   } catch (e) {
     if (/fts5|MATCH/i.test((e as Error).message)) throw new UserError(`The search "${q.search}" could not be understood; use plain words or "a quoted phrase".`, 'bad_search');
     throw e;
@@ -119,13 +123,21 @@ export function queryPool(project: Project, q: QueryInput): { total: number; row
 
 /** Every id matching a filter: for "select all N" in the table before a bulk action. */
 export function queryIds(project: Project, q: QueryInput): number[] {
-  const { sql, params } = where(q);
+  const { sql, params } = where(project.db, q);
   return (project.db.prepare(`SELECT q.id FROM questions q ${sql} ORDER BY q.id`).all(...params) as { id: number }[]).map((r) => r.id);
 }
 
+/** A row of `questions` as stored (metadata is JSON text; migrations 001 and 002). */
+interface QuestionRow {
+  id: number; ext_id: string | null; question: string; answer: string | null; solution: string | null; domain: string | null; source: string;
+  lang: string | null; excluded: number; exclude_reason: string | null; metadata: string | null; created_at: string;
+  norm_hash: string | null; import_id: number | null; source_line: number | null;
+}
+
+/** One question with its traces, the evaluation items it overlaps and its duplicate cluster (the detail pane's data). */
 export function getQuestion(project: Project, id: number) {
   const db = project.db;
-  const q = db.prepare('SELECT * FROM questions WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+  const q = db.prepare('SELECT * FROM questions WHERE id = ?').get(id) as QuestionRow | undefined;
   if (!q) throw new UserError(`There is no question #${id} in this project.`, 'not_found');
   const traces = tracesOfQuestion(db, id);
   const contamination = db
@@ -133,11 +145,11 @@ export function getQuestion(project: Project, id: number) {
       `SELECT e.name AS evalset, c.item AS evalset_item, c.overlap, i.question AS evalset_question FROM contamination c
        JOIN evalsets e ON e.id = c.evalset_id LEFT JOIN evalset_items i ON i.evalset_id = c.evalset_id AND i.item = c.item WHERE c.question_id = ?`,
     )
-    .all(id);
+    .all(id) as { evalset: string; evalset_item: number; overlap: string; evalset_question: string | null }[];
   const cluster = db
     .prepare('SELECT c.id, c.kind, c.representative, m.similarity FROM dup_members m JOIN dup_clusters c ON c.id = m.cluster_id WHERE m.question_id = ?')
-    .get(id);
-  return { ...q, metadata: q.metadata ? (JSON.parse(q.metadata as string) as unknown) : null, traces, contamination, cluster: cluster ?? null };
+    .get(id) as { id: number; kind: 'exact' | 'near'; representative: number; similarity: number } | undefined;
+  return { ...q, metadata: q.metadata ? (JSON.parse(q.metadata) as unknown) : null, traces, contamination, cluster: cluster ?? null };
 }
 
 export function facets(project: Project) {

@@ -155,7 +155,3 @@ export const trainRouter = router({
   }),
   resume: projectProcedure.input(runIdInput).mutation(({ ctx, input }) => resumeRun(ctx.project, ctx.runner, input.id)),
 });
-
-/** The router as the app mounts it (`train: trainRouter`), for the renderer's typed client before/after mounting. */
-export const trainAppRouter = router({ train: trainRouter });
-export type TrainAppRouter = typeof trainAppRouter;

@@ -58,7 +58,8 @@ export function ScalingChart({ series, testId = 'scaling-chart' }: { series: Sca
       for (const p of pts) xs.push(xs.length && p.x <= (xs[xs.length - 1] ?? 0) ? (xs[xs.length - 1] ?? 0) + 1e-6 : p.x);
       return [xs, pts.map((p) => p.y)] as uPlot.AlignedData;
     });
-    return tables.length ? uPlot.join(tables) : ([[]] as unknown as uPlot.AlignedData);
+    const empty: uPlot.AlignedData = [[]];
+    return tables.length ? uPlot.join(tables) : empty;
   }, [series]);
   const labels = series.map((s) => s.label).join('\u0000');
   const xLabel = t('evaluate.chart.x');

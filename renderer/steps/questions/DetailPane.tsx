@@ -22,7 +22,7 @@ function Section({ title, children }: { title: ReactNode; children: ReactNode })
 /** The selected question: Markdown + KaTeX (never raw HTML), its traces, contamination and cluster. */
 export function DetailPane({ id, version, onToggleExclude }: { id: number | null; version: number; onToggleExclude: (id: number, exclude: boolean) => void }) {
   const { t } = useTranslation();
-  const q = useApiQuery(async () => (id === null ? null : ((await api.pool.get.query({ id })) as unknown as QuestionDetail)), [id, version], id !== null);
+  const q = useApiQuery(async (): Promise<QuestionDetail | null> => (id === null ? null : api.pool.get.query({ id })), [id, version], id !== null);
   const d = id === null ? null : q.data;
   return (
     <aside aria-label={t('questions.detail.title')} data-testid="detail-pane" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
@@ -106,7 +106,7 @@ export function DetailPane({ id, version, onToggleExclude }: { id: number | null
                             <span className="font-mono">#{tr.id}</span>
                             <Badge>{tr.source}</Badge>
                             {tr.teacher && <span className="truncate text-slate-500">{tr.teacher}</span>}
-                            <Badge tone={tr.status === 'accepted' ? 'emerald' : 'slate'}>{tr.status}</Badge>
+                            <Badge tone={tr.status === 'done' ? 'emerald' : 'slate'}>{tr.status}</Badge>
                           </summary>
                           <div className="space-y-2 border-t border-slate-100 p-2 dark:border-slate-800">
                             {tr.thinking && (

@@ -26,21 +26,8 @@ export const FORMATS: Format[] = ['auto', 'jsonl', 'json', 'csv', 'tsv', 'parque
 export const SHAPES: Shape[] = ['auto', 'plain', 's1k', 'sharegpt', 'alpaca'];
 export const FILE_EXTENSIONS = ['.jsonl', '.json', '.csv', '.tsv', '.parquet', '.jsonl.gz', '.json.gz', '.csv.gz', '.tsv.gz', '.parquet.gz', '.gz'];
 
-/** pool.get returns the question row as a loose record; these are the fields the detail pane reads. */
-export interface QuestionDetail {
-  id: number;
-  ext_id: string | null;
-  question: string;
-  answer: string | null;
-  solution: string | null;
-  domain: string | null;
-  source: string;
-  excluded: number;
-  exclude_reason: string | null;
-  traces: { id: number; source: string; teacher: string | null; status: string; thinking: string | null; answer: string | null }[];
-  contamination: { evalset: string; evalset_item: number; overlap: string; evalset_question: string | null }[];
-  cluster: { id: number; kind: string; representative: number; similarity: number } | null;
-}
+/** One question with its traces, contamination and cluster (pool.get). */
+export type QuestionDetail = Out['get'];
 
 export interface FlaggedRow {
   question_id: number;

@@ -1,15 +1,11 @@
-import type { TRPCClient } from '@trpc/client';
 import type { inferRouterOutputs } from '@trpc/server';
-import type { TrainAppRouter } from '../../../electron/core/train/api';
+import type { AppRouter } from '../../../electron/core/api/router';
 import { api } from '../../api/client';
 
-/**
- * The `train.*` procedures, typed from the engine's trainRouter. The app router mounts it at `train`; the
- * client is a path proxy, so this view of it works whatever else the app router holds.
- */
-export const trainApi = (api as unknown as TRPCClient<TrainAppRouter>).train;
+/** The `train.*` procedures of the app's client (electron/core/train/api.ts). */
+export const trainApi = api.train;
 
-type Out = inferRouterOutputs<TrainAppRouter>['train'];
+type Out = inferRouterOutputs<AppRouter>['train'];
 export type ModelInfo = Out['inspectModel'];
 export type DatasetInfo = Out['inspectDataset'];
 export type Verdict = Out['plan'];

@@ -15,7 +15,7 @@ export function loadMonaco(): Promise<MonacoApi> {
     .then(([core, worker]) => {
       const EditorWorker = worker.default;
       self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
-      const monaco = core as unknown as MonacoApi;
+      const monaco: MonacoApi = core;
       registerTraceLanguage(monaco);
       return monaco;
     })
