@@ -51,6 +51,10 @@ test('the English and Chinese resource files hold the same keys', () => {
     typeof o === 'object' && o !== null && !Array.isArray(o)
       ? Object.entries(o).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k))
       : [`${prefix}${Array.isArray(o) ? `[${o.length}]` : ''}`];
-  const read = (f: string) => JSON.parse(fs.readFileSync(path.resolve('renderer/i18n', f), 'utf8')) as unknown;
-  expect(keys(read('zh-CN.json')).sort()).toEqual(keys(read('en.json')).sort());
+  // renderer/i18n/<language>/<namespace>.json: each namespace's keys under its file's name.
+  const read = (lang: string) => {
+    const dir = path.resolve('renderer/i18n', lang);
+    return Object.fromEntries(fs.readdirSync(dir).map((f) => [f.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as unknown]));
+  };
+  expect(keys(read('zh-CN')).sort()).toEqual(keys(read('en')).sort());
 });

@@ -2,12 +2,13 @@ import i18next from 'i18next';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { initReactI18next } from 'react-i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resources } from '../i18n/resources';
 import { ErrorBoundary, errorMessage, PanelError } from './ErrorBoundary';
 
 // The boundary's catching itself needs a DOM (React's server renderer has no boundaries): the Playwright
 // spec playwright/shell/hostile.spec.ts checks it in Chromium. Here: what the fallback says and offers.
 beforeAll(async () => {
-  if (!i18next.isInitialized) await i18next.use(initReactI18next).init({ resources: {}, lng: 'en', fallbackLng: 'en', interpolation: { escapeValue: false }, initAsync: false });
+  if (!i18next.isInitialized) await i18next.use(initReactI18next).init({ resources, lng: 'en', fallbackLng: 'en', interpolation: { escapeValue: false }, initAsync: false });
 });
 
 describe('panel error boundary', () => {

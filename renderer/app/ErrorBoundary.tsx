@@ -1,6 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import './safe-strings';
 
 interface Props {
   /** Which panel this is (in the console and as `data-panel`, for tests). */

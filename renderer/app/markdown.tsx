@@ -3,7 +3,6 @@ import MarkdownIt from 'markdown-it';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { escapeHtml, findMath, typeset, type MarkerText, type MathBudget } from './math';
-import './safe-strings';
 
 /**
  * The shared Markdown + KaTeX renderer for text from projects (questions, answers, traces).

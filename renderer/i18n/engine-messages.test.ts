@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import en from './en.json';
-import zh from './zh-CN.json';
+import enErrors from './en/errors.json';
+import enJobs from './en/jobs.json';
+import enNotes from './en/notes.json';
+import zhErrors from './zh-CN/errors.json';
+import zhJobs from './zh-CN/jobs.json';
+import zhNotes from './zh-CN/notes.json';
 
 const root = path.resolve(import.meta.dirname, '../../electron/core');
 
@@ -70,9 +74,9 @@ describe("the engine's messages can be shown in both languages", () => {
   it('every engine message (notes, warnings) has a sentence in English and Chinese', () => {
     const codes = messageCodes();
     expect(codes.has('curate_drop_no_trace')).toBe(true);
-    const notes = [(en as { notes?: Record<string, string> }).notes ?? {}, (zh as { notes?: Record<string, string> }).notes ?? {}];
+    const notes = [enNotes, zhNotes] as Record<string, string>[];
     const missing = [...codes].filter(([c]) => !notes.every((n) => typeof n[c] === 'string' && n[c].length > 0)).map(([c, f]) => `${c} (${f})`);
-    expect(missing, 'add notes.<code> to renderer/i18n/en.json and zh-CN.json').toEqual([]);
+    expect(missing, 'add <code> to renderer/i18n/en/notes.json and zh-CN/notes.json').toEqual([]);
   });
 
   it('a curation note names no English sentence where a code can say it', () => {
@@ -84,16 +88,16 @@ describe("the engine's messages can be shown in both languages", () => {
   it('every UserError code has a headline in English and Chinese', () => {
     const codes = engineCodes();
     expect(codes.size).toBeGreaterThan(100);
-    const errors = [en.errors, zh.errors] as Record<string, string>[];
+    const errors = [enErrors, zhErrors] as Record<string, string>[];
     const missing = [...codes].filter(([c]) => !errors.every((e) => typeof e[c] === 'string' && e[c].length > 0)).map(([c, f]) => `${c} (${f})`);
-    expect(missing, 'add errors.<code> to renderer/i18n/en.json and zh-CN.json').toEqual([]);
+    expect(missing, 'add <code> to renderer/i18n/en/errors.json and zh-CN/errors.json').toEqual([]);
   });
 
   it('every job kind has a name in English and Chinese', () => {
     const kinds = jobKinds();
     expect(kinds.has('generate')).toBe(true);
-    const names = [en.jobs.kinds, zh.jobs.kinds] as Record<string, string>[];
+    const names = [enJobs.kinds, zhJobs.kinds] as Record<string, string>[];
     const missing = [...kinds].filter((k) => !names.every((n) => typeof n[k] === 'string'));
-    expect(missing, 'add jobs.kinds.<kind> to renderer/i18n/en.json and zh-CN.json').toEqual([]);
+    expect(missing, 'add kinds.<kind> to renderer/i18n/en/jobs.json and zh-CN/jobs.json').toEqual([]);
   });
 });

@@ -5,7 +5,6 @@ import type { AppRouter } from '../../../electron/core/api/router';
 import { api } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { Button, ErrorNote } from '../ui';
-import './i18n';
 
 type Exported = inferRouterOutputs<AppRouter>['models']['exportRun'];
 type Format = 'merged' | 'gguf' | 'onnx';

@@ -5,7 +5,6 @@ import type { AppRouter } from '../../../electron/core/api/router';
 import { api } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { Button, ErrorNote, inputClass } from '../ui';
-import './i18n';
 
 type Imported = inferRouterOutputs<AppRouter>['models']['importGguf'];
 

@@ -1,4 +1,3 @@
-import './agreement-i18n';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';

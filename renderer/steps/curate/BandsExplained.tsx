@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
 import type { Explanation } from './types';
-import './i18n-presets';
 
 /** In "Why?": where the question fell for each pass-rate band, the chain score and how many answers were kept. */
 export function BandsExplained({ explanation }: { explanation: Explanation }) {

@@ -6,7 +6,6 @@ import { useProject } from '../../app/ProjectContext';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { useJobs } from '../project/useJobs';
 import { Decisions } from './Decisions';
-import './i18n';
 import { Knobs } from './Knobs';
 import { PreviewPanel } from './PreviewPanel';
 import { Runs } from './Runs';

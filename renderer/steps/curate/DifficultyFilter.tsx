@@ -5,8 +5,6 @@ import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, ErrorNote, Field, inputClass } from '../../app/ui';
 import { NumberInput } from './fields';
-import './i18n-embed';
-import './i18n-presets';
 import { JobBar } from './JobBar';
 import type { Recipe } from './types';
 

@@ -6,7 +6,6 @@ import { DifficultyFilter } from './DifficultyFilter';
 import { Advanced, Check, Group, NumberInput } from './fields';
 import { stageSummary } from './summaries';
 import type { Recipe } from './types';
-import './i18n-presets';
 
 type D = Recipe['difficulty'];
 type Band = D['bands'][number];

@@ -7,7 +7,6 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, ErrorNote, Field, inputClass } from '../../app/ui';
 import { FolderInput } from '../project/FolderInput';
 import { NumberInput } from './fields';
-import './i18n-embed';
 import { JobBar } from './JobBar';
 import type { Recipe } from './types';
 

@@ -12,8 +12,6 @@ import { DifficultyKnobs } from './DifficultyKnobs';
 import { Presets } from './Presets';
 import { QualityKnobs } from './QualityKnobs';
 import { stageSummary } from './summaries';
-import './i18n-embed';
-import './i18n-presets';
 
 type V = Recipe['diversity'];
 

@@ -3,7 +3,6 @@ import { api } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { Button, ErrorNote } from '../../app/ui';
 import type { Recipe } from './types';
-import './i18n-presets';
 
 const IDS = ['s1', 'limo', 'light-r1'] as const;
 type PresetId = (typeof IDS)[number];

@@ -6,7 +6,6 @@ import { Card, ErrorNote } from '../../app/ui';
 import { DomainBars, FunnelChart, LengthHistogram } from './Charts';
 import type { TFunction } from 'i18next';
 import { stageName, type Preview } from './types';
-import './i18n-presets';
 
 /** The live preview of the recipe: funnel, domains before/after, thinking-length histogram before/after. */
 export function PreviewPanel({ preview, loading, error, actions }: { preview: Preview | undefined; loading: boolean; error: ApiError | null; actions: ReactNode }) {

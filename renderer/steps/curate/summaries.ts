@@ -1,6 +1,5 @@
 import type { TFunction } from 'i18next';
 import type { Recipe } from './types';
-import './i18n-presets';
 
 const S = 'curatePresets.summary';
 

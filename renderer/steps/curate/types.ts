@@ -1,7 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { api } from '../../api/client';
 import { domainName } from './Embedding';
-import './i18n-presets';
 
 export type Recipe = Awaited<ReturnType<typeof api.curate.defaults.query>>;
 export type FormatRule = Recipe['quality']['formatRules'][number];

@@ -5,7 +5,6 @@ import { useApiQuery } from '../../api/hooks';
 import { useProject } from '../../app/ProjectContext';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { evalApi } from './api';
-import './i18n';
 import { NewRun } from './NewRun';
 import { PastRuns } from './PastRuns';
 import { Playground } from './Playground';

@@ -1,4 +1,3 @@
-import './distil-i18n';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';

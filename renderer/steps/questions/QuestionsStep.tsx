@@ -1,5 +1,4 @@
 import 'katex/dist/katex.min.css';
-import './i18n';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useProject } from '../../app/ProjectContext';

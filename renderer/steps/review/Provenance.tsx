@@ -1,6 +1,3 @@
-import './provenance-i18n';
-import '../questions/i18n';
-import '../questions/distil-i18n';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';

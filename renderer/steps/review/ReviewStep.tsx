@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useProject } from '../../app/ProjectContext';
 import { Button, Card } from '../../app/ui';
-import './i18n';
 import { Workspace } from './Workspace';
 
 /** The Review step: read, fix and decide on each trace of the frozen selection (or the pool) in Monaco. */

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { toApiError, useApiQuery, type ApiError } from '../../api/hooks';
 import { Button, ErrorNote, Field, inputClass } from '../../app/ui';
-import './i18n-prompting';
 import { muted } from './types';
 
 type Mode = 'native' | 'prompt' | 'split';

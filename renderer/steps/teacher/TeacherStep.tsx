@@ -5,7 +5,6 @@ import { useApiQuery } from '../../api/hooks';
 import { useProject } from '../../app/ProjectContext';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { Discover } from './Discover';
-import './i18n';
 import { LocalTeacher } from './LocalTeacher';
 import { TeacherForm } from './TeacherForm';
 import { TeacherList } from './TeacherList';

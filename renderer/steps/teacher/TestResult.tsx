@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../app/ui';
-import './i18n-prompting';
 import type { TestReport } from './types';
 
 /** One endpoint's test: latency, where reasoning arrives, context length, finish reason, the start of the reply. */

@@ -1,4 +1,3 @@
-import './rubric-i18n';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobProgress } from '../../../electron/core/jobs/types';

@@ -4,7 +4,6 @@ import { Button, Card } from '../../app/ui';
 import { useJobs } from '../project/useJobs';
 import { GenerationPanel } from './GenerationPanel';
 import { RubricPanel } from './RubricPanel';
-import './i18n';
 import { TracesView } from './TracesView';
 
 /** The Traces step: generation (settings, live progress) and the traces view with verdicts. */

@@ -6,7 +6,6 @@ import { useProject } from '../../app/ProjectContext';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { trainApi } from './api';
 import { History } from './History';
-import './i18n';
 import { RunPanel } from './RunPanel';
 import { Setup } from './Setup';
 
