@@ -1,7 +1,7 @@
-import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
+import { Dialog } from '../../app/Dialog';
 import { Button, ErrorNote } from '../../app/ui';
 import { reasonText, stageName } from './types';
 import { BandsExplained } from './BandsExplained';
@@ -10,8 +10,6 @@ import { BandsExplained } from './BandsExplained';
 export function Explain({ questionId, runId, onClose }: { questionId: number; runId: number; onClose: () => void }) {
   const { t } = useTranslation();
   const q = useApiQuery(() => api.curate.explain.query({ questionId, runId }), [questionId, runId]);
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => box.current?.focus(), [questionId]);
   const x = q.data;
   const f = x?.features as Record<string, unknown> | null | undefined;
   const v = (k: string): string => {
@@ -33,16 +31,13 @@ export function Explain({ questionId, runId, onClose }: { questionId: number; ru
       ]
     : [];
   return (
-    <div
-      ref={box}
-      tabIndex={-1}
-      role="dialog"
-      aria-labelledby="cur-why-title"
-      data-testid="explain"
-      className="mt-1 rounded-lg outline-none border border-indigo-200 bg-indigo-50/60 p-4 dark:border-indigo-900 dark:bg-indigo-950/40"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
-      }}
+    <Dialog
+      modal={false}
+      labelledBy="cur-why-title"
+      testId="explain"
+      onClose={onClose}
+      initialFocus="panel"
+      className="mt-1 rounded-lg border border-indigo-200 bg-indigo-50/60 p-4 dark:border-indigo-900 dark:bg-indigo-950/40"
     >
       <div className="flex items-start justify-between gap-3">
         <h3 id="cur-why-title" className="text-sm font-semibold">
@@ -85,6 +80,6 @@ export function Explain({ questionId, runId, onClose }: { questionId: number; ru
           )}
         </>
       )}
-    </div>
+    </Dialog>
   );
 }

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Dialog } from '../../app/Dialog';
+import { HelpClose, Keys, ShortcutList, type ShortcutRow } from '../../app/Shortcuts';
 
 /** The review shortcuts: a letter in the page, Alt+letter inside an editor (where a bare letter types). */
 export const REVIEW_KEYS = [
@@ -14,7 +16,7 @@ export const REVIEW_KEYS = [
 export type ReviewAction = (typeof REVIEW_KEYS)[number]['action'];
 
 /** The app-wide shortcuts (renderer/app/HelpOverlay.tsx), listed again so the review help shows every key. */
-const APP_ROWS: { keys: string[]; label: string }[] = [
+const APP_ROWS: ShortcutRow[] = [
   { keys: ['Alt', '↓'], label: 'help.next' },
   { keys: ['Alt', '↑'], label: 'help.previous' },
   { keys: ['?'], label: 'help.open' },
@@ -56,93 +58,46 @@ export function useReviewKeys(enabled: boolean, run: (a: ReviewAction) => void, 
   }, []);
 }
 
-function Keys({ keys }: { keys: string[] }) {
-  return (
-    <span className="flex gap-1">
-      {keys.map((k) => (
-        <kbd key={k} className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs dark:border-slate-600 dark:bg-slate-800">
-          {k}
-        </kbd>
-      ))}
-    </span>
-  );
-}
-
 /** Every shortcut of the review workspace, with its in-editor variant, and the app's own. */
 export function ReviewHelp({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    closeRef.current?.focus();
-    return () => previous?.focus();
-  }, []);
+  const rows = [
+    ...REVIEW_KEYS.map((k) => ({ key: k.key.toUpperCase(), label: t(`review.actions.${k.action}`) })),
+    // The side panel's key (SidePanelToggle.tsx): not an action on the sample, but a review key all the same.
+    { key: 'P', label: t('review.help.sidePanel') },
+  ];
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-4" onClick={onClose}>
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="review-help-title"
-        data-testid="review-help"
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-        }}
-        className="w-full max-w-lg rounded-xl bg-white p-6 shadow-xl dark:bg-slate-900 dark:ring-1 dark:ring-slate-700"
-      >
-        <h2 id="review-help-title" className="mb-4 text-lg font-semibold">
-          {t('review.help.title')}
-        </h2>
-        <table className="w-full text-sm">
-          <thead>
-            <tr className="text-left text-xs text-slate-500">
-              <th className="pb-2 font-medium">{t('review.help.action')}</th>
-              <th className="pb-2 font-medium">{t('review.help.page')}</th>
-              <th className="pb-2 font-medium">{t('review.help.inEditor')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {REVIEW_KEYS.map((k) => (
-              <tr key={k.key} data-testid="help-row">
-                <td className="py-1 pr-3 text-slate-700 dark:text-slate-200">{t(`review.actions.${k.action}`)}</td>
-                <td className="py-1 pr-3">
-                  <Keys keys={[k.key.toUpperCase()]} />
-                </td>
-                <td className="py-1">
-                  <Keys keys={['Alt', k.key.toUpperCase()]} />
-                </td>
-              </tr>
-            ))}
-            {/* The side panel's key (SidePanelToggle.tsx): not an action on the sample, but a review key all the same. */}
-            <tr data-testid="help-row">
-              <td className="py-1 pr-3 text-slate-700 dark:text-slate-200">{t('review.help.sidePanel')}</td>
+    <Dialog labelledBy="review-help-title" testId="review-help" onClose={onClose} initialFocus={closeRef} className="max-w-lg">
+      <h2 id="review-help-title" className="mb-4 text-lg font-semibold">
+        {t('review.help.title')}
+      </h2>
+      <table className="w-full text-sm">
+        <thead>
+          <tr className="text-left text-xs text-slate-500">
+            <th className="pb-2 font-medium">{t('review.help.action')}</th>
+            <th className="pb-2 font-medium">{t('review.help.page')}</th>
+            <th className="pb-2 font-medium">{t('review.help.inEditor')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key} data-testid="help-row">
+              <td className="py-1 pr-3 text-slate-700 dark:text-slate-200">{r.label}</td>
               <td className="py-1 pr-3">
-                <Keys keys={['P']} />
+                <Keys keys={[r.key]} />
               </td>
               <td className="py-1">
-                <Keys keys={['Alt', 'P']} />
+                <Keys keys={['Alt', r.key]} />
               </td>
             </tr>
-          </tbody>
-        </table>
-        <p className="mt-3 text-xs text-slate-500">{t('review.help.editorNote')}</p>
-        <h3 className="mt-4 mb-2 text-sm font-semibold">{t('review.help.app')}</h3>
-        <dl className="space-y-1.5 text-sm">
-          {APP_ROWS.map((r) => (
-            <div key={r.label} className="flex items-center justify-between gap-4">
-              <dt>
-                <Keys keys={r.keys} />
-              </dt>
-              <dd className="text-right text-slate-600 dark:text-slate-300">{t(r.label)}</dd>
-            </div>
           ))}
-        </dl>
-        <div className="mt-6 text-right">
-          <button ref={closeRef} type="button" onClick={onClose} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
-            {t('review.help.close')}
-          </button>
-        </div>
-      </div>
-    </div>
+        </tbody>
+      </table>
+      <p className="mt-3 text-xs text-slate-500">{t('review.help.editorNote')}</p>
+      <h3 className="mt-4 mb-2 text-sm font-semibold">{t('review.help.app')}</h3>
+      <ShortcutList rows={APP_ROWS} className="space-y-1.5" />
+      <HelpClose label={t('review.help.close')} onClose={onClose} buttonRef={closeRef} />
+    </Dialog>
   );
 }
