@@ -1,4 +1,5 @@
 import { embedAndCluster } from '../../core/embed/service';
+import { replaceClusterLabels } from '../../core/curate/taxonomy';
 import { embedKind } from '../../core/embed/job';
 import { JobRunner, type JobProgress } from '../../core/jobs';
 import { openProject } from '../../core/store/project';
@@ -46,6 +47,7 @@ export async function runEmbed(args: string[], io: CliIO): Promise<number> {
     const r = await embedAndCluster(
       runner,
       { modelDir, dtype: precision, maxLength, batchSize, k, seed },
+      replaceClusterLabels,
       {
         onConvert: (src, out) => io.stderr(`${src} is a sentence-transformers folder: converting it for in-app use into ${out} (once; later runs reuse it).`),
         onStarted: (id, resumed) => {

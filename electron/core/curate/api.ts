@@ -4,7 +4,7 @@ import { LABEL_KIND, labelParams, labelsFromColumn } from './label';
 import { curate } from './pipeline';
 import { parseRecipe, recipeSchema } from './recipe';
 import { compareRuns, explain, freezeRun, listOverrides, listRuns, runAndStore, runDecisions, runDetail, setOverride } from './runs';
-import { getTaxonomy, listTaxonomies, parseTaxonomyText, setTaxonomy } from './taxonomy';
+import { getTaxonomy, listTaxonomies, parseTaxonomyText, replaceClusterLabels, setTaxonomy } from './taxonomy';
 import { embedModelKey, embedParams, startEmbed } from '../embed/job';
 import { ensureClusters } from '../embed/clusters';
 import { listModels, missingCount } from '../embed/store';
@@ -36,7 +36,7 @@ async function prepareClusters(project: Project, r: Recipe): Promise<void> {
   const c = r.diversity.clusters;
   if (!r.diversity.enabled || r.diversity.domains !== 'clusters' || !c.modelDir) return;
   try {
-    await ensureClusters(project, { model: embedModelKey(project, c.modelDir, c.dtype, c.maxLength), k: c.k, seed: c.seed });
+    await ensureClusters(project, { model: embedModelKey(project, c.modelDir, c.dtype, c.maxLength), k: c.k, seed: c.seed }, replaceClusterLabels);
   } catch (e) {
     if (!isUserError(e) || e.code !== 'clusters_no_vectors') throw e;
   }
@@ -120,7 +120,7 @@ export const curateRouter = router({
   /** Runs k-means now (k, seed) over a model's vectors and stores the labels; later previews read them. */
   cluster: projectProcedure
     .input(embedTarget.extend({ k: z.number().int().min(2).max(10_000), seed: z.number().int().min(0).max(2 ** 32 - 1).default(0) }))
-    .mutation(({ ctx, input }) => ensureClusters(ctx.project, { model: embedModelKey(ctx.project, input.modelDir, input.dtype, input.maxLength), k: input.k, seed: input.seed })),
+    .mutation(({ ctx, input }) => ensureClusters(ctx.project, { model: embedModelKey(ctx.project, input.modelDir, input.dtype, input.maxLength), k: input.k, seed: input.seed }, replaceClusterLabels)),
   /** s1's difficulty filter in one click: generate with each filter model (k samples), then check the answers. */
   difficultyFilter: projectProcedure.input(filterParams).mutation(({ ctx, input }) => startDifficultyFilter(ctx.runner, input)),
   difficultyFilterStatus: projectProcedure.query(({ ctx }) => difficultyFilterStatus(ctx.runner)),

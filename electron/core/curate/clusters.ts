@@ -3,7 +3,7 @@ import { embedModelKey } from '../embed/job';
 import { missingCount } from '../embed/store';
 import type { Project } from '../store/project';
 import type { Recipe } from './recipe';
-import { labelsOf } from './taxonomy';
+import { labelsOf, replaceClusterLabels } from './taxonomy';
 import { isUserError } from '../util/errors';
 import { message, type Notes } from '../util/messages';
 
@@ -36,7 +36,7 @@ export function clusterDomains(project: Project, c: Recipe['diversity']['cluster
   const missing = missingCount(project.db, model);
   let info: ClusterInfo;
   try {
-    info = ensureClustersSync(project, { model, k: c.k, seed: c.seed });
+    info = ensureClustersSync(project, { model, k: c.k, seed: c.seed }, replaceClusterLabels);
   } catch (e) {
     if (!isUserError(e) || e.code !== 'clusters_no_vectors') throw e;
     // The UserError's own code: its sentence is translated as errors.clusters_no_vectors.

@@ -106,6 +106,16 @@ export function parseLabel(t: Taxonomy, reply: string): string {
   return best?.code ?? OTHER;
 }
 
+/**
+ * Replaces every label of a taxonomy with these clusters' labels (source 'cluster'). Passed to embed/clusters.ts,
+ * which calls it inside the transaction that stores the clustering.
+ */
+export function replaceClusterLabels(db: DB, taxonomy: string, labels: readonly { questionId: number; label: string }[], createdAt: string): void {
+  db.prepare('DELETE FROM domain_labels WHERE taxonomy = ?').run(taxonomy);
+  const put = db.prepare("INSERT INTO domain_labels (question_id, taxonomy, label, source, created_at) VALUES (?, ?, ?, 'cluster', ?)");
+  for (const l of labels) put.run(l.questionId, taxonomy, l.label, createdAt);
+}
+
 /** Labels of one taxonomy, per question. */
 export function labelsOf(db: DB, taxonomy: string): Map<number, string> {
   const m = new Map<number, string>();

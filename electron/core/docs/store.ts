@@ -4,8 +4,8 @@ import type { DocKind, PageInfo } from './types';
 
 /** Every query of the documents domain (DESIGN §3: one module lists a domain's SQL; others call it). */
 
-export interface DocumentRow {
-  id: number;
+/** What a stored document and a document about to be written both say about it. */
+interface DocumentFields {
   name: string;
   path: string | null;
   kind: DocKind;
@@ -16,6 +16,10 @@ export interface DocumentRow {
   notes: string[];
   title: string | null;
   paged: boolean;
+}
+
+export interface DocumentRow extends DocumentFields {
+  id: number;
   pages: number;
   pages_text: number;
   pages_scanned: number;
@@ -64,17 +68,7 @@ export function findBySha(db: DB, sha: string): { id: number; name: string } | u
   return db.prepare("SELECT id, name FROM documents WHERE sha256 = ? AND status != 'failed' ORDER BY id LIMIT 1").get(sha) as { id: number; name: string } | undefined;
 }
 
-export interface NewDocument {
-  name: string;
-  path: string | null;
-  kind: DocKind;
-  sha256: string;
-  bytes: number;
-  status: 'ok' | 'partial' | 'failed';
-  error: string | null;
-  notes: string[];
-  title: string | null;
-  paged: boolean;
+export interface NewDocument extends DocumentFields {
   pages: PageInfo[];
   text: string | null;
   chunks: Chunk[];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobItem, JobKind, JobRunner, ItemContext } from '../jobs';
+import { insertQuestion, questionIdByHash } from '../pool/questions';
 import { normHash } from '../pool/text';
 import type { DB } from '../store/project';
 import { backoffMs, EndpointPool, sleep } from '../teacher/control';
@@ -114,7 +115,6 @@ export function judgeReply(db: DB, chunk: ChunkCtx, reply: string, p: Pick<Synth
   const none = { type: null, question: null, answer: null, quote: null, quoteStart: null, quoteEnd: null, duplicateOf: null };
   if (!parsed.ok) return [{ ...none, status: 'rejected', reason: parsed.reason, raw: reply.slice(0, 20_000) }];
   const seen = new Set<string>();
-  const dup = db.prepare('SELECT id FROM questions WHERE norm_hash = ? ORDER BY id LIMIT 1').pluck();
   return parsed.items.map((it, i): Verdict => {
     if (!it.ok) return { ...none, status: 'rejected', reason: it.reason, raw: it.raw };
     const q = it.item;
@@ -124,7 +124,7 @@ export function judgeReply(db: DB, chunk: ChunkCtx, reply: string, p: Pick<Synth
     const found = findQuote(chunk.text, q.quote);
     if (!found.ok) return { ...base, status: 'rejected', reason: found.reason };
     const hash = normHash(q.question);
-    const prev = dup.get(hash) as number | undefined;
+    const prev = questionIdByHash(db, hash);
     if (prev !== undefined) return { ...base, status: 'duplicate', reason: `duplicate of question #${prev}`, duplicateOf: prev, quoteStart: found.start, quoteEnd: found.end };
     if (seen.has(hash)) return { ...base, status: 'duplicate', reason: 'the same question twice in one reply', quoteStart: found.start, quoteEnd: found.end };
     seen.add(hash);
@@ -135,10 +135,8 @@ export function judgeReply(db: DB, chunk: ChunkCtx, reply: string, p: Pick<Synth
 /** Writes one chunk's verdicts: accepted questions into the pool (source "synthesized", linked to the chunk), every outcome kept. */
 function writeVerdicts(db: DB, chunk: ChunkCtx, verdicts: Verdict[], teacher: string, jobId: number, lang: 'en' | 'zh'): number {
   const ts = new Date().toISOString();
-  const insQ = db.prepare("INSERT INTO questions (question, answer, source, lang, metadata, created_at, norm_hash) VALUES (?, ?, 'synthesized', ?, ?, ?, ?)");
   const insL = db.prepare('INSERT INTO question_chunks (question_id, chunk_id, qtype, quote, quote_start, quote_end, teacher, job_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insO = db.prepare('INSERT INTO synth_outcomes (job_id, chunk_id, status, reason, question_id, question, raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  const again = db.prepare('SELECT id FROM questions WHERE norm_hash = ? LIMIT 1').pluck();
   let accepted = 0;
   for (const v of verdicts) {
     let qid: number | null = v.duplicateOf;
@@ -147,10 +145,11 @@ function writeVerdicts(db: DB, chunk: ChunkCtx, verdicts: Verdict[], teacher: st
     if (status === 'accepted') {
       // Another item of this job may have written the same question since the verdict: checked in the transaction.
       const hash = normHash(v.question!);
-      const prev = again.get(hash) as number | undefined;
+      const prev = questionIdByHash(db, hash);
       if (prev !== undefined) [status, reason, qid] = ['duplicate', `duplicate of question #${prev}`, prev];
       else {
-        qid = Number(insQ.run(v.question, v.answer, lang, JSON.stringify({ chunk: chunk.id, document: chunk.document, type: v.type }), ts, hash).lastInsertRowid);
+        const metadata = JSON.stringify({ chunk: chunk.id, document: chunk.document, type: v.type });
+        qid = insertQuestion(db, { question: v.question!, answer: v.answer, domain: null, source: 'synthesized', lang, metadata, createdAt: ts, normHash: hash });
         insL.run(qid, chunk.id, v.type, v.quote, v.quoteStart, v.quoteEnd, teacher, jobId, ts);
         accepted++;
       }

@@ -1,4 +1,4 @@
-import type { Project } from '../store/project';
+import type { DB, Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { kmeans, kmeansAsync, type KMeansResult } from './kmeans';
 import { loadVectors, vectorSignature, type VectorSet } from './store';
@@ -24,6 +24,12 @@ export interface ClusterInfo {
   cached: boolean;
   ms: number;
 }
+
+/**
+ * Writes a clustering's labels in place of the taxonomy's earlier ones, inside embed's transaction. curate/ owns
+ * `domain_labels` and passes its `replaceClusterLabels` (embed may not import curate/: electron/core/layers.mjs).
+ */
+export type ClusterLabelWriter = (db: DB, taxonomy: string, labels: readonly { questionId: number; label: string }[], createdAt: string) => void;
 
 export const clusterTaxonomy = (s: ClusterSpec) => `clusters:${s.model.slice(0, 12)}:k${s.k}:s${s.seed}`;
 /** 1-based, the way explanations read: "cluster 7 of 20". */
@@ -55,14 +61,12 @@ function check(s: ClusterSpec, v: VectorSet): void {
   if (s.k > v.ids.length) throw new UserError(`There are ${v.ids.length} embedded questions, fewer than the ${s.k} clusters asked for; choose at most ${v.ids.length} clusters.`, 'clusters_bad_k');
 }
 
-function save(project: Project, s: ClusterSpec, signature: string, v: VectorSet, r: KMeansResult, ms: number): ClusterInfo {
+function save(project: Project, s: ClusterSpec, signature: string, v: VectorSet, r: KMeansResult, ms: number, writeLabels: ClusterLabelWriter): ClusterInfo {
   const db = project.db;
   const taxonomy = clusterTaxonomy(s);
   const now = new Date().toISOString();
   db.transaction(() => {
-    db.prepare('DELETE FROM domain_labels WHERE taxonomy = ?').run(taxonomy);
-    const put = db.prepare("INSERT INTO domain_labels (question_id, taxonomy, label, source, created_at) VALUES (?, ?, ?, 'cluster', ?)");
-    for (let i = 0; i < v.ids.length; i++) put.run(v.ids[i], taxonomy, clusterLabel(r.labels[i] as number, s.k), now);
+    writeLabels(db, taxonomy, v.ids.map((questionId, i) => ({ questionId, label: clusterLabel(r.labels[i] as number, s.k) })), now);
     db.prepare(
       `INSERT OR REPLACE INTO embedding_clusters (model, k, seed, signature, taxonomy, iterations, inertia, sizes, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -74,7 +78,7 @@ function save(project: Project, s: ClusterSpec, signature: string, v: VectorSet,
 const OPTS = { maxIter: 100, tol: 0.001 };
 
 /** Cluster labels for a model's vectors, computed now (synchronously) unless stored ones match the vectors. */
-export function ensureClustersSync(project: Project, s: ClusterSpec): ClusterInfo {
+export function ensureClustersSync(project: Project, s: ClusterSpec, writeLabels: ClusterLabelWriter): ClusterInfo {
   const signature = vectorSignature(project.db, s.model);
   const hit = stored(project, s, signature);
   if (hit) return hit;
@@ -82,11 +86,11 @@ export function ensureClustersSync(project: Project, s: ClusterSpec): ClusterInf
   const v = loadVectors(project.db, s.model);
   check(s, v);
   const r = kmeans(v.data, v.dims, { k: s.k, seed: s.seed, ...OPTS });
-  return save(project, s, signature, v, r, Math.round(performance.now() - t0));
+  return save(project, s, signature, v, r, Math.round(performance.now() - t0), writeLabels);
 }
 
 /** The same, yielding to the event loop between k-means iterations (for the API server). */
-export async function ensureClusters(project: Project, s: ClusterSpec, onIteration?: (it: number) => void): Promise<ClusterInfo> {
+export async function ensureClusters(project: Project, s: ClusterSpec, writeLabels: ClusterLabelWriter, onIteration?: (it: number) => void): Promise<ClusterInfo> {
   const signature = vectorSignature(project.db, s.model);
   const hit = stored(project, s, signature);
   if (hit) return hit;
@@ -94,7 +98,7 @@ export async function ensureClusters(project: Project, s: ClusterSpec, onIterati
   const v = loadVectors(project.db, s.model);
   check(s, v);
   const r = await kmeansAsync(v.data, v.dims, { k: s.k, seed: s.seed, ...OPTS }, onIteration);
-  return save(project, s, signature, v, r, Math.round(performance.now() - t0));
+  return save(project, s, signature, v, r, Math.round(performance.now() - t0), writeLabels);
 }
 
 /** Whether stored clusters match the current vectors (no k-means needed). */

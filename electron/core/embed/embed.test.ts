@@ -15,6 +15,7 @@ import { listModels, loadVectors, missingCount } from './store';
 import { embedTestModel, hasPython } from './testing';
 import { curate } from '../curate/pipeline';
 import { s1Recipe } from '../curate/recipe';
+import { replaceClusterLabels } from '../curate/taxonomy';
 import { explain, runAndStore } from '../curate/runs';
 
 const POOL = 96; // questions left in the pool (the rest of the sample project is excluded, to keep CPU time small)
@@ -148,21 +149,21 @@ describe.skipIf(!hasPython())('embeddings in the app (transformers.js in a worke
 
   it('clusters the stored vectors deterministically and reuses them while the vectors are unchanged', () => {
     const model = resolveEmbedModel(modelDir).key;
-    const a = ensureClustersSync(project, { model, k: 4, seed: 1 });
+    const a = ensureClustersSync(project, { model, k: 4, seed: 1 }, replaceClusterLabels);
     expect(a.cached).toBe(false);
     expect(a.points).toBe(POOL);
     expect(a.sizes.reduce((x, y) => x + y, 0)).toBe(POOL);
     const labels = project.db.prepare('SELECT question_id, label FROM domain_labels WHERE taxonomy = ? ORDER BY question_id').all(a.taxonomy) as { question_id: number; label: string }[];
     expect(labels).toHaveLength(POOL);
     expect(new Set(labels.map((l) => l.label))).toEqual(new Set(['cluster 1 of 4', 'cluster 2 of 4', 'cluster 3 of 4', 'cluster 4 of 4']));
-    const b = ensureClustersSync(project, { model, k: 4, seed: 1 });
+    const b = ensureClustersSync(project, { model, k: 4, seed: 1 }, replaceClusterLabels);
     expect(b.cached).toBe(true);
     // Recomputed from scratch: the same labels.
     project.db.prepare('DELETE FROM embedding_clusters').run();
-    const c = ensureClustersSync(project, { model, k: 4, seed: 1 });
+    const c = ensureClustersSync(project, { model, k: 4, seed: 1 }, replaceClusterLabels);
     expect(c.cached).toBe(false);
     expect(project.db.prepare('SELECT question_id, label FROM domain_labels WHERE taxonomy = ? ORDER BY question_id').all(a.taxonomy)).toEqual(labels);
-    expect(() => ensureClustersSync(project, { model, k: POOL + 1, seed: 1 })).toThrow(/fewer than the 97 clusters/);
+    expect(() => ensureClustersSync(project, { model, k: POOL + 1, seed: 1 }, replaceClusterLabels)).toThrow(/fewer than the 97 clusters/);
   });
 
   it('the recipe takes its domains from the clusters ("cluster 3 of 6"), reproducibly', () => {

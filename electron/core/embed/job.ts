@@ -4,7 +4,9 @@ import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { Embedder } from './embedder';
 import { resolveEmbedModel, type EmbedModel } from './model';
-import { saveVectors, upsertModel } from './store';
+import { poolQuestionsByLength } from '../pool/embed-reads';
+import { questionTextLookup } from '../pool/questions';
+import { embeddedIds, saveVectors, upsertModel } from './store';
 import { message } from '../util/messages';
 
 export const EMBED_KIND = 'embed';
@@ -63,13 +65,8 @@ export const embedKind: JobKind<EmbedParams> = {
   *plan(project, p) {
     const model = resolveEmbedModel(p.modelDir, p.dtype, p.maxLength);
     upsertModel(project.db, model);
-    const rows = project.db
-      .prepare(
-        `SELECT q.id, LENGTH(q.question) AS len FROM questions q
-         WHERE q.excluded = 0 AND NOT EXISTS (SELECT 1 FROM question_embeddings e WHERE e.model = ? AND e.question_id = q.id)
-         ORDER BY len, q.id`,
-      )
-      .all(model.key) as { id: number; len: number }[];
+    const embedded = embeddedIds(project.db, model.key);
+    const rows = poolQuestionsByLength(project.db).filter((r) => !embedded.has(r.id));
     for (let b = 0; b * p.batchSize < rows.length; b++) {
       const ids = rows.slice(b * p.batchSize, (b + 1) * p.batchSize).map((r) => r.id);
       yield { key: `batch-${b}`, payload: { m: model.key, ids } satisfies Payload };
@@ -88,11 +85,11 @@ export const embedKind: JobKind<EmbedParams> = {
     }
     const embedder = st.embedder as Embedder;
     const db = ctx.project.db;
-    const get = db.prepare('SELECT question FROM questions WHERE id = ?');
+    const textOf = questionTextLookup(db);
     const found: { id: number; text: string }[] = [];
     for (const id of ids) {
-      const r = get.get(id) as { question: string } | undefined;
-      if (r) found.push({ id, text: r.question });
+      const text = textOf(id);
+      if (text !== undefined) found.push({ id, text });
     }
     const batch = await embedder.embed(
       found.map((f) => f.text),

@@ -1,7 +1,7 @@
 import { poolSize } from '../pool/questions';
 import type { JobProgress, JobRunner } from '../jobs';
 import { UserError } from '../util/errors';
-import { ensureClusters } from './clusters';
+import { ensureClusters, type ClusterLabelWriter } from './clusters';
 import { embeddableDir, type ConvertReport } from './convert';
 import { startEmbed } from './job';
 import { readSpec } from './model';
@@ -42,9 +42,10 @@ export interface EmbedRunResult {
 
 /**
  * Embeds the pool with the durable `embed` job (the record the Curate step shows), then clusters the vectors with
- * k-means (k, seed) and stores the labels curation reads. A sentence-transformers folder is converted first.
+ * k-means (k, seed) and stores the labels curation reads (with `writeLabels`: curate/taxonomy.ts `replaceClusterLabels`).
+ * A sentence-transformers folder is converted first.
  */
-export async function embedAndCluster(runner: JobRunner, o: EmbedRunOptions, hooks: EmbedRunHooks = {}): Promise<EmbedRunResult> {
+export async function embedAndCluster(runner: JobRunner, o: EmbedRunOptions, writeLabels: ClusterLabelWriter, hooks: EmbedRunHooks = {}): Promise<EmbedRunResult> {
   const project = runner.project;
   const pool = poolSize(project.db);
   if (pool === 0) throw new UserError(`The project ${project.dir} has no pool questions to embed; import questions first ("distillery import").`, 'embed_empty_pool');
@@ -67,7 +68,7 @@ export async function embedAndCluster(runner: JobRunner, o: EmbedRunOptions, hoo
     throw new UserError(`The embedding job ${started.jobId} ended ${job.status}${job.error ? `: ${job.error}` : ''}; run the same command again to resume it.`, 'embed_job_failed');
   }
   const seed = o.seed ?? 0;
-  const info = await ensureClusters(project, { model: started.model, k, seed });
+  const info = await ensureClusters(project, { model: started.model, k, seed }, writeLabels);
   return {
     questions: pool,
     embedded: pool - missingCount(project.db, started.model),

@@ -1,3 +1,4 @@
+import { poolQuestionIds } from '../pool/questions';
 import type { DB } from '../store/project';
 import type { EmbedModel } from './model';
 
@@ -16,6 +17,15 @@ export function saveVectors(db: DB, model: string, rows: readonly { questionId: 
   if (rows[0]) db.prepare('UPDATE embedding_models SET dims = ? WHERE key = ? AND dims IS NULL').run(rows[0].vector.length, model);
 }
 
+/** The ids of the questions that have a vector of this model (the embedding job plans the others). */
+export function embeddedIds(db: DB, model: string): Set<number> {
+  return new Set(db.prepare('SELECT question_id FROM question_embeddings WHERE model = ?').pluck().all(model) as number[]);
+}
+
+/** The pool's questions (excluded ones left out) as ONE json_each parameter: vectors count only while their question is in the pool. */
+const IN_POOL = 'e.question_id IN (SELECT value FROM json_each(?))';
+const poolParam = (db: DB) => JSON.stringify(poolQuestionIds(db));
+
 export interface VectorSet {
   ids: number[];
   dims: number;
@@ -26,8 +36,8 @@ export interface VectorSet {
 /** Every stored vector of a model for questions still in the pool (excluded questions left out), by question id. */
 export function loadVectors(db: DB, model: string): VectorSet {
   const rows = db
-    .prepare('SELECT e.question_id AS id, e.vector AS v FROM question_embeddings e JOIN questions q ON q.id = e.question_id WHERE e.model = ? AND q.excluded = 0 ORDER BY e.question_id')
-    .all(model) as { id: number; v: Buffer }[];
+    .prepare(`SELECT e.question_id AS id, e.vector AS v FROM question_embeddings e WHERE e.model = ? AND ${IN_POOL} ORDER BY e.question_id`)
+    .all(model, poolParam(db)) as { id: number; v: Buffer }[];
   const dims = rows[0] ? rows[0].v.byteLength / 4 : 0;
   const data = new Float32Array(rows.length * dims);
   const ids: number[] = new Array<number>(rows.length);
@@ -41,8 +51,8 @@ export function loadVectors(db: DB, model: string): VectorSet {
 /** What the vectors of a model were computed over: count and id range (clusters are recomputed when it changes). */
 export function vectorSignature(db: DB, model: string): string {
   const r = db
-    .prepare('SELECT COUNT(*) AS n, IFNULL(MIN(e.question_id), 0) AS lo, IFNULL(MAX(e.question_id), 0) AS hi, IFNULL(SUM(e.question_id), 0) AS s FROM question_embeddings e JOIN questions q ON q.id = e.question_id WHERE e.model = ? AND q.excluded = 0')
-    .get(model) as { n: number; lo: number; hi: number; s: number };
+    .prepare(`SELECT COUNT(*) AS n, IFNULL(MIN(e.question_id), 0) AS lo, IFNULL(MAX(e.question_id), 0) AS hi, IFNULL(SUM(e.question_id), 0) AS s FROM question_embeddings e WHERE e.model = ? AND ${IN_POOL}`)
+    .get(model, poolParam(db)) as { n: number; lo: number; hi: number; s: number };
   return `${r.n}/${r.lo}/${r.hi}/${r.s}`;
 }
 
@@ -62,14 +72,16 @@ export function listModels(db: DB): ModelStatus[] {
     db
       .prepare(
         `SELECT m.key, m.dir, m.dtype, m.max_length AS maxLength, m.dims, m.last_used_at AS lastUsedAt,
-                (SELECT COUNT(*) FROM question_embeddings e JOIN questions q ON q.id = e.question_id WHERE e.model = m.key AND q.excluded = 0) AS embedded
+                (SELECT COUNT(*) FROM question_embeddings e WHERE e.model = m.key AND ${IN_POOL}) AS embedded
          FROM embedding_models m ORDER BY m.last_used_at DESC`,
       )
-      .all() as ModelStatus[]
+      .all(poolParam(db)) as ModelStatus[]
   );
 }
 
 /** Pool questions (not excluded) without a vector of this model. */
 export function missingCount(db: DB, model: string): number {
-  return db.prepare('SELECT COUNT(*) FROM questions q WHERE q.excluded = 0 AND NOT EXISTS (SELECT 1 FROM question_embeddings e WHERE e.model = ? AND e.question_id = q.id)').pluck().get(model) as number;
+  const pool = poolQuestionIds(db);
+  const embedded = db.prepare(`SELECT COUNT(*) FROM question_embeddings e WHERE e.model = ? AND ${IN_POOL}`).pluck().get(model, JSON.stringify(pool)) as number;
+  return pool.length - embedded;
 }

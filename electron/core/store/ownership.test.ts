@@ -18,10 +18,6 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/curate/bands.ts': ['traces', 'verdicts'],
   'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
   'core/curate/runs.ts': ['questions'],
-  'core/docs/synth.ts': ['questions'],
-  'core/embed/clusters.ts': ['domain_labels'],
-  'core/embed/job.ts': ['questions'],
-  'core/embed/store.ts': ['questions'],
   // env/models.ts lists the model folders every domain remembers (teachers, eval models, runs, forms).
   'core/env/models.ts': ['eval_models', 'form_state', 'teachers', 'train_runs'],
   'core/export/card.ts': ['contamination', 'evalsets', 'review_revisions', 'reviews'],
