@@ -62,6 +62,6 @@ describe('the engine map', () => {
     expect(withMayImportLine('# t\n\nOne.\nTwo.\n\n## More\n', line)).toBe(`# t\n\nOne.\nTwo.\n\n${line}\n\n## More\n`);
     expect(withMayImportLine(`# t\n\nOne.\n\n**May import:** old\nNot this.\n`, line)).toBe(`# t\n\nOne.\n\n${line}\nNot this.\n`);
     expect(withMayImportLine('# t\n\nIt serves:\n\n- a\n  b\n\nMore.\n', line)).toBe(`# t\n\nIt serves:\n\n- a\n  b\n\nMore.\n\n${line}\n`);
-    expect(mayImportLine('verify', ['api.ts', 'kinds.ts', 'job.ts'])).toContain('`egress/`, `jobs/`, `store/`, `teacher/`, `traces/`, `util/`; and `api/trpc` in `api.ts` (generated');
+    expect(mayImportLine('verify', ['api.ts', 'kinds.ts', 'job.ts'])).toContain('`egress/`, `jobs/`, `pool/`, `store/`, `teacher/`, `traces/`, `util/`; and `api/trpc` in `api.ts` (generated');
   });
 });

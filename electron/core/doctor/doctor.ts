@@ -15,7 +15,8 @@ import { authHeaders } from '../teacher/client';
 import { listTeachers } from '../teacher/store';
 import type { DB } from '../store/project';
 import { quickPythonEnv, type QuickPythonEnv } from '../env/quick-python';
-import { checkModelFolder, projectModelRefs } from '../env/models';
+import { checkModelFolder } from '../env/models';
+import { projectModelRefs } from './models';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 

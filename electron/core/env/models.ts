@@ -5,20 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DB } from '../store/project';
 
 export interface ModelRef {
   dir: string;
   /** Where the project refers to it, in words: "teacher tiny", "run 20250101-…", "Evaluate step". */
   from: string;
-}
-
-function rows<T>(db: DB, sql: string): T[] {
-  try {
-    return db.prepare(sql).all() as T[];
-  } catch {
-    return []; // a project made before that table existed
-  }
 }
 
 // Keys of saved JSON whose string values name model folders.
@@ -31,34 +22,44 @@ function collect(v: unknown, into: string[], key = ''): void {
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, into, k);
 }
 
+/** The strings under model-naming keys of saved JSON text (none when it does not parse). */
+function foldersIn(json: string): string[] {
+  const found: string[] = [];
+  try {
+    collect(JSON.parse(json), found);
+  } catch {
+    return [];
+  }
+  return found;
+}
+
 const looksLikePath = (s: string) => path.isAbsolute(s) || s.startsWith('./') || s.startsWith('../') || s.startsWith('artifacts/');
 
-export function projectModelRefs(db: DB, projectDir: string): ModelRef[] {
+/**
+ * What the project remembers that may name model folders, each read by the domain that owns it (doctor/
+ * gathers them: env/ sits below those domains). A source whose table the project lacks is empty.
+ */
+export interface ModelSources {
+  /** Each teacher's name and model (a folder, a hub id or a served model name). */
+  teachers: { name: string; model: string }[];
+  /** The latest training runs' configs (JSON text), newest first. */
+  trainRuns: { id: string; config: string }[];
+  /** The folders of the models added on the Evaluate step. */
+  evalModels: string[];
+  /** Every step's saved form (JSON text). */
+  forms: { step: string; value: string }[];
+}
+
+export function projectModelRefs(sources: ModelSources, projectDir: string): ModelRef[] {
   const out: ModelRef[] = [];
   const add = (dir: string, from: string) => {
     if (!dir || !looksLikePath(dir)) return; // a hub id or a served model name, not a folder
     out.push({ dir: path.resolve(projectDir, dir), from });
   };
-  for (const t of rows<{ name: string; model: string }>(db, 'SELECT name, model FROM teachers')) add(t.model, `teacher "${t.name}"`);
-  for (const r of rows<{ id: string; config: string }>(db, 'SELECT id, config FROM train_runs ORDER BY created_at DESC LIMIT 20')) {
-    const found: string[] = [];
-    try {
-      collect(JSON.parse(r.config), found);
-    } catch {
-      continue;
-    }
-    for (const d of found) add(d, `training run ${r.id}`);
-  }
-  for (const m of rows<{ dir: string }>(db, 'SELECT dir FROM eval_models')) add(m.dir, 'the Evaluate step');
-  for (const f of rows<{ step: string; value: string }>(db, 'SELECT step, value FROM form_state')) {
-    const found: string[] = [];
-    try {
-      collect(JSON.parse(f.value), found);
-    } catch {
-      continue;
-    }
-    for (const d of found) add(d, `the ${f.step} step's form`);
-  }
+  for (const t of sources.teachers) add(t.model, `teacher "${t.name}"`);
+  for (const r of sources.trainRuns) for (const d of foldersIn(r.config)) add(d, `training run ${r.id}`);
+  for (const dir of sources.evalModels) add(dir, 'the Evaluate step');
+  for (const f of sources.forms) for (const d of foldersIn(f.value)) add(d, `the ${f.step} step's form`);
   const seen = new Set<string>();
   return out.filter((r) => (seen.has(r.dir) ? false : (seen.add(r.dir), true))).slice(0, 30);
 }

@@ -120,3 +120,8 @@ export function parseConfig(row: EvalRunRow): RunConfig {
   const c = JSON.parse(row.config) as RunConfig;
   return { ...c, repeats: c.repeats ?? 1 };
 }
+
+/** The folders of the models added on the Evaluate step (doctor/ checks them). Creates no table. */
+export function evalModelDirs(db: DB): string[] {
+  return db.prepare('SELECT dir FROM eval_models').pluck().all() as string[];
+}

@@ -26,3 +26,8 @@ export function putForm(db: DB, step: FormStep, value: Record<string, unknown>):
 export function clearForm(db: DB, step: FormStep): void {
   db.prepare('DELETE FROM form_state WHERE step = ?').run(step);
 }
+
+/** Every saved form as stored (JSON text), whatever its step (doctor/ finds the model folders they name). */
+export function savedForms(db: DB): { step: string; value: string }[] {
+  return db.prepare('SELECT step, value FROM form_state').all() as { step: string; value: string }[];
+}

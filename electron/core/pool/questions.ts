@@ -7,6 +7,11 @@ export function poolQuestionIds(db: DB): number[] {
   return db.prepare('SELECT id FROM questions WHERE excluded = 0 ORDER BY id').pluck().all() as number[];
 }
 
+/** The pool's questions (not excluded) with their text, in import order, read row by row (60K questions stream). */
+export function* poolQuestionTexts(db: DB): Generator<{ id: number; question: string }> {
+  yield* db.prepare('SELECT id, question FROM questions WHERE excluded = 0 ORDER BY id').iterate() as Iterable<{ id: number; question: string }>;
+}
+
 /** How many questions are in the pool (not excluded). */
 export function poolSize(db: DB): number {
   return db.prepare('SELECT COUNT(*) FROM questions WHERE excluded = 0').pluck().get() as number;

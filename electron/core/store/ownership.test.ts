@@ -18,11 +18,8 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/curate/bands.ts': ['traces', 'verdicts'],
   'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
   'core/curate/runs.ts': ['questions'],
-  // env/models.ts lists the model folders every domain remembers (teachers, eval models, runs, forms).
-  'core/env/models.ts': ['eval_models', 'form_state', 'teachers', 'train_runs'],
   'core/export/card.ts': ['contamination', 'evalsets', 'review_revisions', 'reviews'],
   'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
-  'core/pool/query.ts': ['traces'],
   'core/review/bundle.ts': ['questions', 'traces'],
   'core/review/decisions.ts': ['questions', 'traces', 'verdicts'],
   'core/review/queue.ts': ['questions', 'selection', 'traces', 'verdicts'],
@@ -32,11 +29,7 @@ const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   // store/stats.ts counts every pipeline stage for the project overview.
   'core/store/stats.ts': ['questions', 'reviews', 'selection', 'traces'],
   'core/teacher/generate.ts': ['review_revisions', 'reviews', 'traces'],
-  // traces/store.ts joins the pool's questions for the Traces view and the per-question listing.
-  'core/traces/store.ts': ['questions'],
-  'core/verify/job.ts': ['questions', 'traces'],
   'core/verify/rubric-job.ts': ['questions', 'traces'],
-  'core/verify/rubrics.ts': ['questions', 'traces'],
 };
 
 // Tests, test helpers (`testing.ts`, `testing/`) and the migrations (which create every table) are not scanned.

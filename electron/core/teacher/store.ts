@@ -206,3 +206,8 @@ onProjectOpen((db) => {
     console.warn(`Could not move teacher secrets out of the project: ${(e as Error).message}. They stay where they were; fix the key store and open the project again.`);
   }
 });
+
+/** Each teacher's name and model, as stored (doctor/ checks the models that are local folders). */
+export function teacherModels(db: DB): { name: string; model: string }[] {
+  return db.prepare('SELECT name, model FROM teachers').all() as { name: string; model: string }[];
+}

@@ -1,4 +1,4 @@
-import { poolSize } from '../pool/questions';
+import { poolQuestionTexts, poolSize, questionTextLookup } from '../pool/questions';
 import type { DB } from '../store/project';
 import { eachQuestionBestTrace, generatedCounts, jobErrors, pageOfTraces } from '../traces/store';
 import { currentFlags } from './traceFlags';
@@ -24,7 +24,7 @@ export interface QuestionTraceLine {
  * failed one, the lowest sample first) or pending. Calls `each` row by row so 60K questions stream.
  */
 export function eachQuestionTrace(db: DB, each: (l: QuestionTraceLine) => void, opts: { teacher?: string } = {}): void {
-  eachQuestionBestTrace(db, opts.teacher ?? null, (r) => {
+  eachQuestionBestTrace(db, opts.teacher ?? null, poolQuestionTexts(db), (r) => {
     each({
       question_id: r.question_id,
       question: r.question,
@@ -50,7 +50,9 @@ function flagsOf(r: { status: string | null; flags: string | null; thinking: str
 /** A page of traces for the Traces view, newest first; the raw response is fetched on demand. */
 export function listTraces(db: DB, f: { status?: 'done' | 'failed'; teacher?: string; questionId?: number; offset: number; limit: number }) {
   const { total, rows } = pageOfTraces(db, f);
-  return { total, rows: rows.map((r) => ({ ...r, flags: flagsOf(r) })) };
+  const question = questionTextLookup(db);
+  // Every trace has its question (traces.question_id cascades on delete), so no row lacks the text.
+  return { total, rows: rows.map((r) => ({ ...r, question: question(r.question_id) ?? '', flags: flagsOf(r) })) };
 }
 
 export { traceRaw } from '../traces/store';

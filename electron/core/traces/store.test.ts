@@ -10,6 +10,7 @@ import {
   doneSampleCounter, doneSamples, jobTokenSums, doneTraceCheck, existingTraceIds, importedTraceInserter, insertDoneTrace, sampleTakenCheck, setTraceText,
   thinkingLookup, traceExists, traceRaw, tracesOfQuestion, traceText,
 } from './store';
+import { doneTraceIds, questionsWithTraces, traceAnswerHeads, traceCountsOf } from './reads';
 
 let tmp: string;
 let project: Project;
@@ -31,6 +32,9 @@ beforeAll(() => {
   add('imported', q[1], 'imported', null, 0, 'done', 'given', '7', null, null, null, null);
 });
 
+/** The pool's questions in import order, as pool/questions.ts `poolQuestionTexts` gives them (traces/ may not import pool/). */
+const poolQuestions = () => project.db.prepare('SELECT id, question FROM questions WHERE excluded = 0 ORDER BY id').all() as { id: number; question: string }[];
+
 afterAll(() => {
   project.db.close();
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -39,14 +43,14 @@ afterAll(() => {
 describe('traces/store', () => {
   it('picks a done trace before a failed one per question, and pending questions have none', () => {
     const seen: { id: number; status: string | null; thinking: string | null }[] = [];
-    eachQuestionBestTrace(project.db, null, (r) => seen.push({ id: r.question_id, status: r.status, thinking: r.thinking }));
+    eachQuestionBestTrace(project.db, null, poolQuestions(), (r) => seen.push({ id: r.question_id, status: r.status, thinking: r.thinking }));
     expect(seen.slice(0, 3)).toEqual([
       { id: q[0], status: 'done', thinking: 'think' },
       { id: q[1], status: 'done', thinking: '' },
       { id: q[2], status: null, thinking: null },
     ]);
     const t2: (string | null)[] = [];
-    eachQuestionBestTrace(project.db, 't2', (r) => t2.push(r.status));
+    eachQuestionBestTrace(project.db, 't2', poolQuestions(), (r) => t2.push(r.status));
     expect(t2.slice(0, 2)).toEqual([null, 'done']);
   });
 
@@ -74,6 +78,14 @@ describe('traces/store', () => {
     const thinking = thinkingLookup(project.db);
     expect([thinking(ids.done as number), thinking(ids.cut as number), thinking(999)]).toEqual(['think', '', null]);
     expect(tracesOfQuestion(project.db, q[1] as number).map((t) => t.source)).toEqual(['generated', 'imported']);
+  });
+
+  it('reads which questions have traces, how many, the done ids and the answers\' heads', () => {
+    expect(questionsWithTraces(project.db)).toEqual([q[0], q[1]]);
+    expect(traceCountsOf(project.db, [q[0] as number, q[1] as number, q[2] as number])).toEqual(new Map([[q[0], 2], [q[1], 2]]));
+    expect(doneTraceIds(project.db)).toEqual([ids.done, ids.cut, ids.imported]);
+    const heads = traceAnswerHeads(project.db, [ids.done as number, ids.failed as number, 999], 1);
+    expect([heads.size, heads.get(ids.done as number), heads.get(ids.failed as number)]).toEqual([2, { questionId: q[0], answer: '4' }, { questionId: q[0], answer: '' }]);
   });
 
   it('checks ids and samples, and writes student, imported and edited traces', () => {

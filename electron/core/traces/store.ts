@@ -26,7 +26,7 @@ export interface TraceRow {
   created_at: string;
 }
 
-/** A pool question with its best generated trace (null fields when it has none yet). */
+/** A question with its best generated trace (null fields when it has none yet). */
 export interface QuestionBestTrace {
   question_id: number;
   question: string;
@@ -45,22 +45,33 @@ const COLS = `t.id, t.question_id, t.teacher, t.sample_index, t.status, t.thinki
   t.answer_tokens, t.latency_ms, t.error, t.attempts, t.reasoning_source, t.flags, t.endpoint, t.job_id, t.created_at`;
 
 /**
- * Each question of the pool that is not excluded, in import order, with its best generated trace (a done
- * trace before a failed one, the lowest sample first), row by row so 60K questions stream.
+ * Each of `questions` (the caller passes the pool's, in import order: pool/ owns them) with its best generated
+ * trace (a done trace before a failed one, the lowest sample first), row by row so 60K questions stream.
  */
-export function eachQuestionBestTrace(db: DB, teacher: string | null, each: (r: QuestionBestTrace) => void): void {
-  const stmt = db.prepare(`
-    SELECT q.id AS question_id, q.question, t.status, t.thinking, t.answer, t.attempts, t.finish_reason, t.thinking_tokens, t.answer_tokens, t.error, t.flags
-    FROM questions q
-    LEFT JOIN traces t ON t.id = (
-      SELECT id FROM traces x WHERE x.question_id = q.id AND x.source != 'imported' AND (@teacher IS NULL OR x.teacher = @teacher)
-      ORDER BY (x.status = 'done') DESC, x.sample_index, x.id LIMIT 1)
-    WHERE q.excluded = 0
-    ORDER BY q.id`);
-  for (const r of stmt.iterate({ teacher }) as Iterable<QuestionBestTrace>) each(r);
+export function eachQuestionBestTrace(db: DB, teacher: string | null, questions: Iterable<{ id: number; question: string }>, each: (r: QuestionBestTrace) => void): void {
+  const best = db.prepare(`
+    SELECT status, thinking, answer, attempts, finish_reason, thinking_tokens, answer_tokens, error, flags FROM traces
+    WHERE question_id = @question AND source != 'imported' AND (@teacher IS NULL OR teacher = @teacher)
+    ORDER BY (status = 'done') DESC, sample_index, id LIMIT 1`);
+  for (const q of questions) {
+    const t = best.get({ question: q.id, teacher }) as Omit<QuestionBestTrace, 'question_id' | 'question'> | undefined;
+    each({
+      question_id: q.id,
+      question: q.question,
+      status: t?.status ?? null,
+      thinking: t?.thinking ?? null,
+      answer: t?.answer ?? null,
+      attempts: t?.attempts ?? null,
+      finish_reason: t?.finish_reason ?? null,
+      thinking_tokens: t?.thinking_tokens ?? null,
+      answer_tokens: t?.answer_tokens ?? null,
+      error: t?.error ?? null,
+      flags: t?.flags ?? null,
+    });
+  }
 }
 
-/** A page of generated traces with their question's text, newest first, and how many match in all. */
+/** A page of generated traces, newest first, and how many match in all (the caller adds each question's text from pool/). */
 export function pageOfTraces(db: DB, f: { status?: 'done' | 'failed'; teacher?: string; questionId?: number; offset: number; limit: number }) {
   const where = ["t.source != 'imported'"];
   if (f.status) where.push('t.status = @status');
@@ -70,8 +81,8 @@ export function pageOfTraces(db: DB, f: { status?: 'done' | 'failed'; teacher?: 
   const args = { status: f.status, teacher: f.teacher, questionId: f.questionId, offset: f.offset, limit: f.limit };
   const total = db.prepare(`SELECT COUNT(*) FROM traces t WHERE ${w}`).pluck().get(args) as number;
   const rows = db
-    .prepare(`SELECT ${COLS}, q.question FROM traces t JOIN questions q ON q.id = t.question_id WHERE ${w} ORDER BY t.id DESC LIMIT @limit OFFSET @offset`)
-    .all(args) as (TraceRow & { question: string })[];
+    .prepare(`SELECT ${COLS} FROM traces t WHERE ${w} ORDER BY t.id DESC LIMIT @limit OFFSET @offset`)
+    .all(args) as TraceRow[];
   return { total, rows };
 }
 

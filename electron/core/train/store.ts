@@ -73,3 +73,8 @@ export function runEvents(db: DB, runId: string, afterSeq = 0): { seq: number; k
   ensureTrainSchema(db);
   return db.prepare('SELECT seq, kind, event FROM train_events WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, afterSeq) as { seq: number; kind: string; event: string }[];
 }
+
+/** The configs (JSON text) of the latest training runs, newest first; doctor/ finds the model folders they name. Creates no table. */
+export function recentRunConfigs(db: DB, limit: number): { id: string; config: string }[] {
+  return db.prepare('SELECT id, config FROM train_runs ORDER BY created_at DESC LIMIT ?').all(limit) as { id: string; config: string }[];
+}

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import type { JobKind } from '../jobs';
-import type { Project } from '../store/project';
+import { questionById } from '../pool/questions';
+import type { DB, Project } from '../store/project';
 import { getTeacher } from '../teacher/store';
 import { teacherConnection } from '../teacher/credentials';
+import { doneTraceIds } from '../traces/reads';
+import { traceText } from '../traces/store';
 import type { Verdict } from './types';
 import { verify, type VerifyOptions } from './verify';
 import { UserError } from '../util/errors';
@@ -55,12 +58,16 @@ export async function checkTrace(project: Project, row: TraceRow, p: VerifyParam
   return verify(response, row.reference, { judge: p.mode, judgeConfig: cfg ? { ...cfg, question: row.question } : undefined });
 }
 
-const SELECT = `SELECT t.id, t.answer, t.thinking, q.question, q.answer AS reference
-  FROM traces t JOIN questions q ON q.id = t.question_id WHERE t.status = 'done'`;
+/** A done trace with its question's text and reference answer, or undefined when there is no such done trace. */
+function traceToCheck(db: DB, id: number): TraceRow | undefined {
+  const t = traceText(db, id);
+  const q = t?.status === 'done' ? questionById(db, t.question_id) : undefined;
+  return t && q ? { id, answer: t.answer, thinking: t.thinking, question: q.question, reference: q.answer } : undefined;
+}
 
 /** Re-runs the check of one trace (after a reviewer edits its answer) and stores the verdict. */
 export async function recheckTrace(project: Project, traceId: number, p: Partial<VerifyParams> = {}): Promise<Verdict> {
-  const row = project.db.prepare(`${SELECT} AND t.id = ?`).get(traceId) as TraceRow | undefined;
+  const row = traceToCheck(project.db, traceId);
   if (!row) throw new UserError(`There is no finished trace ${traceId} in this project.`, 'not_found');
   const params = verifyParams.parse(p);
   const v = await checkTrace(project, row, params);
@@ -78,13 +85,14 @@ export const verifyKind: JobKind<VerifyParams> = {
       ? message('job_label_verify_judge', { judge: p.judge, mode: p.mode }, `check answers (judge: ${p.judge}, ${p.mode})`)
       : message('job_label_verify_rules', {}, 'check answers (rules)'),
   *plan(project, p) {
-    const sql = p.scope === 'unchecked' ? `${SELECT} AND t.id NOT IN (SELECT trace_id FROM verdicts) ORDER BY t.id` : `${SELECT} ORDER BY t.id`;
-    // .all(), not .iterate(): the runner inserts the items while this generator runs.
-    for (const r of project.db.prepare(sql).all() as { id: number }[]) yield { key: String(r.id), payload: r.id };
+    // Read whole, not iterated: the runner inserts the items while this generator runs. Every trace has its
+    // question (traces.question_id cascades on delete), so every done trace is checked.
+    const checked = p.scope === 'unchecked' ? new Set(project.db.prepare('SELECT trace_id FROM verdicts').pluck().all() as number[]) : null;
+    for (const id of doneTraceIds(project.db)) if (!checked?.has(id)) yield { key: String(id), payload: id };
   },
   async run(item, ctx) {
     const id = item.payload as number;
-    const row = ctx.project.db.prepare(`${SELECT} AND t.id = ?`).get(id) as TraceRow | undefined;
+    const row = traceToCheck(ctx.project.db, id);
     if (!row) {
       ctx.complete(); // the trace was deleted since the job was planned
       return;

@@ -1,4 +1,6 @@
 import type { DB } from '../store/project';
+import { questionTextLookup } from '../pool/questions';
+import { traceAnswerHeads } from '../traces/reads';
 import { traceExists } from '../traces/store';
 import { UserError } from '../util/errors';
 import { agreementOf, MIN_AGREEMENT, MIN_MARKS, trustWarning, type Agreement } from './calibration';
@@ -78,15 +80,24 @@ export function rubricVerdicts(db: DB, rubric: string, opts: { judge?: string; l
   const total = db.prepare(`SELECT COUNT(*) FROM rubric_verdicts v WHERE ${where}`).pluck().get({ id: r.id, judge: opts.judge ?? null }) as number;
   const rows = db
     .prepare(
-      `SELECT v.trace_id AS traceId, t.question_id AS questionId, q.question, SUBSTR(COALESCE(t.answer, ''), 1, 4000) AS answer, v.judge, v.scores, v.total, v.passed, v.reason, m.passed AS mark
-       FROM rubric_verdicts v JOIN traces t ON t.id = v.trace_id JOIN questions q ON q.id = t.question_id
-       LEFT JOIN rubric_marks m ON m.rubric_id = v.rubric_id AND m.trace_id = v.trace_id
+      `SELECT v.trace_id AS traceId, v.judge, v.scores, v.total, v.passed, v.reason, m.passed AS mark
+       FROM rubric_verdicts v LEFT JOIN rubric_marks m ON m.rubric_id = v.rubric_id AND m.trace_id = v.trace_id
        WHERE ${where} ORDER BY v.trace_id, v.judge LIMIT @limit OFFSET @offset`,
     )
-    .all({ id: r.id, judge: opts.judge ?? null, limit: opts.limit ?? 100, offset: opts.offset ?? 0 }) as (Omit<RubricVerdictRow, 'scores' | 'passed' | 'mark'> & { scores: string | null; passed: number | null; mark: number | null })[];
+    .all({ id: r.id, judge: opts.judge ?? null, limit: opts.limit ?? 100, offset: opts.offset ?? 0 }) as (Pick<RubricVerdictRow, 'traceId' | 'judge' | 'total' | 'reason'> & { scores: string | null; passed: number | null; mark: number | null })[];
+  // A verdict's trace, and a trace's question, always exist (both cascade on delete): traces/ and pool/ give their text.
+  const traces = traceAnswerHeads(db, [...new Set(rows.map((x) => x.traceId))], 4000);
+  const question = questionTextLookup(db);
   return {
     total,
-    rows: rows.map((x) => ({ ...x, scores: x.scores ? (JSON.parse(x.scores) as CriterionScore[]) : null, passed: x.passed === null ? null : x.passed === 1, mark: x.mark === null ? null : x.mark === 1 })),
+    rows: rows.flatMap((x) => {
+      const t = traces.get(x.traceId);
+      const q = t ? question(t.questionId) : undefined;
+      if (!t || q === undefined) return [];
+      const scores = x.scores ? (JSON.parse(x.scores) as CriterionScore[]) : null;
+      const passed = x.passed === null ? null : x.passed === 1;
+      return [{ traceId: x.traceId, questionId: t.questionId, question: q, answer: t.answer, judge: x.judge, scores, total: x.total, passed, reason: x.reason, mark: x.mark === null ? null : x.mark === 1 }];
+    }),
   };
 }
 

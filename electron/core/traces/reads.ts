@@ -1,0 +1,30 @@
+// More reads of the `traces` table for other domains (issue 16 §3; store.ts holds the rest): the pool's
+// "has traces" filter and per-question counts, and the verification job's and the rubric view's trace reads.
+import type { DB } from '../store/project';
+
+/** The questions that have at least one trace (any source, any status), in id order (pool/query.ts filters by them). */
+export function questionsWithTraces(db: DB): number[] {
+  return db.prepare('SELECT DISTINCT question_id FROM traces ORDER BY question_id').pluck().all() as number[];
+}
+
+/** How many traces each of `questionIds` has (any source, any status); a question without traces is absent. */
+export function traceCountsOf(db: DB, questionIds: readonly number[]): Map<number, number> {
+  const rows = db
+    .prepare('SELECT question_id, COUNT(*) AS n FROM traces WHERE question_id IN (SELECT value FROM json_each(?)) GROUP BY question_id')
+    .raw()
+    .all(JSON.stringify(questionIds)) as [number, number][];
+  return new Map(rows);
+}
+
+/** The ids of every done trace (generated or imported), in id order (the verification job's plan). */
+export function doneTraceIds(db: DB): number[] {
+  return db.prepare("SELECT id FROM traces WHERE status = 'done' ORDER BY id").pluck().all() as number[];
+}
+
+/** Each of `traceIds` that exists: its question and the first `maxChars` characters of its answer ('' when none). */
+export function traceAnswerHeads(db: DB, traceIds: readonly number[], maxChars: number): Map<number, { questionId: number; answer: string }> {
+  const rows = db
+    .prepare("SELECT id, question_id AS questionId, SUBSTR(COALESCE(answer, ''), 1, ?) AS answer FROM traces WHERE id IN (SELECT value FROM json_each(?))")
+    .all(maxChars, JSON.stringify(traceIds)) as { id: number; questionId: number; answer: string }[];
+  return new Map(rows.map((r) => [r.id, { questionId: r.questionId, answer: r.answer }]));
+}
