@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserError } from '../util/errors';
 
 /** s1's formatting rules: figures the student cannot see, and questions that bundle several sub-problems. */
 export const S1_FORMAT_RULES: readonly { name: string; pattern: string; flags: string; field: 'question' | 'thinking' | 'answer' }[] = [
@@ -11,7 +12,8 @@ export const S1_FORMAT_RULES: readonly { name: string; pattern: string; flags: s
 
 const formatRule = z.object({
   name: z.string().trim().min(1).max(80),
-  pattern: z.string().min(1).max(2000),
+  /** Empty only while the rule is off (a new rule starts so); parseRecipe rejects an enabled rule without a working pattern. */
+  pattern: z.string().max(2000),
   flags: z.string().regex(/^[imsu]*$/, 'flags may only use i, m, s and u').default(''),
   field: z.enum(['question', 'thinking', 'answer']).default('question'),
   enabled: z.boolean().default(true),
@@ -135,8 +137,25 @@ export const recipeSchema = z.object({
 export type Recipe = z.infer<typeof recipeSchema>;
 export type RecipeInput = z.input<typeof recipeSchema>;
 
+/** What is wrong with an enabled rule's pattern, in one sentence naming the rule (null when it compiles or the rule is off). */
+export function ruleProblem(rule: FormatRule): string | null {
+  if (!rule.enabled) return null;
+  if (rule.pattern === '') return `The formatting rule "${rule.name}" is on but its pattern is empty; type a regular expression or turn the rule off.`;
+  try {
+    new RegExp(rule.pattern, rule.flags);
+    return null;
+  } catch (e) {
+    return `The formatting rule "${rule.name}" is not a valid regular expression (${(e as Error).message}); correct its pattern or turn the rule off.`;
+  }
+}
+
 export function parseRecipe(input: unknown): Recipe {
-  return recipeSchema.parse(input ?? {});
+  const recipe = recipeSchema.parse(input ?? {});
+  for (const rule of recipe.quality.formatRules) {
+    const problem = ruleProblem(rule);
+    if (problem) throw new UserError(problem, 'bad_rule');
+  }
+  return recipe;
 }
 
 /** s1's recipe: quality rules on, filter-model difficulty, uniform domains, 1,000 samples. */

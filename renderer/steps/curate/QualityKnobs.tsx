@@ -1,3 +1,5 @@
+import { useEffect, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Button, Field, inputClass } from '../../app/ui';
 import { Advanced, Check, Group, NumberInput } from './fields';
@@ -6,6 +8,18 @@ import type { FormatRule, Recipe } from './types';
 
 type Q = Recipe['quality'];
 
+/** What is wrong with an enabled rule's pattern, in the user's language (null when it compiles or the rule is off); the engine refuses the same. */
+function ruleProblem(t: TFunction, r: FormatRule): string | null {
+  if (!r.enabled) return null;
+  if (r.pattern === '') return t('curate.knobs.ruleEmpty', { name: r.name });
+  try {
+    new RegExp(r.pattern, r.flags);
+    return null;
+  } catch (e) {
+    return t('curate.knobs.ruleInvalid', { name: r.name, error: (e as Error).message });
+  }
+}
+
 /** The quality stage: plain checks first; repetition, n-grams and the formatting rules' patterns under Advanced. */
 export function QualityKnobs({ recipe, onChange }: { recipe: Recipe; onChange: (r: Recipe) => void }) {
   const { t, i18n } = useTranslation();
@@ -13,6 +27,16 @@ export function QualityKnobs({ recipe, onChange }: { recipe: Recipe; onChange: (
   const setQ = (p: Partial<Q>) => onChange({ ...recipe, quality: { ...q, ...p } });
   const setRule = (i: number, p: Partial<FormatRule>) => setQ({ formatRules: q.formatRules.map((r, j) => (j === i ? { ...r, ...p } : r)) });
   const tl = q.thinkingLength;
+  // The rule just added: its (empty) pattern box takes the focus when it mounts.
+  const [added, setAdded] = useState<number | null>(null);
+  const rulesRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (added !== null) rulesRef.current?.querySelectorAll<HTMLInputElement>('input[data-rule-pattern]')[added]?.focus();
+  }, [added]);
+  const addRule = () => {
+    setAdded(q.formatRules.length);
+    setQ({ formatRules: [...q.formatRules, { name: `rule_${q.formatRules.length + 1}`, pattern: '', flags: 'i', field: 'question', enabled: false }] });
+  };
   return (
     <Group id="cur-quality-on" stage="quality" title={t('curate.knobs.quality')} enabled={q.enabled} onEnabled={(enabled) => setQ({ enabled })} enabledLabel={t('curate.knobs.qualityOn')} summary={stageSummary(t, recipe, 'quality', i18n.language)}>
       <Check id="cur-require-trace" checked={q.requireTrace} onChange={(requireTrace) => setQ({ requireTrace })}>
@@ -63,8 +87,10 @@ export function QualityKnobs({ recipe, onChange }: { recipe: Recipe; onChange: (
         </div>
         <div>
           <h4 className="mb-1 text-xs font-medium text-slate-600 dark:text-slate-400">{t('curate.knobs.formatRules')}</h4>
-          <ul className="space-y-2" data-testid="format-rules">
-            {q.formatRules.map((r, i) => (
+          <ul ref={rulesRef} className="space-y-2" data-testid="format-rules">
+            {q.formatRules.map((r, i) => {
+              const problem = ruleProblem(t, r);
+              return (
               <li key={i} className="rounded-md bg-slate-50 p-2 ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
                 <div className="flex items-center gap-2">
                   <input type="checkbox" checked={r.enabled} aria-label={t('curate.knobs.ruleEnabled', { name: r.name })} onChange={(e) => setRule(i, { enabled: e.target.checked })} className="h-4 w-4 accent-indigo-600" />
@@ -74,18 +100,38 @@ export function QualityKnobs({ recipe, onChange }: { recipe: Recipe; onChange: (
                     <option value="thinking">{t('curate.knobs.fieldThinking')}</option>
                     <option value="answer">{t('curate.knobs.fieldAnswer')}</option>
                   </select>
-                  <Button variant="ghost" className="!px-2" aria-label={t('curate.knobs.removeRule', { name: r.name })} onClick={() => setQ({ formatRules: q.formatRules.filter((_, j) => j !== i) })}>
+                  <Button variant="ghost" className="!px-2" aria-label={t('curate.knobs.removeRule', { name: r.name })} onClick={() => {
+                      setAdded(null);
+                      setQ({ formatRules: q.formatRules.filter((_, j) => j !== i) });
+                    }}>
                     ✕
                   </Button>
                 </div>
                 <div className="mt-1 flex gap-2">
-                  <input aria-label={t('curate.knobs.rulePattern')} spellCheck={false} className={`${inputClass} !py-1 font-mono text-xs`} value={r.pattern} onChange={(e) => setRule(i, { pattern: e.target.value })} />
+                  <input
+                    aria-label={t('curate.knobs.rulePattern')}
+                    aria-invalid={problem !== null}
+                    aria-describedby={problem ? `cur-rule-problem-${i}` : undefined}
+                    data-rule-pattern
+                    placeholder={t('curate.knobs.rulePatternPlaceholder')}
+                    spellCheck={false}
+                    className={`${inputClass} !py-1 font-mono text-xs`}
+                    value={r.pattern}
+                    onChange={(e) => setRule(i, { pattern: e.target.value })}
+                  />
                   <input aria-label={t('curate.knobs.ruleFlags')} spellCheck={false} className={`${inputClass} !w-16 !py-1 font-mono text-xs`} value={r.flags} onChange={(e) => setRule(i, { flags: e.target.value })} />
                 </div>
+                {i === added && !problem && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{t('curate.knobs.ruleHint')}</p>}
+                {problem && (
+                  <p id={`cur-rule-problem-${i}`} role="alert" className="mt-1 text-xs text-rose-700 dark:text-rose-300">
+                    {problem}
+                  </p>
+                )}
               </li>
-            ))}
+              );
+            })}
           </ul>
-          <Button variant="ghost" className="mt-1" onClick={() => setQ({ formatRules: [...q.formatRules, { name: `rule_${q.formatRules.length + 1}`, pattern: 'TODO', flags: 'i', field: 'question', enabled: false }] })}>
+          <Button variant="ghost" className="mt-1" onClick={addRule}>
             + {t('curate.knobs.addRule')}
           </Button>
         </div>
