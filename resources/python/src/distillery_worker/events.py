@@ -58,6 +58,26 @@ def capture_stdout() -> EventWriter:
     return EventWriter(stream)
 
 
+def run_command(what: str, work: Callable[[Emitter], object]) -> int:
+    """The frame of an export-like worker command: models stay local (no Hub), stdout carries only events, and any
+    failure ends as one ``error`` event (its sentence names ``what``, e.g. "The ONNX export") and exit code 1."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    emit = capture_stdout()
+    try:
+        work(emit)
+        return 0
+    except Exception as e:  # noqa: BLE001
+        import traceback
+
+        from distillery_worker.errors import classify_error
+
+        traceback.print_exc()
+        err = classify_error(e, what=what)
+        emit({"event": "error", "cause": err.cause, "message": err.message})
+        return 1
+
+
 class ListEmitter:
     """Collects events in memory (tests, in-process runs)."""
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from distillery_worker.errors import WorkerError, classify_error
+from distillery_worker.errors import WorkerError
 from distillery_worker.events import Emitter
 
 
@@ -86,21 +86,7 @@ def export_run(run_dir: str | Path, out_dir: str | Path, merge_lora: bool = Fals
 
 
 def cmd_export(args) -> int:
-    import os
+    from distillery_worker.events import run_command
 
-    from distillery_worker.events import capture_stdout
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    emit = capture_stdout()
-    try:
-        export_run(args.run, args.out, merge_lora=args.merge_lora, dtype=args.dtype, emit=emit,
-                   onnx=bool(getattr(args, "onnx", False)))
-        return 0
-    except Exception as e:  # noqa: BLE001
-        import traceback
-
-        traceback.print_exc()
-        err = classify_error(e, what="The export")
-        emit({"event": "error", "cause": err.cause, "message": err.message})
-        return 1
+    return run_command("The export", lambda emit: export_run(args.run, args.out, merge_lora=args.merge_lora, dtype=args.dtype,
+                                                             emit=emit, onnx=bool(getattr(args, "onnx", False))))

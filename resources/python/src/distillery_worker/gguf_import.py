@@ -225,23 +225,9 @@ def compare_logits(a, b, ids: list[int]) -> dict[str, float]:
 
 
 def cmd_gguf_import(args) -> int:
-    from distillery_worker.events import capture_stdout
+    from distillery_worker.events import run_command
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    emit = capture_stdout()
-    try:
-        import_gguf(args.gguf, args.out, dtype=args.dtype, emit=emit)
-        return 0
-    except Exception as e:  # noqa: BLE001
-        import traceback
-
-        from distillery_worker.errors import classify_error
-
-        traceback.print_exc()
-        err = classify_error(e, what="The GGUF import")
-        emit({"event": "error", "cause": err.cause, "message": err.message})
-        return 1
+    return run_command("The GGUF import", lambda emit: import_gguf(args.gguf, args.out, dtype=args.dtype, emit=emit))
 
 
 def add_subcommand(sub) -> None:

@@ -247,22 +247,10 @@ def export_model(source_dir: str | Path, out_dir: str | Path, fmt: str, quant: s
 
 
 def cmd_model_export(args) -> int:
-    from distillery_worker.errors import classify_error
-    from distillery_worker.events import capture_stdout
+    from distillery_worker.events import run_command
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    emit = capture_stdout()
-    try:
-        export_model(args.source, args.out, args.format, quant=args.quant, emit=emit, verify=not args.no_verify)
-        return 0
-    except Exception as e:  # noqa: BLE001
-        import traceback
-
-        traceback.print_exc()
-        err = classify_error(e, what="The model export")
-        emit({"event": "error", "cause": err.cause, "message": err.message})
-        return 1
+    return run_command("The model export", lambda emit: export_model(args.source, args.out, args.format, quant=args.quant,
+                                                                     emit=emit, verify=not args.no_verify))
 
 
 def add_subcommand(sub) -> None:

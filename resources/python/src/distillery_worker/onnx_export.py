@@ -26,7 +26,6 @@ of onnxruntime must equal torch's on a prompt, with an empty cache and for a cac
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 import warnings
@@ -320,21 +319,9 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, verify
 
 
 def cmd_export_onnx(args) -> int:
-    from distillery_worker.events import capture_stdout
+    from distillery_worker.events import run_command
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    emit = capture_stdout()
-    try:
-        export_onnx(args.model, args.out, verify=not args.no_verify, emit=emit)
-        return 0
-    except Exception as e:  # noqa: BLE001
-        import traceback
-
-        traceback.print_exc()
-        err = classify_error(e, what="The ONNX export")
-        emit({"event": "error", "cause": err.cause, "message": err.message})
-        return 1
+    return run_command("The ONNX export", lambda emit: export_onnx(args.model, args.out, verify=not args.no_verify, emit=emit))
 
 
 def add_subcommand(sub) -> None:
