@@ -1,6 +1,6 @@
 import type { DB } from '../store/project';
-import { representativeTraces } from '../review/decisions';
-import { resolveScope, scopeSql } from '../review/queue';
+import { representatives } from '../review/decisions';
+import { resolveScope, scopeQuestionIds } from '../review/queue';
 import { countSampleTokens, type Counted, type ExportTokenizer, type TokenSource } from './tokens';
 
 export type Include = 'accepted' | 'all';
@@ -89,7 +89,10 @@ export function selectSamples(
       JOIN questions qx ON qx.id = sel.question_id AND qx.excluded = 0
       JOIN curation_decisions d ON d.run_id = sel.run_id AND d.question_id = sel.question_id, json_each(d.detail, '$.traces') j
       WHERE json_array_length(d.detail, '$.traces') > 1`;
-  const reps = s === 'selection' ? `SELECT * FROM (${representativeTraces(scopeSql(s))}) WHERE question_id NOT IN (SELECT question_id FROM (${several})) UNION ALL ${several}` : representativeTraces(scopeSql(s));
+  // Each question's representative trace (review/decisions.ts), as [question id, trace id] pairs.
+  const repJson = JSON.stringify(representatives(db, scopeQuestionIds(db, s)).map((r) => [r.question_id, r.id]));
+  const repSql = "SELECT json_extract(value, '$[0]') AS question_id, json_extract(value, '$[1]') AS trace_id FROM json_each(@reps)";
+  const reps = s === 'selection' ? `SELECT * FROM (${repSql}) WHERE question_id NOT IN (SELECT question_id FROM (${several})) UNION ALL ${several}` : repSql;
   const statusCond = include === 'accepted' ? "r.status = 'accepted'" : "COALESCE(r.status, 'todo') != 'rejected'";
   const rows = db
     .prepare(
@@ -105,7 +108,7 @@ export function selectSamples(
       WHERE ${statusCond} AND (COALESCE(t.thinking, '') != '' OR COALESCE(t.answer, '') != '')
       ORDER BY q.id, t.sample_index, t.id`,
     )
-    .all() as Row[];
+    .all({ reps: repJson }) as Row[];
   const texts = rows.map((r) => ({ thinking: (r.thinking ?? '').trim(), answer: (r.answer ?? '').trim() }));
   const { tokenizer, counts } = countSampleTokens(
     db,

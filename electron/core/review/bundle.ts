@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { withFullSync, type DB, type Project } from '../store/project';
+import { questionDetail, type QuestionDetail } from '../pool/review-reads';
+import { traceOrigin, type TraceOrigin } from '../traces/review-reads';
 import { doneTraceCheck } from '../traces/store';
 import { UserError } from '../util/errors';
 import { checkOutputFile, placeOutputFile } from '../util/output-file';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, readBundle, type BundleHeader, type BundleSample } from './bundle-format';
-import { representativeTraces, tracesForQuestions, type ReviewStatus } from './decisions';
+import { representatives, tracesForQuestions, type ReviewStatus } from './decisions';
 import { mergeTexts } from './merge';
-import { resolveScope, scopeSql } from './queue';
+import { resolveScope, scopeQuestionIds } from './queue';
 import { appendHead, digestOf, ensureOriginal, headRow, recheck, traceTexts } from './revisions';
 import type { MergedTexts, Texts } from './types';
 import { mkdirPrivate, writePrivateFile } from '../util/private-fs';
@@ -70,10 +72,9 @@ function localHistory(db: DB, traceId: number, cur: Texts, createdAt: string): H
 
 function sampleRecord(db: DB, traceId: number): BundleSample {
   const cur = traceTexts(db, traceId);
-  const q = db
-    .prepare('SELECT q.id, q.ext_id, q.question, q.answer, q.domain, t.teacher, t.created_at FROM traces t JOIN questions q ON q.id = t.question_id WHERE t.id = ?')
-    .get(traceId) as { id: number; ext_id: string | null; question: string; answer: string | null; domain: string | null; teacher: string | null; created_at: string };
-  const history = localHistory(db, traceId, cur, q.created_at);
+  const t = traceOrigin(db, traceId) as TraceOrigin;
+  const q = questionDetail(db, t.question_id) as QuestionDetail;
+  const history = localHistory(db, traceId, cur, t.created_at);
   const head = history[history.length - 1] as History[number];
   const d = localDecision(db, traceId);
   return {
@@ -83,7 +84,7 @@ function sampleRecord(db: DB, traceId: number): BundleSample {
     question: q.question,
     reference: q.answer,
     domain: q.domain,
-    teacher: q.teacher,
+    teacher: t.teacher,
     head: head.n,
     thinking: cur.thinking,
     answer: cur.answer,
@@ -104,7 +105,7 @@ export function bundleExport(project: Project, input: BundleExportInput): { file
   let ids: number[];
   if (input.traceIds?.length) ids = [...new Set(input.traceIds)];
   else if (input.questionIds?.length) ids = [...tracesForQuestions(db, input.questionIds).values()];
-  else ids = (db.prepare(`${representativeTraces(scopeSql(resolveScope(db, input.scope)))} ORDER BY question_id`).all() as { trace_id: number }[]).map((r) => r.trace_id);
+  else ids = representatives(db, scopeQuestionIds(db, resolveScope(db, input.scope))).map((r) => r.id);
   if (ids.length === 0) throw new UserError('There is no sample to put in the bundle: the queue is empty. Generate or import traces first.', 'empty_bundle');
   const records = db.transaction(() => ids.map((id) => sampleRecord(db, id)))();
   const header: BundleHeader = {

@@ -1,31 +1,69 @@
 import { withFullSync, type DB } from '../store/project';
+import { knownQuestionIds } from '../pool/questions';
+import { doneTracesOfQuestions, type DoneTraceSummary } from '../traces/review-reads';
 import { existingTraceIds } from '../traces/store';
+import { verdictsFor, type StoredVerdict } from '../verify/store';
 import { UserError } from '../util/errors';
 
 export const REVIEW_STATUSES = ['todo', 'accepted', 'rejected', 'needs_work'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
-/**
- * The order in which a question's traces compete to be "its" trace (the one shown in the review queue and
- * exported): accepted, needs work, not yet reviewed, rejected; then a verified-correct answer, an unchecked
- * one, a wrong one; then the oldest. Only finished traces ('done') take part.
- */
-export const TRACE_RANK = /* sql */ `
-  CASE r.status WHEN 'accepted' THEN 0 WHEN 'needs_work' THEN 1 WHEN 'rejected' THEN 3 ELSE 2 END,
-  CASE WHEN v.equivalent = 1 THEN 0 WHEN v.equivalent IS NULL THEN 1 ELSE 2 END,
-  t.id`;
+/** A question's representative trace: the done trace shown in the review queue and exported (see `representatives`). */
+export interface RepresentativeTrace extends DoneTraceSummary {
+  /** The trace's review decision, if any. */
+  review: ReviewRow | undefined;
+  /** The answer check's verdict: 1 correct, 0 wrong, null unchecked (no verdict, or undecidable). */
+  equivalent: number | null;
+}
 
-/** One row per question: its representative done trace (see TRACE_RANK). `scope` limits the questions. */
-export function representativeTraces(scopeSql: string): string {
-  return /* sql */ `
-    SELECT question_id, trace_id FROM (
-      SELECT t.question_id, t.id AS trace_id,
-             ROW_NUMBER() OVER (PARTITION BY t.question_id ORDER BY ${TRACE_RANK}) AS rn
-      FROM traces t
-      LEFT JOIN reviews r ON r.trace_id = t.id
-      LEFT JOIN verdicts v ON v.trace_id = t.id
-      WHERE t.status = 'done' AND t.question_id IN (${scopeSql})
-    ) WHERE rn = 1`;
+/** A stored review decision. */
+export interface ReviewRow {
+  trace_id: number;
+  status: ReviewStatus;
+  reviewer: string | null;
+  comment: string | null;
+  updated_at: string;
+}
+
+/** The stored decisions of these traces, by trace id. */
+export function reviewsOf(db: DB, traceIds: readonly number[]): Map<number, ReviewRow> {
+  const rows = db
+    .prepare('SELECT trace_id, status, reviewer, comment, updated_at FROM reviews WHERE trace_id IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(traceIds)) as ReviewRow[];
+  return new Map(rows.map((r) => [r.trace_id, r]));
+}
+
+/** A stored verdict as the queue keeps it: 1 correct, 0 wrong, null unchecked. */
+const equivalence = (v: StoredVerdict | undefined): number | null => (v === undefined || v.equivalent === null ? null : v.equivalent ? 1 : 0);
+
+const STATUS_RANK: Readonly<Record<ReviewStatus, number>> = { accepted: 0, needs_work: 1, todo: 2, rejected: 3 };
+const verdictRank = (equivalent: number | null) => (equivalent === 1 ? 0 : equivalent === null ? 1 : 2);
+
+/**
+ * Whether trace `a` is a better representative of its question than `b`: accepted, needs work, not yet
+ * reviewed, rejected; then a verified-correct answer, an unchecked one, a wrong one; then the oldest.
+ */
+function ranksBefore(a: RepresentativeTrace, b: RepresentativeTrace): boolean {
+  const d = STATUS_RANK[a.review?.status ?? 'todo'] - STATUS_RANK[b.review?.status ?? 'todo'] || verdictRank(a.equivalent) - verdictRank(b.equivalent);
+  return d !== 0 ? d < 0 : a.id < b.id;
+}
+
+/**
+ * One per question of `questionIds` that has a finished ('done') trace: the trace that competes best to be
+ * "its" trace (see ranksBefore), in question id order. Questions without a done trace are left out.
+ */
+export function representatives(db: DB, questionIds: readonly number[]): RepresentativeTrace[] {
+  const traces = doneTracesOfQuestions(db, questionIds);
+  const ids = traces.map((t) => t.id);
+  const reviews = reviewsOf(db, ids);
+  const verdicts = verdictsFor(db, ids);
+  const best = new Map<number, RepresentativeTrace>();
+  for (const t of traces) {
+    const c: RepresentativeTrace = { ...t, review: reviews.get(t.id), equivalent: equivalence(verdicts.get(t.id)) };
+    const cur = best.get(t.question_id);
+    if (!cur || ranksBefore(c, cur)) best.set(t.question_id, c);
+  }
+  return [...best.values()].sort((a, b) => a.question_id - b.question_id);
 }
 
 export interface DecisionResult {
@@ -76,8 +114,7 @@ export function setStatus(db: DB, traceIds: readonly number[], status: ReviewSta
 export function tracesForQuestions(db: DB, questionIds: readonly number[]): Map<number, number> {
   const ids = [...new Set(questionIds)];
   if (ids.length === 0) throw new UserError('No question ids were given; pass --ids ID,ID…', 'no_ids');
-  const json = JSON.stringify(ids);
-  const exists = new Set(db.prepare('SELECT id FROM questions WHERE id IN (SELECT value FROM json_each(?))').pluck().all(json) as number[]);
+  const exists = knownQuestionIds(db, ids);
   const unknown = ids.filter((id) => !exists.has(id));
   if (unknown.length > 0) {
     throw new UserError(
@@ -85,8 +122,7 @@ export function tracesForQuestions(db: DB, questionIds: readonly number[]): Map<
       'unknown_ids',
     );
   }
-  const rows = db.prepare(representativeTraces('SELECT value FROM json_each(?)')).all(json) as { question_id: number; trace_id: number }[];
-  const map = new Map(rows.map((r) => [r.question_id, r.trace_id]));
+  const map = new Map(representatives(db, ids).map((r) => [r.question_id, r.id]));
   const missing = ids.filter((id) => !map.has(id));
   if (missing.length > 0) {
     throw new UserError(

@@ -1,5 +1,9 @@
+import { hasSelection, selectedAmong, selectionQuestionIds } from '../curate/selection';
+import { domainsOf, questionsContaining } from '../pool/review-reads';
+import { poolQuestionIds, questionTextLookup } from '../pool/questions';
 import type { DB } from '../store/project';
-import { TRACE_RANK, type ReviewStatus } from './decisions';
+import { thinkingLengths } from '../traces/review-reads';
+import { representatives, type RepresentativeTrace, type ReviewStatus } from './decisions';
 import { cachedStudentCounts, studentTokenizer, tokenizerInfo } from './tokens';
 import type { TokenizerInfo } from './types';
 
@@ -53,6 +57,8 @@ export interface QueuePage {
   rows: QueueRow[];
 }
 
+export { hasSelection };
+
 export interface QueueCounts {
   scope: 'selection' | 'pool';
   /** Questions in scope with a finished trace (the "M" of "N / M reviewed"). */
@@ -69,69 +75,65 @@ export interface QueueCounts {
   label: string;
 }
 
-export function hasSelection(db: DB): boolean {
-  return db.prepare('SELECT 1 FROM selection LIMIT 1').get() !== undefined;
-}
-
 /**
  * Of these question ids, those outside the frozen selection (none when nothing is frozen): a decision on them is
  * kept, but the default export (the selection) leaves them out, so the CLI and the Review step say so.
  */
 export function outsideSelection(db: DB, questionIds: readonly number[]): number[] {
   if (!hasSelection(db) || questionIds.length === 0) return [];
-  const inSel = new Set(
-    db.prepare('SELECT question_id FROM selection WHERE question_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(questionIds)) as number[],
-  );
+  const inSel = selectedAmong(db, questionIds);
   return [...new Set(questionIds)].filter((id) => !inSel.has(id));
 }
 
-/** SQL yielding the question ids in scope: the frozen selection, or the pool; excluded questions never count. */
-export function scopeSql(scope: 'selection' | 'pool'): string {
-  return scope === 'selection'
-    ? 'SELECT s.question_id FROM selection s JOIN questions q2 ON q2.id = s.question_id WHERE q2.excluded = 0'
-    : 'SELECT id FROM questions WHERE excluded = 0';
+/** The question ids in scope, in id order: the frozen selection, or the pool; excluded questions never count. */
+export function scopeQuestionIds(db: DB, scope: 'selection' | 'pool'): number[] {
+  const pool = poolQuestionIds(db);
+  if (scope === 'pool') return pool;
+  const inPool = new Set(pool);
+  return selectionQuestionIds(db).filter((id) => inPool.has(id));
 }
 
 export function resolveScope(db: DB, scope?: 'selection' | 'pool'): 'selection' | 'pool' {
   return scope ?? (hasSelection(db) ? 'selection' : 'pool');
 }
 
-/**
- * One row per question in scope with its representative trace (see TRACE_RANK). Reads traces only through
- * the covering index traces_review (migration 007): thinking_tokens lies after the long thinking text in the
- * row, and reaching it in the row would read every overflow page of the thinking.
- */
-function base(scope: 'selection' | 'pool'): string {
-  return /* sql */ `
-    WITH rep AS (
-      SELECT question_id, trace_id, teacher, thinking_tokens, answer_tokens FROM (
-        SELECT t.question_id, t.id AS trace_id, t.teacher, t.thinking_tokens, t.answer_tokens,
-               ROW_NUMBER() OVER (PARTITION BY t.question_id ORDER BY ${TRACE_RANK}) AS rn
-        FROM traces t
-        LEFT JOIN reviews r ON r.trace_id = t.id
-        LEFT JOIN verdicts v ON v.trace_id = t.id
-        WHERE t.status = 'done' AND t.question_id IN (${scopeSql(scope)})
-      ) WHERE rn = 1)
-    SELECT q.id AS question_id, rep.trace_id, q.question, q.domain, rep.teacher,
-           COALESCE(r.status, 'todo') AS status, r.reviewer, r.comment, r.updated_at,
-           v.equivalent, rep.thinking_tokens, rep.answer_tokens,
-           COALESCE(h.revs, 0) AS revs, COALESCE(h.head, 0) AS head
-    FROM rep JOIN questions q ON q.id = rep.question_id
-    LEFT JOIN reviews r ON r.trace_id = rep.trace_id LEFT JOIN verdicts v ON v.trace_id = rep.trace_id
-    LEFT JOIN (SELECT trace_id, COUNT(*) - 1 AS revs, MAX(n) AS head FROM review_revisions GROUP BY trace_id) h ON h.trace_id = rep.trace_id`;
+/** A question in scope with its representative trace, as the queue filters and lists it. */
+interface Entry extends RepresentativeTrace {
+  status: ReviewStatus;
+  reviewer: string | null;
+  domain: string | null;
+  revs: number;
+  head: number;
+}
+
+/** The queue over a scope: one entry per question in scope with a done trace, in question id order; and the scope's size. */
+function entries(db: DB, scope: 'selection' | 'pool'): { inScope: number; rows: Entry[] } {
+  const ids = scopeQuestionIds(db, scope);
+  const reps = representatives(db, ids);
+  const domains = domainsOf(db, reps.map((r) => r.question_id));
+  const revs = revisionCounts(db);
+  const rows = reps.map((r) => {
+    const h = revs.get(r.id);
+    return { ...r, status: r.review?.status ?? 'todo', reviewer: r.review?.reviewer ?? null, domain: domains.get(r.question_id) ?? null, revs: h?.revs ?? 0, head: h?.head ?? 0 };
+  });
+  return { inScope: ids.length, rows };
+}
+
+/** Revisions after the original and the head revision number of every trace that has a revision, by trace id. */
+function revisionCounts(db: DB): Map<number, { revs: number; head: number }> {
+  const rows = db.prepare('SELECT trace_id, COUNT(*) - 1 AS revs, MAX(n) AS head FROM review_revisions GROUP BY trace_id').all() as { trace_id: number; revs: number; head: number }[];
+  return new Map(rows.map((r) => [r.trace_id, r]));
 }
 
 /** Counts for "N / M reviewed" over the scope. */
 export function queueCounts(db: DB, scope?: 'selection' | 'pool'): QueueCounts {
   const s = resolveScope(db, scope);
-  return countsFrom(db, s, `(${base(s)})`);
+  return countsOf(s, entries(db, s));
 }
 
-function countsFrom(db: DB, s: 'selection' | 'pool', source: string): QueueCounts {
-  const rows = db.prepare(`SELECT status, COUNT(*) AS n FROM ${source} GROUP BY status`).all() as { status: ReviewStatus; n: number }[];
-  const by = (k: ReviewStatus) => rows.find((r) => r.status === k)?.n ?? 0;
-  const total = rows.reduce((a, r) => a + r.n, 0);
-  const inScope = (db.prepare(`SELECT COUNT(*) FROM (${scopeSql(s)})`).pluck().get() as number) ?? 0;
+function countsOf(s: 'selection' | 'pool', { inScope, rows }: { inScope: number; rows: readonly Entry[] }): QueueCounts {
+  const by = (k: ReviewStatus) => rows.filter((r) => r.status === k).length;
+  const total = rows.length;
   const reviewed = by('accepted') + by('rejected') + by('needs_work');
   return {
     scope: s,
@@ -146,83 +148,73 @@ function countsFrom(db: DB, s: 'selection' | 'pool', source: string): QueueCount
   };
 }
 
+/** The distinct values, nulls left out, in SQLite's BINARY order (UTF-8 bytes, i.e. code points). */
+function distinctSorted(values: readonly (string | null)[]): string[] {
+  const set = [...new Set(values.filter((v): v is string => v !== null))];
+  return set.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/** The filter's test of an entry; `matching` holds the questions that contain the search text (when there is one). */
+function passes(f: QueueFilter, matching: Set<number> | null): (e: Entry) => boolean {
+  const verdict = f.verdict === 'correct' ? 1 : f.verdict === 'wrong' ? 0 : f.verdict === 'unchecked' ? null : undefined;
+  return (e) =>
+    (!f.status || e.status === f.status) &&
+    (!f.domain || e.domain === f.domain) &&
+    (!f.reviewer || e.reviewer === f.reviewer) &&
+    (!matching || matching.has(e.question_id)) &&
+    (verdict === undefined || e.equivalent === verdict) &&
+    (f.edited === undefined || (f.edited ? e.head > 0 : e.head === 0));
+}
+
 /** One page of the review queue (one row per question, its representative trace) and the counts. */
 export function reviewQueue(db: DB, f: QueueFilter = {}): QueuePage {
+  // One read transaction: the counts, lists and page see the same state of the project.
+  return db.transaction(() => queuePage(db, f))();
+}
+
+function queuePage(db: DB, f: QueueFilter): QueuePage {
   const s = resolveScope(db, f.scope);
-  const where: string[] = [];
-  const params: Record<string, unknown> = { limit: f.limit ?? 100, offset: f.offset ?? 0 };
-  const add = (cond: string, key: string, v: string | undefined) => {
-    if (!v) return;
-    where.push(cond);
-    params[key] = v;
+  const all = entries(db, s);
+  const matching = f.search ? questionsContaining(db, all.rows.map((e) => e.question_id), f.search) : null;
+  const filtered = all.rows.filter(passes(f, matching));
+  const limit = f.limit ?? 100;
+  const offset = Math.max(0, f.offset ?? 0);
+  const rows = filtered.slice(offset, limit < 0 ? undefined : offset + limit);
+  const ids = rows.map((r) => r.id);
+  const chars = thinkingLengths(db, ids);
+  const questionText = questionTextLookup(db);
+  const tok = studentTokenizer(db);
+  const student = tok ? cachedStudentCounts(db, tok, ids) : null;
+  const editedAt = db.prepare('SELECT updated_at FROM review_revisions WHERE trace_id = ? ORDER BY n DESC LIMIT 1').pluck();
+  return {
+    counts: countsOf(s, all),
+    filtered: filtered.length,
+    tokenizer: tok ? tokenizerInfo(db) : { source: 'stored', dir: null },
+    domains: distinctSorted(all.rows.map((r) => r.domain)),
+    reviewers: distinctSorted(all.rows.map((r) => r.reviewer)),
+    rows: rows.map((r) => {
+      const estimated = !student && r.head > 0;
+      const question = questionText(r.question_id) ?? '';
+      const thinkingChars = chars.get(r.id) ?? 0;
+      return {
+        questionId: r.question_id,
+        traceId: r.id,
+        question: question.length > 200 ? `${question.slice(0, 200)}…` : question,
+        domain: r.domain,
+        teacher: r.teacher,
+        status: r.status,
+        reviewer: r.reviewer,
+        comment: r.review?.comment ?? null,
+        updatedAt: r.review?.updated_at ?? null,
+        verdict: r.equivalent === null ? null : r.equivalent === 1,
+        thinkingTokens: student ? (student.get(r.id) ?? 0) : estimated ? Math.ceil(thinkingChars / 4) : r.thinking_tokens,
+        answerTokens: r.answer_tokens,
+        tokensEstimated: estimated,
+        thinkingChars,
+        revisions: r.revs,
+        head: r.head,
+        editedAt: r.head > 0 ? ((editedAt.get(r.id) as string | undefined) ?? null) : null,
+      };
+    }),
   };
-  add('status = @status', 'status', f.status);
-  add('domain = @domain', 'domain', f.domain);
-  add('reviewer = @reviewer', 'reviewer', f.reviewer);
-  add('instr(lower(question), lower(@search)) > 0', 'search', f.search);
-  if (f.verdict) where.push(f.verdict === 'correct' ? 'equivalent = 1' : f.verdict === 'wrong' ? 'equivalent = 0' : 'equivalent IS NULL');
-  if (f.edited !== undefined) where.push(f.edited ? 'head > 0' : 'head = 0');
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  // One pass over the scope into a temporary table; the counts, lists and page read it back.
-  db.exec('DROP TABLE IF EXISTS temp.review_q');
-  db.exec(`CREATE TEMP TABLE review_q AS ${base(s)}`);
-  try {
-    const counts = countsFrom(db, s, 'temp.review_q');
-    const filtered = db.prepare(`SELECT COUNT(*) FROM temp.review_q ${w}`).pluck().get(params) as number;
-    const rows = db
-      .prepare(`SELECT *, (SELECT length(COALESCE(thinking, '')) FROM traces WHERE id = trace_id) AS thinking_chars FROM temp.review_q ${w} ORDER BY question_id LIMIT @limit OFFSET @offset`)
-      .all(params) as {
-      question_id: number;
-      trace_id: number;
-      question: string;
-      domain: string | null;
-      teacher: string | null;
-      status: ReviewStatus;
-      reviewer: string | null;
-      comment: string | null;
-      updated_at: string | null;
-      equivalent: number | null;
-      thinking_tokens: number | null;
-      answer_tokens: number | null;
-      thinking_chars: number;
-      revs: number;
-      head: number;
-    }[];
-    const domains = db.prepare('SELECT DISTINCT domain FROM temp.review_q WHERE domain IS NOT NULL ORDER BY domain').pluck().all() as string[];
-    const reviewers = db.prepare('SELECT DISTINCT reviewer FROM temp.review_q WHERE reviewer IS NOT NULL ORDER BY reviewer').pluck().all() as string[];
-    const tok = studentTokenizer(db);
-    const student = tok ? cachedStudentCounts(db, tok, rows.map((r) => r.trace_id)) : null;
-    const editedAt = db.prepare('SELECT updated_at FROM review_revisions WHERE trace_id = ? ORDER BY n DESC LIMIT 1').pluck();
-    return {
-      counts,
-      filtered,
-      tokenizer: tok ? tokenizerInfo(db) : { source: 'stored', dir: null },
-      domains,
-      reviewers,
-      rows: rows.map((r) => {
-        const estimated = !student && r.head > 0;
-        return {
-          questionId: r.question_id,
-          traceId: r.trace_id,
-          question: r.question.length > 200 ? `${r.question.slice(0, 200)}…` : r.question,
-          domain: r.domain,
-          teacher: r.teacher,
-          status: r.status,
-          reviewer: r.reviewer,
-          comment: r.comment,
-          updatedAt: r.updated_at,
-          verdict: r.equivalent === null ? null : r.equivalent === 1,
-          thinkingTokens: student ? (student.get(r.trace_id) ?? 0) : estimated ? Math.ceil(r.thinking_chars / 4) : r.thinking_tokens,
-          answerTokens: r.answer_tokens,
-          tokensEstimated: estimated,
-          thinkingChars: r.thinking_chars,
-          revisions: r.revs,
-          head: r.head,
-          editedAt: r.head > 0 ? ((editedAt.get(r.trace_id) as string | undefined) ?? null) : null,
-        };
-      }),
-    };
-  } finally {
-    db.exec('DROP TABLE IF EXISTS temp.review_q');
-  }
 }

@@ -4,11 +4,13 @@ import { complete } from '../chat/complete';
 import { loadChatTemplate, type ChatMessage } from '../chat/template';
 import type { LocalServerInfo } from '../localserve/manager';
 import { getJob } from '../jobs';
+import { questionById, type QuestionText } from '../pool/questions';
 import type { Project } from '../store/project';
 import { renderPrompt } from '../teacher/params';
 import { teacherConnection } from '../teacher/credentials';
 import { authHeaders } from '../teacher/client';
 import { getTeacher } from '../teacher/store';
+import { traceOrigin, type TraceOrigin } from '../traces/review-reads';
 import { UserError } from '../util/errors';
 import { traceTexts } from './revisions';
 
@@ -90,18 +92,17 @@ function target(project: Project, input: RegenerateInput, servers: () => LocalSe
  * (and its system prompt), or the bare question for imported traces.
  */
 function originalTurn(project: Project, traceId: number, fallbackSystem: string | null): { user: string; system: string | null } {
-  const r = project.db
-    .prepare('SELECT q.id, q.question, q.answer, q.domain, t.job_id FROM traces t JOIN questions q ON q.id = t.question_id WHERE t.id = ?')
-    .get(traceId) as { id: number; question: string; answer: string | null; domain: string | null; job_id: number | null };
-  const job = r.job_id === null ? undefined : getJob(project.db, r.job_id);
-  if (job?.kind !== 'generate' || !job.params) return { user: r.question, system: null };
+  const t = traceOrigin(project.db, traceId) as TraceOrigin;
+  const q = questionById(project.db, t.question_id) as QuestionText;
+  const job = t.job_id === null ? undefined : getJob(project.db, t.job_id);
+  if (job?.kind !== 'generate' || !job.params) return { user: q.question, system: null };
   let p: { promptTemplate?: string; systemPrompt?: string | null } = {};
   try {
     p = JSON.parse(job.params) as typeof p;
   } catch {
     p = {};
   }
-  const user = p.promptTemplate ? renderPrompt(p.promptTemplate, { question: r.question, answer: r.answer, domain: r.domain, id: r.id }) : r.question;
+  const user = p.promptTemplate ? renderPrompt(p.promptTemplate, { question: q.question, answer: q.answer, domain: q.domain, id: t.question_id }) : q.question;
   // As generation does: null uses the teacher's system prompt, '' sends none.
   const system = p.systemPrompt === undefined || p.systemPrompt === null ? fallbackSystem : p.systemPrompt || null;
   return { user, system };

@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { loadChatTemplate } from '../chat/template';
+import { questionDetail, type QuestionDetail } from '../pool/review-reads';
 import type { DB } from '../store/project';
 import { findTeacher } from '../teacher/store';
-import type { ReviewStatus } from './decisions';
+import { traceOrigin, type TraceOrigin } from '../traces/review-reads';
+import { verdictsFor } from '../verify/store';
+import { reviewsOf, type ReviewStatus } from './decisions';
 import { headOf, originalTexts, traceTexts } from './revisions';
 import { cachedStudentCounts, estimateTokens, fastCount, studentTokenizer } from './tokens';
 import type { TokenCounts, VerdictInfo } from './types';
@@ -54,54 +57,31 @@ function sampleTokens(db: DB, traceId: number, thinking: string, answer: string)
 /** Everything the editor shows for one sample. */
 export function getSample(db: DB, traceId: number): SampleView {
   const cur = traceTexts(db, traceId);
-  const r = db
-    .prepare(
-      `SELECT q.id AS question_id, q.question, q.answer AS reference, q.solution, q.domain, t.teacher, t.source,
-              COALESCE(rv.status, 'todo') AS status, rv.reviewer, rv.comment, rv.updated_at,
-              v.equivalent, v.method, v.reason, v.extracted, v.trace_id AS vt
-       FROM traces t JOIN questions q ON q.id = t.question_id
-       LEFT JOIN reviews rv ON rv.trace_id = t.id LEFT JOIN verdicts v ON v.trace_id = t.id
-       WHERE t.id = ?`,
-    )
-    .get(traceId) as {
-    question_id: number;
-    question: string;
-    reference: string | null;
-    solution: string | null;
-    domain: string | null;
-    teacher: string | null;
-    source: string;
-    status: ReviewStatus;
-    reviewer: string | null;
-    comment: string | null;
-    updated_at: string | null;
-    equivalent: number | null;
-    method: string | null;
-    reason: string | null;
-    extracted: string | null;
-    vt: number | null;
-  };
+  const t = traceOrigin(db, traceId) as TraceOrigin;
+  const q = questionDetail(db, t.question_id) as QuestionDetail;
+  const rv = reviewsOf(db, [traceId]).get(traceId);
+  const v = verdictsFor(db, [traceId]).get(traceId);
   const revisions = db.prepare('SELECT COUNT(*) FROM review_revisions WHERE trace_id = ? AND n > 0').pluck().get(traceId) as number;
   return {
     traceId,
-    questionId: r.question_id,
-    question: r.question,
-    reference: r.reference,
-    solution: r.solution,
-    domain: r.domain,
-    teacher: r.teacher,
-    source: r.source,
+    questionId: q.id,
+    question: q.question,
+    reference: q.answer,
+    solution: q.solution,
+    domain: q.domain,
+    teacher: t.teacher,
+    source: t.source,
     thinking: cur.thinking,
     answer: cur.answer,
     original: originalTexts(db, traceId),
     head: headOf(db, traceId),
     revisions,
-    status: r.status,
-    reviewer: r.reviewer,
-    comment: r.comment,
-    updatedAt: r.updated_at,
-    verdict: r.vt === null ? null : { equivalent: r.equivalent === null ? null : r.equivalent === 1, method: r.method ?? 'none', reason: r.reason ?? '', extracted: r.extracted },
+    status: rv?.status ?? 'todo',
+    reviewer: rv?.reviewer ?? null,
+    comment: rv?.comment ?? null,
+    updatedAt: rv?.updated_at ?? null,
+    verdict: v ? { equivalent: v.equivalent, method: v.method, reason: v.reason, extracted: v.extracted } : null,
     tokens: sampleTokens(db, traceId, cur.thinking, cur.answer),
-    thinkTags: thinkTagsFor(db, r.teacher),
+    thinkTags: thinkTagsFor(db, t.teacher),
   };
 }
