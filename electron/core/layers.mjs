@@ -33,18 +33,18 @@ export const LAYERS = {
   verify: ['egress', 'jobs', 'pool', 'store', 'teacher', 'traces', 'util'],
   embed: ['egress', 'env', 'jobs', 'pool', 'store', 'util'],
   docs: ['jobs', 'pool', 'store', 'teacher', 'tokens', 'util'],
-  sample: ['docs', 'store', 'util'],
+  sample: ['docs', 'pool', 'store', 'util'],
   augment: ['jobs', 'pool', 'store', 'teacher', 'traces', 'util', 'verify'],
   curate: ['augment', 'egress', 'embed', 'jobs', 'pool', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
-  review: ['chat', 'curate', 'jobs', 'localserve', 'pool', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
-  export: ['augment', 'curate', 'jobs', 'review', 'store', 'teacher', 'tokens', 'util'],
+  review: ['chat', 'curate', 'jobs', 'localserve', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
+  export: ['augment', 'curate', 'jobs', 'pool', 'review', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
   train: ['egress', 'env', 'jobs', 'store', 'teacher', 'util'],
   eval: ['chat', 'infer', 'jobs', 'localserve', 'pool', 'store', 'teacher', 'tokens', 'train', 'util', 'verify'],
   'serve-model': ['chat', 'eval', 'infer', 'localserve', 'util'],
   engine: ['curate', 'jobs', 'localserve', 'sample', 'store'],
   api: [
     'augment', 'curate', 'docs', 'doctor', 'engine', 'env', 'eval', 'export', 'forms', 'fsbrowse', 'jobs',
-    'localserve', 'models', 'pool', 'review', 'store', 'teacher', 'train', 'util', 'verify',
+    'localserve', 'models', 'pool', 'review', 'store', 'teacher', 'traces', 'train', 'util', 'verify',
   ],
 };
 

@@ -1,6 +1,6 @@
 import { openProject, createProject } from '../../core/store/project';
 import { createSampleProject } from '../../core/sample';
-import { projectStats } from '../../core/store/stats';
+import { projectStats } from '../../core/api/stats';
 import { rememberProject } from '../../core/store/registry';
 import { parse } from '../args';
 import { UsageError, type CliIO } from '../io';

@@ -6,7 +6,7 @@ import { checkPythonEnv } from '../env/python';
 import { doctorRouter } from '../doctor/api';
 import type { JobProgress } from '../jobs';
 import { forgetProject, listRecent } from '../store/registry';
-import { projectStats } from '../store/stats';
+import { projectStats } from './stats';
 import { appVersion } from '../util/root';
 import { poolRouter } from '../pool/api';
 import { teacherRouter } from '../teacher/api';

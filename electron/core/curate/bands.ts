@@ -1,4 +1,6 @@
 import type { Project } from '../store/project';
+import { doneTracesOf } from '../traces/sample-reads';
+import { verdictValues } from '../verify/verdict-reads';
 import type { QuestionFeatures } from './features';
 import type { PassBand, Recipe } from './recipe';
 import { message, type EngineMessage } from '../util/messages';
@@ -52,19 +54,19 @@ export function keptTraces(project: Project, recipe: Recipe, filters: readonly s
     for (const p of picks) if (p.traceId !== null) out.set(p.id, [p.traceId]);
     return out;
   }
-  const stmt = project.db
-    .prepare(
-      `SELECT t.id FROM traces t JOIN verdicts v ON v.trace_id = t.id
-       WHERE t.question_id = @q AND t.status = 'done' AND v.equivalent = 1
-         AND (@teacher IS NULL OR t.teacher = @teacher)
-         AND (t.teacher IS NULL OR t.teacher NOT IN (SELECT value FROM json_each(@filters)))
-         AND (t.id = @judged OR (TRIM(COALESCE(t.thinking, '')) != '' AND COALESCE(t.finish_reason, '') != 'length'))
-       ORDER BY (t.id = @judged) DESC, t.sample_index, t.id LIMIT @m`,
-    )
-    .pluck();
-  const filterJson = JSON.stringify(filters);
+  const candidates = new Map<number, { id: number; usable: number }[]>();
+  const traces = doneTracesOf(project.db, picks.map((p) => p.id), recipe.teacher, filters);
+  for (const t of traces) {
+    const list = candidates.get(t.question_id);
+    if (list) list.push(t);
+    else candidates.set(t.question_id, [t]);
+  }
+  const verdicts = verdictValues(project.db, traces.map((t) => t.id));
   for (const p of picks) {
-    const ids = stmt.all({ q: p.id, teacher: recipe.teacher, filters: filterJson, judged: p.traceId ?? -1, m }) as number[];
+    const judged = p.traceId ?? -1;
+    const verified = (candidates.get(p.id) ?? []).filter((t) => verdicts.get(t.id) === 1 && (t.id === judged || t.usable === 1));
+    // The judged trace first, then sample order (a stable sort keeps it).
+    const ids = verified.sort((a, b) => Number(b.id === judged) - Number(a.id === judged)).slice(0, m).map((t) => t.id);
     if (ids.length) out.set(p.id, ids);
     else if (p.traceId !== null) out.set(p.id, [p.traceId]);
   }

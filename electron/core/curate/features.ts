@@ -1,5 +1,8 @@
+import { questionFlags, questionSignature } from '../pool/question-rows';
 import type { Project } from '../store/project';
+import { doneTracesOfTeachers, eachJudgedTrace, traceSignature, type JudgedTrace } from '../traces/sample-reads';
 import { extractAnswer } from '../verify';
+import { verdictSignature, verdictValues } from '../verify/verdict-reads';
 import { cjkRatio, repetitionRatio } from './text';
 import { chainCues, type ChainCues } from './chain';
 
@@ -45,20 +48,33 @@ export interface FeatureSet {
   cached: boolean;
 }
 
-interface Row {
-  id: number;
-  question: string;
-  excluded: number;
-  exclude_reason: string | null;
-  domain: string | null;
-  trace_id: number | null;
-  status: 'done' | 'failed' | null;
-  error: string | null;
-  thinking: string | null;
-  answer: string | null;
-  finish_reason: string | null;
-  flags: string | null;
-  equivalent: number | null;
+/** The features measured on the judged trace (all empty when the question has none). */
+type TraceFeatures = Pick<
+  QuestionFeatures,
+  'traceId' | 'traceStatus' | 'traceError' | 'thinkingChars' | 'hasThinking' | 'unterminated' | 'answer' | 'extractable' | 'repetition' | 'cjk' | 'chain'
+>;
+
+function traceFeatures(t: JudgedTrace | null, repetitionN: number): TraceFeatures {
+  const thinking = t?.thinking ?? '';
+  const flags = t?.flags ?? '';
+  const answer = t?.answer ?? null;
+  return {
+    traceId: t?.id ?? null,
+    traceStatus: t?.status ?? null,
+    traceError: t?.error ?? null,
+    thinkingChars: thinking.length,
+    hasThinking: thinking.trim().length > 0,
+    unterminated:
+      t?.finish_reason === 'length' ||
+      flags.includes('unterminated_thinking') ||
+      flags.includes('truncated') ||
+      (thinking.includes('<think>') && !thinking.includes('</think>')),
+    answer,
+    extractable: answer ? extractAnswer(answer).extracted !== null : false,
+    repetition: thinking ? repetitionRatio(thinking, repetitionN) : 0,
+    cjk: thinking ? cjkRatio(thinking) : 0,
+    chain: chainCues(thinking),
+  };
 }
 
 const cache = new Map<string, FeatureSet>();
@@ -71,15 +87,7 @@ export interface FeatureOptions {
 
 /** A signature of the data features depend on: recomputed when traces, verdicts or questions change. */
 export function dataSignature(project: Project): string {
-  const r = project.db
-    .prepare(
-      `SELECT (SELECT COUNT(*) FROM traces) AS t, (SELECT IFNULL(MAX(id), 0) FROM traces) AS tm,
-              (SELECT COUNT(*) FROM verdicts) AS v, (SELECT IFNULL(MAX(checked_at), '') FROM verdicts) AS vm,
-              (SELECT COUNT(*) FROM questions) AS q, (SELECT IFNULL(MAX(id), 0) FROM questions) AS qm,
-              (SELECT COUNT(*) FROM questions WHERE excluded = 1) AS x`,
-    )
-    .get() as Record<string, number | string>;
-  return Object.values(r).join('/');
+  return [traceSignature(project.db), verdictSignature(project.db), questionSignature(project.db)].flatMap((r) => Object.values(r)).join('/');
 }
 
 /**
@@ -93,75 +101,45 @@ export function loadFeatures(project: Project, opts: FeatureOptions): FeatureSet
   if (hit) return { ...hit, cached: true };
   for (const k of cache.keys()) if (k.startsWith(`${project.dbPath}|`)) cache.delete(k);
   const t0 = performance.now();
-  const filterJson = JSON.stringify(filters);
+  const db = project.db;
   // The judged trace: of the chosen teacher (or any source that is not a filter model), done before failed.
-  const stmt = project.db.prepare(`
-    SELECT q.id, q.question, q.excluded, q.exclude_reason, q.domain,
-           t.id AS trace_id, t.status, t.error, t.thinking, t.answer, t.finish_reason, t.flags, v.equivalent
-    FROM questions q
-    LEFT JOIN traces t ON t.id = (
-      SELECT x.id FROM traces x WHERE x.question_id = q.id
-        AND (@teacher IS NULL OR x.teacher = @teacher)
-        AND (x.teacher IS NULL OR x.teacher NOT IN (SELECT value FROM json_each(@filters)))
-      ORDER BY (x.status = 'done') DESC, x.sample_index, x.id LIMIT 1)
-    LEFT JOIN verdicts v ON v.trace_id = t.id
-    ORDER BY q.id`);
+  const judged = new Map<number, TraceFeatures>();
+  const judgedIds: number[] = [];
+  eachJudgedTrace(db, opts.teacher, filters, (t) => {
+    judged.set(t.question_id, traceFeatures(t, opts.repetitionN));
+    judgedIds.push(t.id);
+  });
+  const verdicts = verdictValues(db, judgedIds);
   const rows: QuestionFeatures[] = [];
   const byId = new Map<number, QuestionFeatures>();
-  for (const r of stmt.iterate({ teacher: opts.teacher, filters: filterJson }) as Iterable<Row>) {
-    const thinking = r.thinking ?? '';
-    const flags = r.flags ?? '';
-    const unterminated =
-      r.finish_reason === 'length' ||
-      flags.includes('unterminated_thinking') ||
-      flags.includes('truncated') ||
-      (thinking.includes('<think>') && !thinking.includes('</think>'));
+  for (const q of questionFlags(db)) {
+    const t = judged.get(q.id) ?? traceFeatures(null, opts.repetitionN);
     const f: QuestionFeatures = {
-      id: r.id,
-      question: r.question,
-      excluded: r.excluded === 1,
-      excludeReason: r.exclude_reason,
-      domainColumn: r.domain?.trim() || null,
-      traceId: r.trace_id,
-      traceStatus: r.status,
-      traceError: r.error,
-      thinkingChars: thinking.length,
-      hasThinking: thinking.trim().length > 0,
-      unterminated,
-      answer: r.answer,
-      extractable: r.answer ? extractAnswer(r.answer).extracted !== null : false,
-      repetition: thinking ? repetitionRatio(thinking, opts.repetitionN) : 0,
-      cjk: thinking ? cjkRatio(thinking) : 0,
-      verdict: r.equivalent,
+      id: q.id,
+      question: q.question,
+      excluded: q.excluded === 1,
+      excludeReason: q.exclude_reason,
+      domainColumn: q.domain?.trim() || null,
+      ...t,
+      verdict: t.traceId === null ? null : (verdicts.get(t.traceId) ?? null),
       filterAttempts: 0,
       filterSolved: 0,
       samples: {},
-      chain: chainCues(thinking),
     };
     rows.push(f);
     byId.set(f.id, f);
   }
   if (filters.length) {
-    const agg = project.db.prepare(`
-      SELECT t.question_id AS id, COUNT(v.trace_id) AS attempts, SUM(v.equivalent = 1) AS solved
-      FROM traces t JOIN verdicts v ON v.trace_id = t.id
-      WHERE t.status = 'done' AND t.teacher IN (SELECT value FROM json_each(?))
-      GROUP BY t.question_id`);
-    for (const a of agg.all(filterJson) as { id: number; attempts: number; solved: number | null }[]) {
-      const f = byId.get(a.id);
-      if (f) {
-        f.filterAttempts = a.attempts;
-        f.filterSolved = a.solved ?? 0;
-      }
-    }
-    const each = project.db.prepare(`
-      SELECT t.question_id AS id, t.teacher, v.equivalent AS ok
-      FROM traces t JOIN verdicts v ON v.trace_id = t.id
-      WHERE t.status = 'done' AND t.teacher IN (SELECT value FROM json_each(?))
-      ORDER BY t.question_id, t.teacher, t.sample_index, t.id`);
-    for (const a of each.iterate(filterJson) as Iterable<{ id: number; teacher: string; ok: number }>) {
-      const f = byId.get(a.id);
-      if (f) (f.samples[a.teacher] ??= []).push(a.ok === 1 ? 1 : 0);
+    // Each filter model's checked samples (traces with a verdict), in sample order.
+    const samples = doneTracesOfTeachers(db, filters);
+    const checked = verdictValues(db, samples.map((s) => s.id));
+    for (const s of samples) {
+      const f = byId.get(s.question_id);
+      if (!f || !checked.has(s.id)) continue;
+      const ok = checked.get(s.id) === 1 ? 1 : 0;
+      (f.samples[s.teacher] ??= []).push(ok);
+      f.filterAttempts++;
+      f.filterSolved += ok;
     }
   }
   const set: FeatureSet = { key, rows, byId, repetitionN: opts.repetitionN, builtMs: performance.now() - t0, cached: false };

@@ -1,3 +1,4 @@
+import { questionExclusion, questionSnippet, questionSnippets } from '../pool/question-rows';
 import { withFullSync, type Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { loadFeatures } from './features';
@@ -99,11 +100,12 @@ export function runDecisions(project: Project, id: number, f: { kept?: boolean; 
   const w = where.join(' AND ');
   const total = (project.db.prepare(`SELECT COUNT(*) AS n FROM curation_decisions d WHERE ${w}`).get(params) as { n: number }).n;
   const rows = project.db
-    .prepare(`SELECT d.*, substr(q.question, 1, 300) AS question FROM curation_decisions d JOIN questions q ON q.id = d.question_id WHERE ${w} ORDER BY d.kept DESC, d.pick IS NULL, d.pick, d.question_id LIMIT @limit OFFSET @offset`)
-    .all(params) as { question_id: number; kept: number; stage: Decision['stage']; rule: string; detail: string | null; domain: string | null; pick: number | null; question: string }[];
+    .prepare(`SELECT d.* FROM curation_decisions d WHERE ${w} ORDER BY d.kept DESC, d.pick IS NULL, d.pick, d.question_id LIMIT @limit OFFSET @offset`)
+    .all(params) as { question_id: number; kept: number; stage: Decision['stage']; rule: string; detail: string | null; domain: string | null; pick: number | null }[];
+  const texts = questionSnippets(project.db, rows.map((r) => r.question_id), 300);
   return {
     total,
-    rows: rows.map((r) => ({ questionId: r.question_id, kept: r.kept === 1, stage: r.stage, rule: r.rule, detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : {}, domain: r.domain, pick: r.pick, question: r.question })),
+    rows: rows.map((r) => ({ questionId: r.question_id, kept: r.kept === 1, stage: r.stage, rule: r.rule, detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : {}, domain: r.domain, pick: r.pick, question: texts.get(r.question_id) ?? '' })),
   };
 }
 
@@ -139,7 +141,7 @@ export function freezeRun(project: Project, id?: number): { runId: number; froze
 }
 
 export function setOverride(project: Project, questionId: number, action: 'pin' | 'exclude' | 'clear', note?: string): void {
-  const q = project.db.prepare('SELECT id, excluded, exclude_reason FROM questions WHERE id = ?').get(questionId) as { id: number; excluded: number; exclude_reason: string | null } | undefined;
+  const q = questionExclusion(project.db, questionId);
   if (!q) throw new UserError(`There is no question ${questionId} in this project.`, 'not_found');
   if (action === 'pin' && q.excluded) {
     throw new UserError(`Question ${questionId} was excluded from the pool (${q.exclude_reason ?? 'excluded'}), so it cannot be pinned; restore it in the Questions step first.`, 'excluded');
@@ -156,7 +158,7 @@ export function listOverrides(project: Project) {
 
 /** Why a question was kept or dropped: its decision in a run (the latest by default) and the measured features. */
 export function explain(project: Project, questionId: number, runId?: number) {
-  const q = project.db.prepare('SELECT id, substr(question, 1, 500) AS question, domain FROM questions WHERE id = ?').get(questionId) as { id: number; question: string; domain: string | null } | undefined;
+  const q = questionSnippet(project.db, questionId, 500);
   if (!q) throw new UserError(`There is no question ${questionId} in this project.`, 'not_found');
   const id = runId ?? latestRunId(project);
   let decision: Decision | null = null;

@@ -2,6 +2,8 @@ import { latestFrozenRun } from '../curate/frozen';
 import { getJob } from '../jobs';
 import type { DB } from '../store/project';
 import { pseudoSummary } from '../augment/pseudo';
+import { evalsetFlags, flaggedCount } from '../pool/question-rows';
+import { reviewerTallies } from '../review/export-reads';
 import { DEFAULT_PROMPT } from '../teacher/params';
 import { findTeacher, savedGenerationSettings } from '../teacher/store';
 import type { ExportSample } from './samples';
@@ -123,30 +125,11 @@ export function provenance(db: DB, samples: readonly ExportSample[], tokenizer: 
   const r = latestFrozenRun(db);
   if (r) curation = { runId: r.id, seed: r.seed, createdAt: r.created_at, frozenAt: r.frozen_at, selected: r.selected, recipe: parse(r.recipe), funnel: parse(r.funnel) };
 
-  const evalsets = db
-    .prepare('SELECT e.name, e.items, (SELECT COUNT(DISTINCT c.question_id) FROM contamination c WHERE c.evalset_id = e.id) AS flagged FROM evalsets e ORDER BY e.name')
-    .all() as { name: string; items: number; flagged: number }[];
-  const flaggedInExport = samples.length
-    ? (db.prepare('SELECT COUNT(DISTINCT question_id) FROM contamination WHERE question_id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(samples.map((s) => s.questionId))) as number)
-    : 0;
+  const evalsets = evalsetFlags(db);
+  const flaggedInExport = samples.length ? flaggedCount(db, samples.map((s) => s.questionId)) : 0;
 
   // A person's edits count on traces whose current text differs from the teacher's original (revision 0).
-  const reviewers = db
-    .prepare(
-      `WITH changed AS (
-         SELECT o.trace_id FROM review_revisions o
-         WHERE o.n = 0 AND o.digest != (SELECT h.digest FROM review_revisions h WHERE h.trace_id = o.trace_id ORDER BY h.n DESC LIMIT 1)),
-       d AS (
-         SELECT COALESCE(reviewer, '(unnamed)') AS who, status, NULL AS trace_id FROM reviews
-         UNION ALL
-         SELECT DISTINCT COALESCE(author, '(unnamed)'), NULL, trace_id FROM review_revisions WHERE n > 0 AND trace_id IN (SELECT trace_id FROM changed))
-       SELECT who AS reviewer,
-              COALESCE(SUM(status = 'accepted'), 0) AS accepted, COALESCE(SUM(status = 'rejected'), 0) AS rejected,
-              COALESCE(SUM(status = 'needs_work'), 0) AS needsWork, COALESCE(SUM(status = 'todo'), 0) AS todo,
-              COUNT(DISTINCT trace_id) AS edited
-       FROM d GROUP BY who ORDER BY who`,
-    )
-    .all() as Provenance['reviewers'];
+  const reviewers = reviewerTallies(db);
   const byEditor = new Map<string, number>();
   for (const s of samples) for (const e of s.editors) byEditor.set(e, (byEditor.get(e) ?? 0) + 1);
   const edits = {

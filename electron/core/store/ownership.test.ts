@@ -15,14 +15,12 @@ const ROOTS = ['core', 'cli'];
  * behind the owning folder's functions. Mostly: reading `questions` (pool) and `traces` (traces) in joins.
  */
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  'core/curate/bands.ts': ['traces', 'verdicts'],
-  'core/curate/features.ts': ['questions', 'traces', 'verdicts'],
-  'core/curate/runs.ts': ['questions'],
-  'core/export/card.ts': ['contamination', 'evalsets', 'review_revisions', 'reviews'],
   'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
-  'core/sample/index.ts': ['questions'],
-  // store/stats.ts counts every pipeline stage for the project overview.
-  'core/store/stats.ts': ['questions', 'reviews', 'selection', 'traces'],
+  'core/review/bundle.ts': ['questions', 'traces'],
+  'core/review/decisions.ts': ['questions', 'traces', 'verdicts'],
+  'core/review/queue.ts': ['questions', 'selection', 'traces', 'verdicts'],
+  'core/review/regenerate.ts': ['questions', 'traces'],
+  'core/review/sample.ts': ['questions', 'traces', 'verdicts'],
   'core/teacher/generate.ts': ['review_revisions', 'reviews', 'traces'],
   'core/verify/rubric-job.ts': ['questions', 'traces'],
 };

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProject, openProject, DB_FILE, migrate } from './project';
 import { latestVersion } from './migrations';
-import { projectStats } from './stats';
+import { projectStats } from '../api/stats';
 import { createSampleProject, SAMPLE_DOMAINS } from '../sample';
 import { listRecent, rememberProject } from './registry';
 
