@@ -36,7 +36,7 @@ export const LAYERS = {
   sample: ['docs', 'pool', 'store', 'util'],
   augment: ['jobs', 'pool', 'store', 'teacher', 'traces', 'util', 'verify'],
   curate: ['augment', 'egress', 'embed', 'jobs', 'pool', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
-  review: ['chat', 'curate', 'jobs', 'localserve', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
+  review: ['chat', 'curate', 'jobs', 'localserve', 'pool', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
   export: ['augment', 'curate', 'jobs', 'pool', 'review', 'store', 'teacher', 'tokens', 'traces', 'util', 'verify'],
   train: ['egress', 'env', 'jobs', 'store', 'teacher', 'util'],
   eval: ['chat', 'infer', 'jobs', 'localserve', 'pool', 'store', 'teacher', 'tokens', 'train', 'util', 'verify'],

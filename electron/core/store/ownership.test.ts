@@ -16,11 +16,6 @@ const ROOTS = ['core', 'cli'];
  */
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
-  'core/review/bundle.ts': ['questions', 'traces'],
-  'core/review/decisions.ts': ['questions', 'traces', 'verdicts'],
-  'core/review/queue.ts': ['questions', 'selection', 'traces', 'verdicts'],
-  'core/review/regenerate.ts': ['questions', 'traces'],
-  'core/review/sample.ts': ['questions', 'traces', 'verdicts'],
   'core/teacher/generate.ts': ['review_revisions', 'reviews', 'traces'],
   'core/verify/rubric-job.ts': ['questions', 'traces'],
 };
