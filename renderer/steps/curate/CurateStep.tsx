@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
@@ -11,6 +11,7 @@ import { PreviewPanel } from './PreviewPanel';
 import { Runs } from './Runs';
 import type { Recipe } from './types';
 import { useProjectForm } from '../../app/useProjectForm';
+import { useDebounced } from '../../app/useDebounced';
 
 /** The Curate step: s1's selection with live knobs, stored runs, explained decisions and overrides. */
 export function CurateStep({ onGoProject }: { onGoProject: () => void }) {
@@ -34,16 +35,6 @@ export function CurateStep({ onGoProject }: { onGoProject: () => void }) {
       )}
     </div>
   );
-}
-
-/** The recipe after the user stops moving a knob for `ms`. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
 }
 
 /**

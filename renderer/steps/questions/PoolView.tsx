@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { ErrorBoundary } from '../../app/ErrorBoundary';
 import { ErrorNote } from '../../app/ui';
+import { useDebounced } from '../../app/useDebounced';
 import { BulkBar } from './BulkBar';
 import { DetailPane } from './DetailPane';
 import { FilterBar, type FilterState } from './FilterBar';
@@ -11,15 +12,6 @@ import { Kbd, isTyping } from './parts';
 import { PoolTable } from './PoolTable';
 import { usePoolPages } from './usePoolPages';
 import type { Filter, SortKey } from './types';
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const h = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(h);
-  }, [value, ms]);
-  return v;
-}
 
 /** The pool: search, filters, sort, a virtualised table with multi-select, bulk edits and a detail pane. */
 export function PoolView({ version, onChanged, active }: { version: number; onChanged: () => void; active: boolean }) {
@@ -80,6 +72,16 @@ export function PoolView({ version, onChanged, active }: { version: number; onCh
     },
     [pool, setExcluded, afterEdit],
   );
+  const selectEvery = async () => {
+    const ids = await selectAll.run();
+    if (ids) setSelected(new Set(ids));
+  };
+  const setSelectedDomain = async (d: string) => {
+    const ids = [...selected];
+    if (!ids.length) return;
+    await setDomain.run(ids, d || null);
+    afterEdit();
+  };
 
   const onRowClick = (i: number, e: MouseEvent) => {
     const r = pool.row(i);
@@ -180,18 +182,10 @@ export function PoolView({ version, onChanged, active }: { version: number; onCh
         selected={selected.size}
         total={total}
         pending={setExcluded.pending || setDomain.pending || selectAll.pending}
-        onSelectAll={async () => {
-          const ids = await selectAll.run();
-          if (ids) setSelected(new Set(ids));
-        }}
+        onSelectAll={() => void selectEvery()}
         onClear={() => setSelected(new Set())}
         onExclude={(ex) => void exclude([...selected], ex)}
-        onSetDomain={async (d) => {
-          const ids = [...selected];
-          if (!ids.length) return;
-          await setDomain.run(ids, d || null);
-          afterEdit();
-        }}
+        onSetDomain={(d) => void setSelectedDomain(d)}
       />
       <ErrorNote error={pool.error ?? setExcluded.error ?? setDomain.error ?? selectAll.error ?? facets.error} />
       <div className="grid gap-4 2xl:grid-cols-[minmax(0,1fr)_20rem]">
