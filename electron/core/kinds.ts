@@ -10,13 +10,15 @@ import { registerAugmentJobKinds } from './augment/kinds';
 import { studentKind } from './curate/student';
 import { hasOnnx, openGenerator } from './eval/models';
 import { thinkingPrompt } from './eval/forcing';
+import { reviewedOrEditedTraceIds } from './review/kept-traces';
 
 /**
  * Every durable job kind the engine knows. Each domain registers its own, so that all hosts — desktop,
  * browser mode, CLI — can run and resume them.
  */
 export function registerJobKinds(engine: Engine): void {
-  registerTeacherJobKinds(engine);
+  // A redo of thinking-less traces keeps those a person reviewed or edited (teacher may not import review).
+  registerTeacherJobKinds(engine, reviewedOrEditedTraceIds);
   registerVerificationJobKinds(engine);
   registerCurateJobKinds(engine);
   registerEmbedJobKinds(engine);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { JobItem, JobKind, JobRunner, ItemContext } from '../jobs';
-import type { Statement } from 'better-sqlite3';
 import type { DB, Project } from '../store/project';
 import { jobTokenSums } from '../traces/store';
+import { answeredKeys, generatedTraces, type GeneratedTraces, type Redo } from '../traces/generated';
 import { knownQuestionIds, poolQuestionIds, questionLookup, type QuestionText } from '../pool/questions';
 import { rng } from '../util/rng';
 import { isUserError } from '../util/errors';
@@ -85,8 +85,21 @@ async function prepare(project: Project, params: GenerateParams, jobId: number, 
   };
 }
 
+/**
+ * The traces a person reviewed or edited, which a redo of thinking-less traces must keep (review/ knows them:
+ * `reviewedOrEditedTraceIds`; the engine passes it to `generateKindWith`, electron/core/kinds.ts).
+ */
+export type KeptTraces = (db: DB) => readonly number[];
+
+/** What a redo asks for: nothing without `redoNoThinking`; with it, the kept traces (`kept` is required then). */
+function redoOf(db: DB, p: GenerateParams, kept: KeptTraces | null): Redo {
+  if (!p.redoNoThinking) return { redo: false, kept: [] };
+  if (!kept) throw new Error('This generation job cannot tell which traces a person reviewed or edited (its kind was registered without them), so it will not redo any: run it through the engine.');
+  return { redo: true, kept: kept(db) };
+}
+
 /** The questions a job covers, in import order (or a seeded sample), minus those this teacher already answered. */
-export function planItems(db: DB, p: GenerateParams): { key: string; payload: Payload }[] {
+export function planItems(db: DB, p: GenerateParams, kept: KeptTraces | null = null): { key: string; payload: Payload }[] {
   let ids: number[];
   const f = p.questions;
   switch (f.mode) {
@@ -112,47 +125,23 @@ export function planItems(db: DB, p: GenerateParams): { key: string; payload: Pa
       break;
     }
   }
-  const done = new Set(
-    (db
-      .prepare(`SELECT question_id || ':' || sample_index FROM traces WHERE teacher = ? AND status = 'done' AND source != 'imported' AND NOT (? AND ${REDOABLE})`)
-      .pluck()
-      .all(p.teacher, p.redoNoThinking ? 1 : 0) as string[]),
-  );
+  const done = answeredKeys(db, p.teacher, redoOf(db, p, kept));
   const items: { key: string; payload: Payload }[] = [];
   for (const q of ids) for (let s = 0; s < p.samples; s++) if (!done.has(`${q}:${s}`)) items.push({ key: `${q}:${s}`, payload: { q, s } });
   return items;
 }
 
-/** A finished trace that `redoNoThinking` may replace: no thinking, and no person has reviewed or edited it. */
-const REDOABLE = `(COALESCE(traces.thinking, '') = '' AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.trace_id = traces.id)
-  AND NOT EXISTS (SELECT 1 FROM review_revisions v WHERE v.trace_id = traces.id AND v.n > 0))`;
-
-const UPSERT = `INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, raw, finish_reason, prompt_tokens,
-  thinking_tokens, answer_tokens, latency_ms, prompt_hash, error, attempts, created_at, reasoning_source, flags, endpoint, job_id)
-  VALUES (@q, 'generated', @teacher, @s, @status, @thinking, @answer, @raw, @finish, @pt, @tt, @at, @lat, @hash, @error, @attempts, @now, @rs, @flags, @endpoint, @job)
-  ON CONFLICT(question_id, teacher, sample_index) WHERE source != 'imported' DO UPDATE SET
-    status = excluded.status, thinking = excluded.thinking, answer = excluded.answer, raw = excluded.raw, finish_reason = excluded.finish_reason,
-    prompt_tokens = excluded.prompt_tokens, thinking_tokens = excluded.thinking_tokens, answer_tokens = excluded.answer_tokens,
-    latency_ms = excluded.latency_ms, prompt_hash = excluded.prompt_hash, error = excluded.error, attempts = traces.attempts + excluded.attempts,
-    created_at = excluded.created_at, reasoning_source = excluded.reasoning_source, flags = excluded.flags, endpoint = excluded.endpoint, job_id = excluded.job_id
-  WHERE traces.status = 'failed' OR (@redo = 1 AND traces.status = 'done' AND ${REDOABLE})`;
-
 /** Prepared once per database connection: compiling the upsert (and its index checks) per item is not free. */
 interface Statements {
-  answered: Statement;
+  traces: GeneratedTraces;
   question: (id: number) => QuestionText | undefined;
-  upsert: Statement;
 }
 const statements = new WeakMap<DB, Statements>();
 
 function stmts(db: DB): Statements {
   let st = statements.get(db);
   if (!st) {
-    st = {
-      answered: db.prepare(`SELECT 1 FROM traces WHERE question_id = ? AND teacher = ? AND sample_index = ? AND status = 'done' AND source != 'imported' AND NOT (? AND ${REDOABLE})`),
-      question: questionLookup(db),
-      upsert: db.prepare(UPSERT),
-    };
+    st = { traces: generatedTraces(db), question: questionLookup(db) };
     statements.set(db, st);
   }
   return st;
@@ -188,7 +177,7 @@ function tokens(s: ChatStream, thinking: string | null, answer: string | null, f
   return { pt: u?.prompt_tokens ?? null, tt, at: total - tt };
 }
 
-async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise<void> {
+async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>, kept: KeptTraces | null): Promise<void> {
   const p = ctx.params;
   const st = stateOf(p);
   const db = ctx.project.db;
@@ -204,8 +193,14 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
   }
   // Another job (or an earlier run) may have answered it since the plan was made.
   const sql = stmts(db);
-  const redo = p.redoNoThinking ? 1 : 0;
-  if (sql.answered.get(q, p.teacher, s, redo)) {
+  let redo: Redo;
+  try {
+    redo = redoOf(db, p, kept);
+  } catch (e) {
+    ctx.fail((e as Error).message);
+    return;
+  }
+  if (sql.traces.answered(q, p.teacher, s, redo)) {
     ctx.complete();
     return;
   }
@@ -271,11 +266,15 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
     st.outputTokens += tk.tt + tk.at;
     const raw = JSON.stringify({ model: stream.model, finish_reason: stream.finishReason, usage: stream.usage, reasoning_field: stream.reasoningField, reasoning, content });
     ctx.complete(() => {
-      const changed = sql.upsert.run({
-        q, s, teacher: p.teacher, status: 'done', thinking: parsed.thinking, answer: parsed.answer, raw, finish: stream.finishReason,
-        pt: tk.pt, tt: tk.tt, at: tk.at, lat: latency, hash, error: null, attempts: attempt, now: new Date().toISOString(),
-        rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint: redactUrl(endpoint), job: ctx.jobId, redo,
-      }).changes;
+      // The kept traces are read again inside the transaction: a review made while the answer streamed counts.
+      const changed = sql.traces.upsert(
+        {
+          q, s, teacher: p.teacher, status: 'done', thinking: parsed.thinking, answer: parsed.answer, raw, finish: stream.finishReason,
+          pt: tk.pt, tt: tk.tt, at: tk.at, lat: latency, hash, error: null, attempts: attempt, now: new Date().toISOString(),
+          rs: parsed.reasoningSource, flags: parsed.flags.length ? JSON.stringify(parsed.flags) : null, endpoint: redactUrl(endpoint), job: ctx.jobId,
+        },
+        redoOf(db, p, kept),
+      );
       const cap = ready.capture;
       if (!cap || !changed) return;
       const note = captureTrace(cap, db, stream, { q, s, teacher: p.teacher, thinking: parsed.thinking, answer: parsed.answer, k: p.logprobs ?? 0 });
@@ -294,10 +293,13 @@ async function runItem(item: JobItem, ctx: ItemContext<GenerateParams>): Promise
   const error = `Failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastError}`;
   // A failure never replaces a finished trace (redo: 0): the thinking-less answer stays until a new one arrives.
   ctx.fail(error, () => {
-    sql.upsert.run({
-      q, s, teacher: p.teacher, status: 'failed', thinking: null, answer: null, raw: null, finish: null, pt: null, tt: null, at: null, lat: null,
-      hash, error, attempts: attempt, now: new Date().toISOString(), rs: null, flags: null, redo: 0, endpoint: redactUrl(endpoint), job: ctx.jobId,
-    });
+    sql.traces.upsert(
+      {
+        q, s, teacher: p.teacher, status: 'failed', thinking: null, answer: null, raw: null, finish: null, pt: null, tt: null, at: null, lat: null,
+        hash, error, attempts: attempt, now: new Date().toISOString(), rs: null, flags: null, endpoint: redactUrl(endpoint), job: ctx.jobId,
+      },
+      { redo: false, kept: [] },
+    );
   });
 }
 
@@ -317,14 +319,23 @@ function report(ctx: ItemContext<GenerateParams>, st: JobState, ready: Ready, t:
   });
 }
 
-export const generateKind: JobKind<GenerateParams> = {
-  kind: GENERATE_KIND,
-  params: generateParams,
-  concurrency: (p) => (p.concurrency === 'auto' ? stateOf(p).ctrl.limit : p.concurrency),
-  plan: (project, p) => planItems(project.db, p),
-  run: runItem,
-  labelMessage: (p) => message('job_label_generate', { teacher: p.teacher }, `Generate with ${p.teacher}`),
-};
+/**
+ * The generation job. `kept` says which traces a person reviewed or edited (review/ knows; the engine passes it):
+ * without it the job runs as usual but refuses a redo of thinking-less traces, which could replace such a trace.
+ */
+export function generateKindWith(kept: KeptTraces | null): JobKind<GenerateParams> {
+  return {
+    kind: GENERATE_KIND,
+    params: generateParams,
+    concurrency: (p) => (p.concurrency === 'auto' ? stateOf(p).ctrl.limit : p.concurrency),
+    plan: (project, p) => planItems(project.db, p, kept),
+    run: (item, ctx) => runItem(item, ctx, kept),
+    labelMessage: (p) => message('job_label_generate', { teacher: p.teacher }, `Generate with ${p.teacher}`),
+  };
+}
+
+/** The generation job without Review's kept traces (tests, and jobs that never redo: pseudo-labels, the difficulty filter). */
+export const generateKind = generateKindWith(null);
 
 /**
  * Starts a generation job, or resumes the unfinished one with the very same parameters: running the

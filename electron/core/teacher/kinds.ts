@@ -1,6 +1,7 @@
 import type { JobKindRegistry } from '../jobs';
-import { generateKind } from './generate';
+import { generateKindWith, type KeptTraces } from './generate';
 
-export function registerTeacherJobKinds(engine: JobKindRegistry): void {
-  engine.registerJobKind(generateKind);
+/** `kept`: the traces a person reviewed or edited (review/ `reviewedOrEditedTraceIds`), which a redo keeps. */
+export function registerTeacherJobKinds(engine: JobKindRegistry, kept: KeptTraces): void {
+  engine.registerJobKind(generateKindWith(kept));
 }

@@ -28,3 +28,9 @@ it('covers the pool, its first n, named ids (excluded ones included, unknown one
   expect(plan({ mode: 'sample', n: 5, seed: 3 })).toEqual(sample);
   expect(sample).not.toContain(`${a}:0`);
 });
+
+it('plans a redo of thinking-less traces only when it knows the traces a person kept', () => {
+  const redo = generateParams.parse({ teacher: 't', redoNoThinking: true });
+  expect(() => planItems(project.db, redo)).toThrow(/cannot tell which traces a person reviewed or edited/);
+  expect(planItems(project.db, redo, () => []).length).toBe(planItems(project.db, generateParams.parse({ teacher: 't' })).length);
+});
