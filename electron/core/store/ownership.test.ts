@@ -17,7 +17,6 @@ const ROOTS = ['core', 'cli'];
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
   'core/teacher/generate.ts': ['review_revisions', 'reviews', 'traces'],
-  'core/verify/rubric-job.ts': ['questions', 'traces'],
 };
 
 // Tests, test helpers (`testing.ts`, `testing/`) and the migrations (which create every table) are not scanned.

@@ -8,6 +8,7 @@ import { reviewedOrEditedTraceIds } from '../review/kept-traces';
 import { createSampleProject } from '../sample';
 import type { Project } from '../store/project';
 import { answeredKeys, generatedTraces, type GeneratedTrace } from './generated';
+import { answeredTraceIds } from './reads';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-traces-gen-'));
 const project: Project = createSampleProject(path.join(tmp, 'p'));
@@ -57,6 +58,15 @@ it('counts finished generated traces as answered; with a redo, not the thinking-
   expect(g.answered(q[1] as number, 't', 0, { redo: true, kept })).toBe(false);
   expect(g.answered(q[2] as number, 't', 0, { redo: true, kept })).toBe(true);
   expect(g.answered(q[4] as number, 't', 0, { redo: false, kept })).toBe(false);
+});
+
+it('lists the done traces with an answer, in id order, or those of some ids (the rubric judge\'s plan)', () => {
+  const done = [ids.thinks, ids.bare, ids.reviewed, ids.edited] as number[];
+  expect(answeredTraceIds(project.db, null)).toEqual(done);
+  expect(answeredTraceIds(project.db, [ids.edited as number, ids.failed as number, 999_999, ids.thinks as number])).toEqual([ids.thinks, ids.edited]);
+  project.db.prepare("UPDATE traces SET answer = '  ' WHERE id = ?").run(ids.bare);
+  expect(answeredTraceIds(project.db, null)).toEqual(done.filter((id) => id !== ids.bare));
+  project.db.prepare("UPDATE traces SET answer = 'A' WHERE id = ?").run(ids.bare);
 });
 
 it('writes over a failed trace, and over a finished one only when the redo may replace it', () => {

@@ -28,3 +28,14 @@ export function traceAnswerHeads(db: DB, traceIds: readonly number[], maxChars: 
     .all(maxChars, JSON.stringify(traceIds)) as { id: number; questionId: number; answer: string }[];
   return new Map(rows.map((r) => [r.id, { questionId: r.questionId, answer: r.answer }]));
 }
+
+/**
+ * The done traces with a non-blank answer, in id order; only those of `ids` when given (the rubric judge's
+ * plan, verify/rubric-job.ts, which leaves out what its judge already decided and then takes its limit).
+ */
+export function answeredTraceIds(db: DB, ids: readonly number[] | null): number[] {
+  return db
+    .prepare("SELECT id FROM traces WHERE status = 'done' AND TRIM(COALESCE(answer, '')) != '' AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids))) ORDER BY id")
+    .pluck()
+    .all({ ids: ids ? JSON.stringify(ids) : null }) as number[];
+}

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import type { JobKind } from '../jobs';
+import { questionById } from '../pool/questions';
+import type { DB } from '../store/project';
+import { answeredTraceIds } from '../traces/reads';
+import { traceText } from '../traces/store';
 import { teacherConnection } from '../teacher/credentials';
 import { getTeacher } from '../teacher/store';
 import { UserError } from '../util/errors';
@@ -21,13 +25,6 @@ export const rubricJudgeParams = z.object({
 });
 export type RubricJudgeParams = z.infer<typeof rubricJudgeParams>;
 
-interface Row {
-  id: number;
-  answer: string | null;
-  question: string;
-  reference: string | null;
-}
-
 const endpoints = new WeakMap<RubricJudgeParams, JudgeEndpoint>();
 
 function endpointOf(db: Parameters<typeof getTeacher>[0], p: RubricJudgeParams): JudgeEndpoint {
@@ -43,6 +40,11 @@ function endpointOf(db: Parameters<typeof getTeacher>[0], p: RubricJudgeParams):
   return e;
 }
 
+/** The traces this judge already decided (pass or fail) under this rubric: an 'unchecked' run leaves them out. */
+function decidedTraces(db: DB, rubricId: number, judge: string): Set<number> {
+  return new Set(db.prepare('SELECT trace_id FROM rubric_verdicts WHERE rubric_id = ? AND judge = ? AND passed IS NOT NULL').pluck().all(rubricId, judge) as number[]);
+}
+
 /** The rubric judge: per-criterion scores and a pass/fail for every finished trace (or the first N). */
 export const rubricJudgeKind: JobKind<RubricJudgeParams> = {
   kind: RUBRIC_KIND,
@@ -52,24 +54,18 @@ export const rubricJudgeKind: JobKind<RubricJudgeParams> = {
   *plan(project, p) {
     const r = getRubric(project.db, p.rubric);
     getTeacher(project.db, p.judge);
-    const ids = project.db
-      .prepare(
-        `SELECT t.id FROM traces t WHERE t.status = 'done' AND TRIM(COALESCE(t.answer, '')) != ''
-           AND (@all = 1 OR NOT EXISTS (SELECT 1 FROM rubric_verdicts v WHERE v.rubric_id = @rid AND v.trace_id = t.id AND v.judge = @judge AND v.passed IS NOT NULL))
-           AND (@ids IS NULL OR t.id IN (SELECT value FROM json_each(@ids)))
-         ORDER BY t.id LIMIT @limit`,
-      )
-      .pluck()
-      .all({ all: p.scope === 'all' ? 1 : 0, rid: r.id, judge: p.judge, ids: p.traceIds ? JSON.stringify(p.traceIds) : null, limit: p.limit ?? -1 }) as number[];
-    for (const id of ids) yield { key: String(id), payload: id };
+    const decided = p.scope === 'all' ? new Set<number>() : decidedTraces(project.db, r.id, p.judge);
+    const ids = answeredTraceIds(project.db, p.traceIds ?? null).filter((id) => !decided.has(id));
+    for (const id of ids.slice(0, p.limit ?? ids.length)) yield { key: String(id), payload: id };
   },
   async run(item, ctx) {
     const db = ctx.project.db;
     const id = item.payload as number;
     const r = getRubric(db, ctx.params.rubric);
-    const row = db.prepare('SELECT t.id, t.answer, q.question, q.answer AS reference FROM traces t JOIN questions q ON q.id = t.question_id WHERE t.id = ?').get(id) as Row | undefined;
-    if (!row) return ctx.complete();
-    const v = await judgeRubric({ ...endpointOf(db, ctx.params), rubric: r, question: row.question, reference: row.reference, answer: (row.answer ?? '').slice(0, 20_000) });
+    const trace = traceText(db, id);
+    const q = trace && questionById(db, trace.question_id);
+    if (!trace || !q) return ctx.complete();
+    const v = await judgeRubric({ ...endpointOf(db, ctx.params), rubric: r, question: q.question, reference: q.answer, answer: (trace.answer ?? '').slice(0, 20_000) });
     // An undecided verdict is stored with its reason (the view shows why), and counts as failed for the job's summary.
     if (v.passed === null) ctx.fail(v.reason, () => saveRubricVerdict(db, r.id, id, ctx.params.judge, v));
     else ctx.complete(() => saveRubricVerdict(db, r.id, id, ctx.params.judge, v), { passed: v.passed, total: v.total });
