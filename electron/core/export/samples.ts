@@ -1,6 +1,12 @@
-import type { DB } from '../store/project';
-import { representatives } from '../review/decisions';
+import { selectionTraceLists } from '../curate/frozen';
+import { exportQuestions } from '../pool/question-rows';
+import { representatives, reviewsOf } from '../review/decisions';
+import { editedAmong, editorsLookup } from '../review/export-reads';
 import { resolveScope, scopeQuestionIds } from '../review/queue';
+import type { DB } from '../store/project';
+import { listTeachers } from '../teacher/store';
+import { exportTraces } from '../traces/sample-reads';
+import { verdictValues } from '../verify/verdict-reads';
 import { countSampleTokens, type Counted, type ExportTokenizer, type TokenSource } from './tokens';
 
 export type Include = 'accepted' | 'all';
@@ -59,6 +65,7 @@ interface Row {
   teacher_model: string | null;
   edited: number;
   finish_reason: string | null;
+  sample_index: number;
 }
 
 function parseMeta(s: string | null): Record<string, unknown> | null {
@@ -83,32 +90,40 @@ export function selectSamples(
   scope?: 'selection' | 'pool',
 ): { scope: 'selection' | 'pool'; samples: ExportSample[]; tokenizer: ExportTokenizer } {
   const s = resolveScope(db, scope);
-  // Rejection sampling (curation's tracesPerQuestion > 1): the frozen run kept several verified traces of a
-  // question; the selection exports each of them instead of the one representative trace.
-  const several = `SELECT sel.question_id, CAST(j.value AS INTEGER) AS trace_id FROM selection sel
-      JOIN questions qx ON qx.id = sel.question_id AND qx.excluded = 0
-      JOIN curation_decisions d ON d.run_id = sel.run_id AND d.question_id = sel.question_id, json_each(d.detail, '$.traces') j
-      WHERE json_array_length(d.detail, '$.traces') > 1`;
-  // Each question's representative trace (review/decisions.ts), as [question id, trace id] pairs.
-  const repJson = JSON.stringify(representatives(db, scopeQuestionIds(db, s)).map((r) => [r.question_id, r.id]));
-  const repSql = "SELECT json_extract(value, '$[0]') AS question_id, json_extract(value, '$[1]') AS trace_id FROM json_each(@reps)";
-  const reps = s === 'selection' ? `SELECT * FROM (${repSql}) WHERE question_id NOT IN (SELECT question_id FROM (${several})) UNION ALL ${several}` : repSql;
-  const statusCond = include === 'accepted' ? "r.status = 'accepted'" : "COALESCE(r.status, 'todo') != 'rejected'";
-  const rows = db
-    .prepare(
-      /* sql */ `WITH rep AS (${reps})
-      SELECT q.id AS question_id, q.ext_id, q.question, q.answer AS ref, q.solution, q.domain, q.source AS qsource, q.metadata AS qmeta,
-             t.id AS trace_id, t.teacher, t.source AS tsource, t.job_id, t.thinking, t.answer, t.thinking_tokens, t.answer_tokens, t.finish_reason,
-             COALESCE(r.status, 'todo') AS status, r.reviewer, v.equivalent, tm.model AS teacher_model,
-             COALESCE(o.digest != (SELECT h.digest FROM review_revisions h WHERE h.trace_id = t.id ORDER BY h.n DESC LIMIT 1), 0) AS edited
-      FROM rep JOIN questions q ON q.id = rep.question_id JOIN traces t ON t.id = rep.trace_id
-      LEFT JOIN reviews r ON r.trace_id = t.id LEFT JOIN verdicts v ON v.trace_id = t.id
-      LEFT JOIN teachers tm ON tm.name = t.teacher
-      LEFT JOIN review_revisions o ON o.trace_id = t.id AND o.n = 0
-      WHERE ${statusCond} AND (COALESCE(t.thinking, '') != '' OR COALESCE(t.answer, '') != '')
-      ORDER BY q.id, t.sample_index, t.id`,
-    )
-    .all({ reps: repJson }) as Row[];
+  const inScope = scopeQuestionIds(db, s);
+  // Each question's representative trace (review/decisions.ts). Rejection sampling (curation's tracesPerQuestion
+  // > 1): the frozen run kept several verified traces of a question; the selection exports each of them instead.
+  const several = s === 'selection' ? selectionTraceLists(db) : new Map<number, number[]>();
+  const pairs: [number, number][] = [
+    ...representatives(db, inScope).flatMap((r): [number, number][] => (several.has(r.question_id) ? [] : [[r.question_id, r.id]])),
+    ...inScope.flatMap((q) => (several.get(q) ?? []).map((t): [number, number] => [q, t])),
+  ];
+  const traceIds = pairs.map(([, t]) => t);
+  const questions = exportQuestions(db, pairs.map(([q]) => q));
+  const traces = exportTraces(db, traceIds);
+  const reviews = reviewsOf(db, traceIds);
+  const verdicts = verdictValues(db, traceIds);
+  const edited = editedAmong(db, traceIds);
+  const models = new Map(listTeachers(db).map((t) => [t.name, t.model]));
+  const keep = (status: string) => (include === 'accepted' ? status === 'accepted' : status !== 'rejected');
+  const rows: Row[] = pairs
+    .flatMap(([qid, tid]): Row[] => {
+      const q = questions.get(qid);
+      const t = traces.get(tid);
+      const r = reviews.get(tid);
+      const status = r?.status ?? 'todo';
+      if (!q || !t || !keep(status) || ((t.thinking ?? '') === '' && (t.answer ?? '') === '')) return [];
+      const teacherModel = t.teacher === null ? null : (models.get(t.teacher) ?? null);
+      return [
+        {
+          question_id: q.id, ext_id: q.ext_id, question: q.question, ref: q.answer, solution: q.solution, domain: q.domain, qsource: q.source, qmeta: q.metadata,
+          trace_id: t.id, teacher: t.teacher, tsource: t.source, job_id: t.job_id, thinking: t.thinking, answer: t.answer, sample_index: t.sample_index,
+          thinking_tokens: t.thinking_tokens, answer_tokens: t.answer_tokens, finish_reason: t.finish_reason,
+          status, reviewer: r?.reviewer ?? null, equivalent: verdicts.get(tid) ?? null, teacher_model: teacherModel, edited: edited.has(tid) ? 1 : 0,
+        },
+      ];
+    })
+    .sort((x, y) => x.question_id - y.question_id || x.sample_index - y.sample_index || x.trace_id - y.trace_id);
   const texts = rows.map((r) => ({ thinking: (r.thinking ?? '').trim(), answer: (r.answer ?? '').trim() }));
   const { tokenizer, counts } = countSampleTokens(
     db,
@@ -122,9 +137,7 @@ export function selectSamples(
       teacherModel: r.teacher_model,
     })),
   );
-  const editorsOf = db
-    .prepare("SELECT COALESCE(author, '(unnamed)') FROM review_revisions WHERE trace_id = ? AND n > 0 GROUP BY COALESCE(author, '(unnamed)') ORDER BY MIN(n)")
-    .pluck();
+  const editorsOf = editorsLookup(db);
   return {
     scope: s,
     tokenizer,
@@ -144,7 +157,7 @@ export function selectSamples(
       ...(texts[i] as Texts),
       ...(counts[i] as Counted),
       edited: r.edited === 1,
-      editors: r.edited === 1 ? (editorsOf.all(r.trace_id) as string[]) : [],
+      editors: r.edited === 1 ? editorsOf(r.trace_id) : [],
       reviewStatus: r.status,
       reviewer: r.reviewer,
       verdict: r.equivalent === null ? null : r.equivalent === 1,

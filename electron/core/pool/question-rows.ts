@@ -2,6 +2,7 @@
 // them (issue 16 §3: pool owns `questions`, `contamination` and `evalsets`; other folders call these functions
 // instead of writing SQL that names them — store/ownership.test.ts).
 import type { DB } from '../store/project';
+import type { QuestionDetail } from './review-reads';
 
 /** A question as curation weighs it: every question, excluded ones too. */
 export interface QuestionFlags {
@@ -43,6 +44,20 @@ export function questionSnippet(db: DB, id: number, chars: number): { id: number
 /** Those of `ids` that are excluded from the pool (duplicates, contaminated, removed by hand). */
 export function excludedAmong(db: DB, ids: readonly number[]): Set<number> {
   return new Set(db.prepare('SELECT id FROM questions WHERE excluded = 1 AND id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids)) as number[]);
+}
+
+/** A question as the export writes it. */
+export interface ExportQuestion extends QuestionDetail {
+  source: string;
+  metadata: string | null;
+}
+
+/** The export's columns of these questions, by id (export/samples.ts). */
+export function exportQuestions(db: DB, ids: readonly number[]): Map<number, ExportQuestion> {
+  const rows = db
+    .prepare('SELECT id, ext_id, question, answer, solution, domain, source, metadata FROM questions WHERE id IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(ids)) as ExportQuestion[];
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** How many questions are excluded from the pool. */

@@ -15,7 +15,6 @@ const ROOTS = ['core', 'cli'];
  * behind the owning folder's functions. Mostly: reading `questions` (pool) and `traces` (traces) in joins.
  */
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  'core/export/samples.ts': ['curation_decisions', 'questions', 'review_revisions', 'reviews', 'selection', 'teachers', 'traces', 'verdicts'],
   'core/teacher/generate.ts': ['review_revisions', 'reviews', 'traces'],
 };
 
