@@ -155,6 +155,8 @@ async function runTrainItem(ctx: ItemContext<TrainParams>, opts: TrainKindOption
     } else if (e.event === 'error') failed = e;
     else if (e.event === 'done') done = e;
     else if (e.event === 'stopped') stopped = e;
+    // any other event (log line, eval, checkpoint) changes the run's detail too: the Run view refreshes on progress
+    if (e.event !== 'step') ctx.report({});
   };
 
   appendPrivateFile(logFile, `\n=== ${new Date().toISOString()} ${argv.join(' ')}\n`);
@@ -163,11 +165,14 @@ async function runTrainItem(ctx: ItemContext<TrainParams>, opts: TrainKindOption
   ctx.report({ run: id, step: run.step, total_steps: maxSteps, loss: run.loss, tokens_per_sec: null, pid: worker.pid });
   const onAbort = () => void worker.cancel(graceMs);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  // the worker's stderr goes straight to worker.log, with no event of its own: a write there is progress too
+  const logWatch = watchFile(logFile, () => ctx.report({}));
   let code: number;
   try {
     code = await worker.done;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
+    logWatch?.close();
     // the worker writes checkpoints with its own umask: make them the user's only (the folder already is)
     tightenTree(dir);
   }
@@ -189,6 +194,15 @@ async function runTrainItem(ctx: ItemContext<TrainParams>, opts: TrainKindOption
     message = `The training worker exited with code ${code} without finishing.${tail ? ` Its log ends with: ${tail}` : ''}`;
   }
   ctx.fail(message, () => updateRun(db, id, { status: 'failed', pid: null, error: message, ended_at: ended }));
+}
+
+/** Calls `onChange` when the file changes (null where it cannot be watched: the run then refreshes on the worker's events only). */
+function watchFile(file: string, onChange: () => void): fs.FSWatcher | null {
+  try {
+    return fs.watch(file, { persistent: false }, onChange).on('error', () => undefined);
+  } catch {
+    return null;
+  }
 }
 
 export function makeTrainKind(opts: TrainKindOptions = {}): JobKind<TrainParams> {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { useJobProgress } from '../../api/useJobProgress';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { evalApi, type BenchmarkInfo, type RunDetail } from './api';
 import { DrillDown } from './DrillDown';
@@ -106,11 +107,7 @@ export function RunView({ runId, benchmarks, browser, onChanged }: { runId: stri
   const status = detail.data?.run.status ?? 'queued';
   const live = LIVE.has(status);
   const { refetch } = detail;
-  useEffect(() => {
-    if (!live) return;
-    const id = setInterval(() => void refetch(), 1000);
-    return () => clearInterval(id);
-  }, [live, refetch]);
+  useJobProgress(detail.data?.run.jobId ?? null, () => void refetch(), { enabled: live });
   useEffect(() => {
     if (!live) onChanged();
   }, [live, onChanged]);

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { useJobProgress } from '../../api/useJobProgress';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { trainApi } from './api';
 import { Charts } from './Charts';
@@ -11,7 +12,7 @@ const LIVE = new Set(['queued', 'running']);
 
 const fmt = (x: number | null | undefined, digits = 4) => (typeof x === 'number' ? (Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(digits)) : '–');
 
-/** One run, live: status and controls, the four charts, checkpoints and the log tail (polled every second). */
+/** One run, live: status and controls, the four charts, checkpoints and the log tail (refreshed on the job's progress events). */
 export function RunPanel({ runId, onChanged }: { runId: string; onChanged: () => void }) {
   const { t } = useTranslation();
   const detail = useApiQuery(() => trainApi.run.query({ id: runId }), [runId]);
@@ -19,11 +20,7 @@ export function RunPanel({ runId, onChanged }: { runId: string; onChanged: () =>
   const jobStatus = detail.data?.run.jobStatus ?? null;
   const live = LIVE.has(status) || (jobStatus !== null && LIVE.has(jobStatus));
   const { refetch } = detail;
-  useEffect(() => {
-    if (!live) return;
-    const id = setInterval(() => void refetch(), 1000);
-    return () => clearInterval(id);
-  }, [live, refetch]);
+  useJobProgress(detail.data?.run.jobId ?? null, () => void refetch(), { enabled: live });
   useEffect(() => {
     if (!live) onChanged();
   }, [live, onChanged]);
