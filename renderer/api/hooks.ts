@@ -99,3 +99,12 @@ export function useApiMutation<A extends unknown[], T>(fn: (...args: A) => Promi
 export function useConnection(): { state: 'ok' | 'down' | 'unauthorized'; epoch: number } {
   return useSyncExternalStore(subscribeConnection, connectionSnapshot, connectionSnapshot);
 }
+
+/**
+ * An event handler that runs an async action: React gets a function returning nothing, so no promise is handed
+ * where a void callback is expected (@typescript-eslint/no-misused-promises). Actions here report their errors
+ * through useApiMutation; a rejection still surfaces as an unhandled one, as before.
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<unknown>): (...args: A) => void {
+  return (...args) => void fn(...args);
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { action, useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote } from '../../app/ui';
 
 const BADGE = {
@@ -51,9 +51,9 @@ export function DoctorPanel() {
                 data-testid="offline-toggle"
                 checked={e.offline.offline}
                 disabled={toggle.pending || e.offline.source === 'env'}
-                onChange={async (ev) => {
+                onChange={action(async (ev) => {
                   if (await toggle.run(ev.target.checked)) setRefresh((n) => n + 1);
-                }}
+                })}
                 className="h-4 w-4 accent-indigo-600"
               />
               <span className="font-medium">{t('doctor.offline')}</span>
@@ -65,9 +65,9 @@ export function DoctorPanel() {
                 data-testid="remote-teachers-toggle"
                 checked={e.offline.allowRemoteTeachers}
                 disabled={remote.pending || e.offline.offline}
-                onChange={async (ev) => {
+                onChange={action(async (ev) => {
                   if (await remote.run(ev.target.checked)) setRefresh((n) => n + 1);
-                }}
+                })}
                 className="h-4 w-4 accent-indigo-600"
               />
               <span className="font-medium">{t('doctor.remoteTeachers')}</span>

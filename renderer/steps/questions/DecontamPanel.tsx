@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { action, useApiMutation, useApiQuery } from '../../api/hooks';
 import { useProject } from '../../app/ProjectContext';
 import { Button, Card, ErrorNote, Field, inputClass } from '../../app/ui';
 import { FilePicker } from './FileBrowser';
@@ -83,11 +83,11 @@ export function DecontamPanel({ version, onChanged }: { version: number; onChang
                     variant="ghost"
                     className="!px-2 !py-1 text-xs"
                     aria-label={t('questions.decontam.removeNamed', { name: s.name })}
-                    onClick={async () => {
+                    onClick={action(async () => {
                       await remove.run(s.name);
                       await sets.refetch();
                       onChanged();
-                    }}
+                    })}
                   >
                     {t('questions.decontam.remove')}
                   </Button>
@@ -116,14 +116,14 @@ export function DecontamPanel({ version, onChanged }: { version: number; onChang
         <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">{t('questions.decontam.addHelp')}</p>
         <form
           className="grid items-end gap-3 md:grid-cols-[12rem_1fr_auto]"
-          onSubmit={async (e) => {
+          onSubmit={action(async (e) => {
             e.preventDefault();
             if (await add.run()) {
               setName('');
               setFile('');
               await sets.refetch();
             }
-          }}
+          })}
         >
           <Field label={t('questions.decontam.name')} htmlFor="evalset-name">
             <input id="evalset-name" className={inputClass} value={name} placeholder={t('questions.decontam.namePlaceholder')} onChange={(e) => setName(e.target.value)} />
@@ -155,14 +155,14 @@ export function DecontamPanel({ version, onChanged }: { version: number; onChang
             variant="primary"
             disabled={run.pending || nothingToCheck}
             title={nothingToCheck ? t('questions.decontam.nothingToCheck') : undefined}
-            onClick={async () => {
+            onClick={action(async () => {
               const r = await run.run();
               if (r) {
                 setSummary(r);
                 await Promise.all([sets.refetch(), builtins.refetch()]);
                 onChanged();
               }
-            }}
+            })}
           >
             {run.pending ? t('questions.decontam.running') : t('questions.decontam.run')}
           </Button>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { action, useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { Badge } from './parts';
 import { wordDiff } from './wordDiff';
@@ -42,7 +42,7 @@ export function DedupPanel({ version, onChanged }: { version: number; onChanged:
           <Button
             variant="primary"
             disabled={propose.pending}
-            onClick={async () => {
+            onClick={action(async () => {
               const r = await propose.run();
               if (r) {
                 setFound(r);
@@ -50,7 +50,7 @@ export function DedupPanel({ version, onChanged }: { version: number; onChanged:
                 setPage(0);
                 changed();
               }
-            }}
+            })}
           >
             {propose.pending ? t('questions.dedup.running') : t('questions.dedup.run')}
           </Button>
@@ -66,13 +66,13 @@ export function DedupPanel({ version, onChanged }: { version: number; onChanged:
             data-testid="dedup-apply"
             disabled={confirm.pending || wouldRemove === 0}
             title={wouldRemove === 0 ? t('questions.dedup.applyNone') : undefined}
-            onClick={async () => {
+            onClick={action(async () => {
               const r = await confirm.run();
               if (r) {
                 setNote(t('questions.dedup.applied', r));
                 changed();
               }
-            }}
+            })}
           >
             {t('questions.dedup.apply', { count: wouldRemove })}
           </Button>
@@ -82,13 +82,13 @@ export function DedupPanel({ version, onChanged }: { version: number; onChanged:
               variant="ghost"
               data-testid="dedup-undo"
               disabled={undo.pending}
-              onClick={async () => {
+              onClick={action(async () => {
                 const r = await undo.run();
                 if (r) {
                   setNote(t('questions.dedup.undone', r));
                   changed();
                 }
-              }}
+              })}
             >
               {t('questions.dedup.undo', { count: last.excluded })}
             </Button>
@@ -153,9 +153,9 @@ export function DedupPanel({ version, onChanged }: { version: number; onChanged:
                                   variant="ghost"
                                   className="!px-2 !py-1 text-xs"
                                   disabled={include.pending}
-                                  onClick={async () => {
+                                  onClick={action(async () => {
                                     if ((await include.run(m.question_id, !m.proposed)) !== undefined) changed();
-                                  }}
+                                  })}
                                 >
                                   {m.proposed ? t('questions.dedup.notDuplicate') : t('questions.dedup.markDuplicate')}
                                 </Button>
@@ -164,9 +164,9 @@ export function DedupPanel({ version, onChanged }: { version: number; onChanged:
                                 variant="ghost"
                                 className="!px-2 !py-1 text-xs"
                                 disabled={keep.pending}
-                                onClick={async () => {
+                                onClick={action(async () => {
                                   if (await keep.run(m.question_id)) changed();
-                                }}
+                                })}
                               >
                                 {t('questions.dedup.keepInstead')}
                               </Button>

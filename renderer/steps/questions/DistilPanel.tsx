@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { action, useApiMutation, useApiQuery } from '../../api/hooks';
 import { useProject } from '../../app/ProjectContext';
 import { Button, Card, ErrorNote, Field, inputClass } from '../../app/ui';
 import { useJobs } from '../project/useJobs';
@@ -159,10 +159,10 @@ export function DistilPanel({ version, onChanged }: { version: number; onChanged
           <Button
             variant="primary"
             disabled={!teacher || label.pending}
-            onClick={async () => {
+            onClick={action(async () => {
               const r = await label.run();
               if (r) setStarted(r);
-            }}
+            })}
           >
             {t('distil.pseudo.start')}
           </Button>

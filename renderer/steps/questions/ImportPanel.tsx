@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { toApiError, useApiMutation, type ApiError } from '../../api/hooks';
+import { action, toApiError, useApiMutation, type ApiError } from '../../api/hooks';
 import { useProject } from '../../app/ProjectContext';
 import { Button, Card, ErrorNote, Field, inputClass } from '../../app/ui';
 import { FilePicker } from './FileBrowser';
@@ -141,13 +141,13 @@ export function ImportPanel({ onImported, onShowPool }: { onImported: () => void
             <Button
               variant="primary"
               disabled={doImport.pending || live.loading || !p}
-              onClick={async () => {
+              onClick={action(async () => {
                 const r = await doImport.run();
                 if (r) {
                   setResult(r);
                   onImported();
                 }
-              }}
+              })}
             >
               {doImport.pending ? t('questions.import.importing') : t('questions.import.submit')}
             </Button>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiMutation } from '../../api/hooks';
+import { action, useApiMutation } from '../../api/hooks';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { RejectTable } from './RejectTable';
 import type { ImportOutcome } from './types';
@@ -51,11 +51,11 @@ export function ImportResult({ result, onAnother, onShowPool }: { result: Import
             </h3>
             <Button
               disabled={save.pending || result.importId === null}
-              onClick={async () => {
+              onClick={action(async () => {
                 if (result.importId === null) return;
                 const r = await save.run(result.importId);
                 if (r) setSaved(r);
-              }}
+              })}
             >
               {t('questions.import.saveReport')}
             </Button>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiMutation } from '../../api/hooks';
+import { action, useApiMutation } from '../../api/hooks';
 import { Button, ErrorNote, Field, inputClass } from '../../app/ui';
 import { ConflictPanel } from './ConflictPanel';
 import type { MonacoApi } from './monaco/load';
@@ -42,10 +42,10 @@ export function BundlePanel(props: { monaco: MonacoApi | null; projectPath: stri
         <Button
           variant="primary"
           disabled={!out.trim() || exp.pending}
-          onClick={async () => {
+          onClick={action(async () => {
             const r = await exp.run();
             if (r) setExported(r);
-          }}
+          })}
         >
           {t('review.bundle.export')}
         </Button>
@@ -64,14 +64,14 @@ export function BundlePanel(props: { monaco: MonacoApi | null; projectPath: stri
         </Field>
         <Button
           disabled={!file.trim() || imp.pending}
-          onClick={async () => {
+          onClick={action(async () => {
             const r = await imp.run();
             if (r) {
               setImported(r);
               setOpen(r.conflicts);
               props.onChanged();
             }
-          }}
+          })}
         >
           {t('review.bundle.import')}
         </Button>
@@ -94,13 +94,13 @@ export function BundlePanel(props: { monaco: MonacoApi | null; projectPath: stri
                   title={t('review.bundle.conflict', { reason: c.reason, mine: c.mine.author ?? '—', theirs: c.theirs.author ?? '—' })}
                   testId="bundle-conflict-panel"
                   pending={resolve.pending}
-                  onResolve={async (texts) => {
+                  onResolve={action(async (texts) => {
                     const r = await resolve.run(c, texts);
                     if (r?.ok) {
                       setOpen((l) => l.filter((x) => x.traceId !== c.traceId));
                       props.onChanged();
                     }
-                  }}
+                  })}
                 />
               </div>
             ) : (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { toApiError, useApiMutation, useApiQuery, type ApiError } from '../../api/hooks';
+import { action, toApiError, useApiMutation, useApiQuery, type ApiError } from '../../api/hooks';
 import { ErrorBoundary } from '../../app/ErrorBoundary';
 import { Button, ErrorNote, inputClass } from '../../app/ui';
 import { CommentDialog } from './CommentDialog';
@@ -182,7 +182,7 @@ export function Workspace({ projectPath }: { projectPath: string }) {
               selected={selected}
               onSelect={setSelected}
               onBulk={onBulk}
-              onSelectAll={onSelectAll}
+              onSelectAll={action(onSelectAll)}
               bulkPending={decide.pending || selectAll.pending}
             />
           </ErrorBoundary>

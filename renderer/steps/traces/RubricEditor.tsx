@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiMutation } from '../../api/hooks';
+import { action, useApiMutation } from '../../api/hooks';
 import { Button, ErrorNote, Field, inputClass } from '../../app/ui';
 
 export interface CriterionDraft {
@@ -48,13 +48,13 @@ export function RubricEditor({ initial, onSaved }: { initial: RubricDraft; onSav
         <Button
           variant="primary"
           disabled={save.pending || !d.name.trim()}
-          onClick={async () => {
+          onClick={action(async () => {
             const r = await save.run();
             if (r) {
               setSaved(true);
               onSaved(r.name);
             }
-          }}
+          })}
         >
           {t('rubric.save')}
         </Button>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobProgress } from '../../../electron/core/jobs/types';
 import { api } from '../../api/client';
-import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { action, useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, Card, ErrorNote, Field, inputClass } from '../../app/ui';
 import { Badge, Select, td, th } from '../questions/parts';
 import { RubricEditor, type RubricDraft } from './RubricEditor';
@@ -127,14 +127,14 @@ export function RubricPanel({ jobs }: { jobs: JobProgress[] }) {
                       <td className={td}>
                         {v.passed !== null && (
                           <div className="flex flex-wrap gap-1">
-                            <Button className="!px-2 !py-0.5 text-xs" aria-pressed={v.mark === v.passed} onClick={async () => (await mark.run(v.traceId, v.passed)) !== undefined && setTick((x) => x + 1)}>
+                            <Button className="!px-2 !py-0.5 text-xs" aria-pressed={v.mark === v.passed} onClick={action(async () => (await mark.run(v.traceId, v.passed)) !== undefined && setTick((x) => x + 1))}>
                               {t('rubric.right')}
                             </Button>
-                            <Button className="!px-2 !py-0.5 text-xs" aria-pressed={v.mark !== null && v.mark !== v.passed} onClick={async () => (await mark.run(v.traceId, !v.passed)) !== undefined && setTick((x) => x + 1)}>
+                            <Button className="!px-2 !py-0.5 text-xs" aria-pressed={v.mark !== null && v.mark !== v.passed} onClick={action(async () => (await mark.run(v.traceId, !v.passed)) !== undefined && setTick((x) => x + 1))}>
                               {t('rubric.wrong')}
                             </Button>
                             {v.mark !== null && (
-                              <Button className="!px-2 !py-0.5 text-xs" onClick={async () => (await mark.run(v.traceId, null)) !== undefined && setTick((x) => x + 1)}>
+                              <Button className="!px-2 !py-0.5 text-xs" onClick={action(async () => (await mark.run(v.traceId, null)) !== undefined && setTick((x) => x + 1))}>
                                 {t('rubric.clear')}
                               </Button>
                             )}
