@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { toApiError, useConnection, type ApiError } from '../api/hooks';
@@ -17,6 +17,17 @@ import { CurateStep } from '../steps/curate/CurateStep';
 import { ReviewStep } from '../steps/review/ReviewStep';
 import { TrainStep } from '../steps/train/TrainStep';
 import { EvaluateStep } from '../steps/evaluate/EvaluateStep';
+
+/** Each step after Project: its page, which offers the way to the Project step while none is open. */
+const STEPS: Record<Exclude<StepId, 'project'>, ComponentType<{ onGoProject: () => void }>> = {
+  teacher: TeacherStep,
+  questions: QuestionsStep,
+  traces: TracesStep,
+  curate: CurateStep,
+  review: ReviewStep,
+  train: TrainStep,
+  evaluate: EvaluateStep,
+};
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -82,33 +93,8 @@ export function App() {
   const ctx = useMemo(() => ({ project, refresh, setProject }), [project, refresh]);
   const goProject = () => select('project');
 
-  let body;
-  switch (step) {
-    case 'project':
-      body = <ProjectStep />;
-      break;
-    case 'teacher':
-      body = <TeacherStep onGoProject={goProject} />;
-      break;
-    case 'questions':
-      body = <QuestionsStep onGoProject={goProject} />;
-      break;
-    case 'traces':
-      body = <TracesStep onGoProject={goProject} />;
-      break;
-    case 'curate':
-      body = <CurateStep onGoProject={goProject} />;
-      break;
-    case 'review':
-      body = <ReviewStep onGoProject={goProject} />;
-      break;
-    case 'train':
-      body = <TrainStep onGoProject={goProject} />;
-      break;
-    case 'evaluate':
-      body = <EvaluateStep onGoProject={goProject} />;
-      break;
-  }
+  const Step = step === 'project' ? null : STEPS[step];
+  const body = Step ? <Step onGoProject={goProject} /> : <ProjectStep />;
 
   return (
     <ProjectContext.Provider value={ctx}>

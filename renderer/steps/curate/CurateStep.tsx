@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
-import { useProject } from '../../app/ProjectContext';
+import { StepShell } from '../../app/StepShell';
 import { Button, Card, ErrorNote } from '../../app/ui';
 import { useJobs } from '../project/useJobs';
 import { Decisions } from './Decisions';
@@ -15,25 +15,10 @@ import { useDebounced } from '../../app/useDebounced';
 
 /** The Curate step: s1's selection with live knobs, stored runs, explained decisions and overrides. */
 export function CurateStep({ onGoProject }: { onGoProject: () => void }) {
-  const { t } = useTranslation();
-  const { project } = useProject();
   return (
-    <div className="mx-auto max-w-7xl space-y-5">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{t('steps.curate.title')}</h1>
-        <p className="mt-1 text-slate-600 dark:text-slate-400">{t('curate.lead')}</p>
-      </div>
-      {project ? (
-        <Workspace projectPath={project.path} />
-      ) : (
-        <Card>
-          <p className="text-sm text-slate-700 dark:text-slate-300">{t('curate.noProject')}</p>
-          <Button variant="primary" className="mt-4" onClick={onGoProject}>
-            {t('curate.goProject')}
-          </Button>
-        </Card>
-      )}
-    </div>
+    <StepShell step="curate" className="max-w-7xl space-y-5" onGoProject={onGoProject}>
+      {(projectPath) => <Workspace projectPath={projectPath} />}
+    </StepShell>
   );
 }
 

@@ -2,8 +2,8 @@ import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
-import { useProject } from '../../app/ProjectContext';
-import { Button, Card, ErrorNote } from '../../app/ui';
+import { StepShell } from '../../app/StepShell';
+import { ErrorNote } from '../../app/ui';
 import { evalApi } from './api';
 import { NewRun } from './NewRun';
 import { PastRuns } from './PastRuns';
@@ -14,25 +14,10 @@ type Tab = 'runs' | 'playground';
 
 /** The Evaluate step: models × benchmarks × thinking budgets with budget forcing, the scaling report, past runs and the Playground. */
 export function EvaluateStep({ onGoProject }: { onGoProject: () => void }) {
-  const { t } = useTranslation();
-  const { project } = useProject();
   return (
-    <div className="mx-auto max-w-7xl space-y-5">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{t('steps.evaluate.title')}</h1>
-        <p className="mt-1 text-slate-600 dark:text-slate-400">{t('evaluate.lead')}</p>
-      </div>
-      {project ? (
-        <Workspace key={project.path} projectPath={project.path} />
-      ) : (
-        <Card>
-          <p className="text-sm text-slate-700 dark:text-slate-300">{t('evaluate.noProject')}</p>
-          <Button variant="primary" className="mt-4" onClick={onGoProject}>
-            {t('evaluate.goProject')}
-          </Button>
-        </Card>
-      )}
-    </div>
+    <StepShell step="evaluate" className="max-w-7xl space-y-5" onGoProject={onGoProject}>
+      {(projectPath) => <Workspace projectPath={projectPath} />}
+    </StepShell>
   );
 }
 

@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
-import { useProject } from '../../app/ProjectContext';
-import { Button, Card, ErrorNote } from '../../app/ui';
+import { StepShell } from '../../app/StepShell';
+import { ErrorNote } from '../../app/ui';
 import { Discover } from './Discover';
 import { LocalTeacher } from './LocalTeacher';
 import { TeacherForm } from './TeacherForm';
@@ -12,25 +11,10 @@ import type { PublicTeacher, TeacherSave } from './types';
 
 /** The Teacher step: the project's teachers, the add/edit form, discovery of local servers and a local teacher from a model folder. */
 export function TeacherStep({ onGoProject }: { onGoProject: () => void }) {
-  const { t } = useTranslation();
-  const { project } = useProject();
   return (
-    <div className="mx-auto max-w-5xl space-y-5">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{t('steps.teacher.title')}</h1>
-        <p className="mt-1 text-slate-600 dark:text-slate-400">{t('teacher.lead')}</p>
-      </div>
-      {project ? (
-        <Workspace projectPath={project.path} />
-      ) : (
-        <Card>
-          <p className="text-sm text-slate-700 dark:text-slate-300">{t('teacher.noProject')}</p>
-          <Button variant="primary" className="mt-4" onClick={onGoProject}>
-            {t('teacher.goProject')}
-          </Button>
-        </Card>
-      )}
-    </div>
+    <StepShell step="teacher" className="max-w-5xl space-y-5" onGoProject={onGoProject}>
+      {(projectPath) => <Workspace projectPath={projectPath} />}
+    </StepShell>
   );
 }
 

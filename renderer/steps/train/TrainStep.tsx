@@ -1,9 +1,8 @@
 import { useCallback, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../../api/hooks';
 import { api } from '../../api/client';
-import { useProject } from '../../app/ProjectContext';
-import { Button, Card, ErrorNote } from '../../app/ui';
+import { StepShell } from '../../app/StepShell';
+import { ErrorNote } from '../../app/ui';
 import { trainApi } from './api';
 import { History } from './History';
 import { RunPanel } from './RunPanel';
@@ -11,25 +10,10 @@ import { Setup } from './Setup';
 
 /** The Train step: dataset + base model + recipe with the planner's verdict, launch, live run, history. */
 export function TrainStep({ onGoProject }: { onGoProject: () => void }) {
-  const { t } = useTranslation();
-  const { project } = useProject();
   return (
-    <div className="mx-auto max-w-7xl space-y-5">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{t('steps.train.title')}</h1>
-        <p className="mt-1 text-slate-600 dark:text-slate-400">{t('train.lead')}</p>
-      </div>
-      {project ? (
-        <Workspace key={project.path} projectPath={project.path} />
-      ) : (
-        <Card>
-          <p className="text-sm text-slate-700 dark:text-slate-300">{t('train.noProject')}</p>
-          <Button variant="primary" className="mt-4" onClick={onGoProject}>
-            {t('train.goProject')}
-          </Button>
-        </Card>
-      )}
-    </div>
+    <StepShell step="train" className="max-w-7xl space-y-5" onGoProject={onGoProject}>
+      {(projectPath) => <Workspace projectPath={projectPath} />}
+    </StepShell>
   );
 }
 
