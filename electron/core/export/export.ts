@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { latestFrozenRun } from '../curate/frozen';
 import type { Project } from '../store/project';
 import { UserError } from '../util/errors';
 import { appVersion } from '../util/root';
@@ -137,5 +138,7 @@ export function exportPreview(project: Project, include: Include, scope?: 'selec
   const { scope: s, samples, tokenizer } = selectSamples(project.db, include, scope);
   const split = seededSplit(samples, (x) => x.questionId, val, seed);
   const c = completeness(samples);
-  return { scope: s, samples: samples.length, train: split.train.length, validation: split.validation.length, note: emptyValidationNote(samples.length, val, split.validation.length), tokens: tokenStats(samples, tokenizer), noThinking: c.noThinking, truncated: c.truncated };
+  // A frozen run that kept nothing leaves the selection empty: the export then takes the whole pool (the CLI's review note).
+  const emptySelection = scope === undefined && s === 'pool' && latestFrozenRun(project.db) !== undefined;
+  return { scope: s, emptySelection, samples: samples.length, train: split.train.length, validation: split.validation.length, note: emptyValidationNote(samples.length, val, split.validation.length), tokens: tokenStats(samples, tokenizer), noThinking: c.noThinking, truncated: c.truncated };
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { action, useApiMutation, useApiQuery } from '../../api/hooks';
 import { Button, ErrorNote, Field, inputClass } from '../../app/ui';
 import { muted } from './types';
 
@@ -68,6 +68,11 @@ export function ExportPanel() {
           {t('review.export.preview', { count: p.samples, samples: nf(p.samples), train: nf(p.train), validation: nf(p.validation) })}
         </p>
       )}
+      {p?.emptySelection && (
+        <p role="note" className="text-sm text-amber-800 dark:text-amber-200" data-testid="export-empty-selection">
+          {t('review.export.emptySelection')}
+        </p>
+      )}
       {p && p.noThinking > 0 && (
         // One sentence with the count; the engine refuses these samples unless the box is ticked.
         <div className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100" data-testid="export-no-thinking">
@@ -82,11 +87,11 @@ export function ExportPanel() {
       <Button
         variant="primary"
         disabled={!ok || run.pending}
-        onClick={async () => {
+        onClick={action(async () => {
           setResult(null);
           const r = await run.run();
           if (r) setResult(r);
-        }}
+        })}
       >
         {run.pending ? t('review.export.running') : t('review.export.run')}
       </Button>
