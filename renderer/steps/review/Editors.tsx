@@ -23,6 +23,43 @@ function Count({ label, n, tokens, testId }: { label: string; n: number | undefi
   );
 }
 
+type Field = 'thinking' | 'answer';
+
+/** One field's heading, token count and editor. */
+function Pane({ field, monaco, doc, texts, tokens, commands, onEdit, onEditor, className, editorClassName }: {
+  field: Field;
+  monaco: MonacoApi;
+  doc: string;
+  texts: Texts;
+  tokens: LiveTokens | null;
+  commands: EditorCommand[];
+  onEdit: (field: Field) => void;
+  onEditor: (field: Field, ed: CodeEditor | null) => void;
+  className: string;
+  editorClassName: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className={`flex min-h-0 ${className} flex-col`}>
+      <div className="mb-1 flex items-center justify-between">
+        <h3 className="text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-300">{t(`review.editor.${field}`)}</h3>
+        <Count label={t(`review.editor.${field}`)} n={tokens?.[field]} tokens={tokens} testId={`${field}-tokens`} />
+      </div>
+      <TraceEditor
+        monaco={monaco}
+        docKey={doc}
+        text={texts[field]}
+        label={t(`review.editor.${field}Label`)}
+        testId={`${field}-editor`}
+        commands={commands}
+        onEdit={() => onEdit(field)}
+        onReady={(ed) => onEditor(field, ed)}
+        className={`${editorClassName} rounded-md ring-1 ring-slate-200 dark:ring-slate-700`}
+      />
+    </div>
+  );
+}
+
 /**
  * The thinking and answer in two Monaco editors (the custom trace language), with live token counts.
  * `texts` are shown when `doc` changes (another sample, a text replaced from outside); the props stay the
@@ -34,47 +71,14 @@ export const Editors = memo(function Editors(props: {
   texts: Texts;
   tokens: LiveTokens | null;
   commands: EditorCommand[];
-  onEdit: (field: 'thinking' | 'answer') => void;
-  onEditor: (field: 'thinking' | 'answer', ed: CodeEditor | null) => void;
+  onEdit: (field: Field) => void;
+  onEditor: (field: Field, ed: CodeEditor | null) => void;
 }) {
-  const { t } = useTranslation();
-  const { monaco, doc, texts, tokens, commands } = props;
+  const { commands } = props;
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-2">
-      <div className="flex min-h-0 flex-[3] flex-col">
-        <div className="mb-1 flex items-center justify-between">
-          <h3 className="text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-300">{t('review.editor.thinking')}</h3>
-          <Count label={t('review.editor.thinking')} n={tokens?.thinking} tokens={tokens} testId="thinking-tokens" />
-        </div>
-        <TraceEditor
-          monaco={monaco}
-          docKey={doc}
-          text={texts.thinking}
-          label={t('review.editor.thinkingLabel')}
-          testId="thinking-editor"
-          commands={commands}
-          onEdit={() => props.onEdit('thinking')}
-          onReady={(ed) => props.onEditor('thinking', ed)}
-          className="flex-1 rounded-md ring-1 ring-slate-200 dark:ring-slate-700"
-        />
-      </div>
-      <div className="flex min-h-0 flex-1 flex-col">
-        <div className="mb-1 flex items-center justify-between">
-          <h3 className="text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-300">{t('review.editor.answer')}</h3>
-          <Count label={t('review.editor.answer')} n={tokens?.answer} tokens={tokens} testId="answer-tokens" />
-        </div>
-        <TraceEditor
-          monaco={monaco}
-          docKey={doc}
-          text={texts.answer}
-          label={t('review.editor.answerLabel')}
-          testId="answer-editor"
-          commands={commands.filter((c) => !c.menu)}
-          onEdit={() => props.onEdit('answer')}
-          onReady={(ed) => props.onEditor('answer', ed)}
-          className="min-h-20 flex-1 rounded-md ring-1 ring-slate-200 dark:ring-slate-700"
-        />
-      </div>
+      <Pane {...props} field="thinking" commands={commands} className="flex-[3]" editorClassName="flex-1" />
+      <Pane {...props} field="answer" commands={commands.filter((c) => !c.menu)} className="flex-1" editorClassName="min-h-20 flex-1" />
     </div>
   );
 });
