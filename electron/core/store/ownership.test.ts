@@ -15,7 +15,6 @@ const ROOTS = ['core', 'cli'];
  * behind the owning folder's functions. Mostly: reading `questions` (pool) and `traces` (traces) in joins.
  */
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  'core/teacher/generate.ts': ['review_revisions', 'reviews', 'traces'],
 };
 
 // Tests, test helpers (`testing.ts`, `testing/`) and the migrations (which create every table) are not scanned.
