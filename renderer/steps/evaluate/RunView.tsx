@@ -8,6 +8,7 @@ import { DrillDown } from './DrillDown';
 import { duration, isoUtc, muted, shown } from './format';
 import { ScalingChart, type ScalingSeries as ChartSeries } from './ScalingChart';
 import { Compare } from './Compare';
+import { ProgressStats, type Stat } from '../../app/ProgressStats';
 import { BenchTable, budgetLabel, LatencyTable } from './Tables';
 
 const LIVE = new Set(['queued', 'running']);
@@ -28,7 +29,7 @@ function Progress({ d }: { d: RunDetail }) {
   const tps = typeof x.tokens_per_s === 'number' && live ? x.tokens_per_s : meanTps;
   const secs = d.run.endedAt ? (Date.parse(isoUtc(d.run.endedAt)) - Date.parse(isoUtc(d.run.createdAt))) / 1000 : NaN;
   const rate = live ? p?.ratePerSec ?? null : secs > 0 ? finished / secs : null;
-  const stats: [string, string, string][] = [
+  const stats: Stat[] = [
     ['done', t('evaluate.progress.done'), `${finished} / ${total}`],
     ['failed', t('evaluate.progress.failed'), String(failed)],
     ['rate', t('evaluate.progress.rate'), rate ? t('evaluate.progress.perMin', { n: (rate * 60).toFixed(1) }) : '–'],
@@ -37,20 +38,7 @@ function Progress({ d }: { d: RunDetail }) {
   ];
   return (
     <div data-testid="eval-progress" data-status={d.run.status}>
-      <div role="progressbar" aria-label={t('evaluate.progress.title')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pctDone} className="h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800">
-        <div className={`h-full rounded-full transition-all ${d.run.status === 'failed' ? 'bg-rose-500' : 'bg-indigo-500'}`} style={{ width: `${pctDone}%` }} />
-      </div>
-      <p className="mt-1 text-right text-xs font-medium tabular-nums">{pctDone}%</p>
-      <dl className="mt-1 grid grid-cols-2 gap-3 sm:grid-cols-5">
-        {stats.map(([id, k, v]) => (
-          <div key={id}>
-            <dt className={muted}>{k}</dt>
-            <dd data-testid={`eval-${id}`} className="text-sm font-semibold tabular-nums">
-              {v}
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <ProgressStats label={t('evaluate.progress.title')} pct={pctDone} barClass={d.run.status === 'failed' ? 'bg-rose-500' : 'bg-indigo-500'} stats={stats} testIdPrefix="eval" gridClass="grid-cols-2 sm:grid-cols-5" />
       {live && typeof x.current_model === 'string' && <p className={`${muted} mt-1`}>{t('evaluate.progress.current', { model: x.current_model })}</p>}
     </div>
   );

@@ -5,6 +5,7 @@ import { useApiMutation } from '../../api/hooks';
 import { messageText } from '../../api/messages';
 import { barClass, JobOutcomeNote, statusKey } from '../../app/JobOutcome';
 import { Button, ErrorNote } from '../../app/ui';
+import { ProgressStats, type Stat } from '../../app/ProgressStats';
 import { duration, muted } from './types';
 
 /** A generation job's live progress: bar, done / failed / remaining, tokens/s, in flight, ETA, cost; pause / resume / cancel. */
@@ -17,7 +18,7 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
   const x = job.extra;
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
   const running = job.status === 'running' || job.status === 'queued';
-  const stats: [string, string, string][] = [
+  const stats: Stat[] = [
     ['done', t('traces.progress.done'), String(job.done)],
     ['failed', t('traces.progress.failed'), String(job.failed)],
     ['remaining', t('traces.progress.remaining'), remaining === null ? '–' : String(remaining)],
@@ -37,20 +38,7 @@ export function ProgressPanel({ job }: { job: JobProgress }) {
           {job.outcome === 'partial' || job.outcome === 'all_failed' ? t(statusKey(job)) : t(`traces.progress.status.${job.status}`)}
         </span>
       </div>
-      <div role="progressbar" aria-label={t('traces.progress.title')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="mt-2 h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800">
-        <div className={`h-full rounded-full transition-all ${barClass(job)}`} style={{ width: `${pct}%` }} />
-      </div>
-      <p className="mt-1 text-right text-xs font-medium tabular-nums">{pct}%</p>
-      <dl className="mt-1 grid grid-cols-3 gap-3 sm:grid-cols-7">
-        {stats.map(([id, k, v]) => (
-          <div key={id}>
-            <dt className={muted}>{k}</dt>
-            <dd data-testid={`gen-${id}`} className="text-sm font-semibold tabular-nums">
-              {v}
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <ProgressStats label={t('traces.progress.title')} pct={pct} barClass={barClass(job)} stats={stats} testIdPrefix="gen" gridClass="grid-cols-3 sm:grid-cols-7" className="mt-2" />
       <LimitNote extra={x} />
       {num(x.logprobs_missing) ? (
         <p data-testid="gen-logprobs-missing" className="mt-2 text-xs text-amber-700 dark:text-amber-300">
