@@ -17,10 +17,15 @@ export function questionDetail(db: DB, id: number): QuestionDetail | undefined {
   return db.prepare('SELECT id, ext_id, question, answer, solution, domain FROM questions WHERE id = ?').get(id) as QuestionDetail | undefined;
 }
 
-/** The domain of each of these questions (null: none), by id (the review queue's domain filter and list). */
-export function domainsOf(db: DB, ids: readonly number[]): Map<number, string | null> {
-  const rows = db.prepare('SELECT id, domain FROM questions WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(ids)) as [number, string | null][];
-  return new Map(rows);
+/**
+ * The pool's questions (not excluded) in id order, each with its domain (null: none); only those of `ids` when
+ * given. The review queue's scope (the pool, or the frozen selection) and its domains.
+ */
+export function poolDomains(db: DB, ids?: readonly number[]): Map<number, string | null> {
+  const rows = ids
+    ? db.prepare('SELECT id, domain FROM questions WHERE excluded = 0 AND id IN (SELECT value FROM json_each(?)) ORDER BY id').raw().all(JSON.stringify(ids))
+    : db.prepare('SELECT id, domain FROM questions WHERE excluded = 0 ORDER BY id').raw().all();
+  return new Map(rows as [number, string | null][]);
 }
 
 /**

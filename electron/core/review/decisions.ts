@@ -2,7 +2,7 @@ import { withFullSync, type DB } from '../store/project';
 import { knownQuestionIds } from '../pool/questions';
 import { doneTracesOfQuestions, type DoneTraceSummary } from '../traces/review-reads';
 import { existingTraceIds } from '../traces/store';
-import { verdictsFor, type StoredVerdict } from '../verify/store';
+import { verdictValues } from '../verify/verdict-reads';
 import { UserError } from '../util/errors';
 
 export const REVIEW_STATUSES = ['todo', 'accepted', 'rejected', 'needs_work'] as const;
@@ -33,9 +33,6 @@ export function reviewsOf(db: DB, traceIds: readonly number[]): Map<number, Revi
   return new Map(rows.map((r) => [r.trace_id, r]));
 }
 
-/** A stored verdict as the queue keeps it: 1 correct, 0 wrong, null unchecked. */
-const equivalence = (v: StoredVerdict | undefined): number | null => (v === undefined || v.equivalent === null ? null : v.equivalent ? 1 : 0);
-
 const STATUS_RANK: Readonly<Record<ReviewStatus, number>> = { accepted: 0, needs_work: 1, todo: 2, rejected: 3 };
 const verdictRank = (equivalent: number | null) => (equivalent === 1 ? 0 : equivalent === null ? 1 : 2);
 
@@ -56,10 +53,19 @@ export function representatives(db: DB, questionIds: readonly number[]): Represe
   const traces = doneTracesOfQuestions(db, questionIds);
   const ids = traces.map((t) => t.id);
   const reviews = reviewsOf(db, ids);
-  const verdicts = verdictsFor(db, ids);
+  const verdicts = verdictValues(db, ids);
   const best = new Map<number, RepresentativeTrace>();
   for (const t of traces) {
-    const c: RepresentativeTrace = { ...t, review: reviews.get(t.id), equivalent: equivalence(verdicts.get(t.id)) };
+    // Fields named one by one: spreading 60k rows is several times slower.
+    const c: RepresentativeTrace = {
+      id: t.id,
+      question_id: t.question_id,
+      teacher: t.teacher,
+      thinking_tokens: t.thinking_tokens,
+      answer_tokens: t.answer_tokens,
+      review: reviews.get(t.id),
+      equivalent: verdicts.get(t.id) ?? null,
+    };
     const cur = best.get(t.question_id);
     if (!cur || ranksBefore(c, cur)) best.set(t.question_id, c);
   }

@@ -1,5 +1,5 @@
 import { hasSelection, selectedAmong, selectionQuestionIds } from '../curate/selection';
-import { domainsOf, questionsContaining } from '../pool/review-reads';
+import { poolDomains, questionsContaining } from '../pool/review-reads';
 import { poolQuestionIds, questionTextLookup } from '../pool/questions';
 import type { DB } from '../store/project';
 import { thinkingLengths } from '../traces/review-reads';
@@ -98,7 +98,8 @@ export function resolveScope(db: DB, scope?: 'selection' | 'pool'): 'selection' 
 }
 
 /** A question in scope with its representative trace, as the queue filters and lists it. */
-interface Entry extends RepresentativeTrace {
+interface Entry {
+  rep: RepresentativeTrace;
   status: ReviewStatus;
   reviewer: string | null;
   domain: string | null;
@@ -108,13 +109,13 @@ interface Entry extends RepresentativeTrace {
 
 /** The queue over a scope: one entry per question in scope with a done trace, in question id order; and the scope's size. */
 function entries(db: DB, scope: 'selection' | 'pool'): { inScope: number; rows: Entry[] } {
-  const ids = scopeQuestionIds(db, scope);
+  const domains = poolDomains(db, scope === 'pool' ? undefined : selectionQuestionIds(db));
+  const ids = [...domains.keys()];
   const reps = representatives(db, ids);
-  const domains = domainsOf(db, reps.map((r) => r.question_id));
   const revs = revisionCounts(db);
   const rows = reps.map((r) => {
     const h = revs.get(r.id);
-    return { ...r, status: r.review?.status ?? 'todo', reviewer: r.review?.reviewer ?? null, domain: domains.get(r.question_id) ?? null, revs: h?.revs ?? 0, head: h?.head ?? 0 };
+    return { rep: r, status: r.review?.status ?? 'todo', reviewer: r.review?.reviewer ?? null, domain: domains.get(r.question_id) ?? null, revs: h?.revs ?? 0, head: h?.head ?? 0 };
   });
   return { inScope: ids.length, rows };
 }
@@ -161,8 +162,8 @@ function passes(f: QueueFilter, matching: Set<number> | null): (e: Entry) => boo
     (!f.status || e.status === f.status) &&
     (!f.domain || e.domain === f.domain) &&
     (!f.reviewer || e.reviewer === f.reviewer) &&
-    (!matching || matching.has(e.question_id)) &&
-    (verdict === undefined || e.equivalent === verdict) &&
+    (!matching || matching.has(e.rep.question_id)) &&
+    (verdict === undefined || e.rep.equivalent === verdict) &&
     (f.edited === undefined || (f.edited ? e.head > 0 : e.head === 0));
 }
 
@@ -175,12 +176,12 @@ export function reviewQueue(db: DB, f: QueueFilter = {}): QueuePage {
 function queuePage(db: DB, f: QueueFilter): QueuePage {
   const s = resolveScope(db, f.scope);
   const all = entries(db, s);
-  const matching = f.search ? questionsContaining(db, all.rows.map((e) => e.question_id), f.search) : null;
+  const matching = f.search ? questionsContaining(db, all.rows.map((e) => e.rep.question_id), f.search) : null;
   const filtered = all.rows.filter(passes(f, matching));
   const limit = f.limit ?? 100;
   const offset = Math.max(0, f.offset ?? 0);
   const rows = filtered.slice(offset, limit < 0 ? undefined : offset + limit);
-  const ids = rows.map((r) => r.id);
+  const ids = rows.map((r) => r.rep.id);
   const chars = thinkingLengths(db, ids);
   const questionText = questionTextLookup(db);
   const tok = studentTokenizer(db);
@@ -192,18 +193,19 @@ function queuePage(db: DB, f: QueueFilter): QueuePage {
     tokenizer: tok ? tokenizerInfo(db) : { source: 'stored', dir: null },
     domains: distinctSorted(all.rows.map((r) => r.domain)),
     reviewers: distinctSorted(all.rows.map((r) => r.reviewer)),
-    rows: rows.map((r) => {
-      const estimated = !student && r.head > 0;
+    rows: rows.map((e) => {
+      const r = e.rep;
+      const estimated = !student && e.head > 0;
       const question = questionText(r.question_id) ?? '';
       const thinkingChars = chars.get(r.id) ?? 0;
       return {
         questionId: r.question_id,
         traceId: r.id,
         question: question.length > 200 ? `${question.slice(0, 200)}…` : question,
-        domain: r.domain,
+        domain: e.domain,
         teacher: r.teacher,
-        status: r.status,
-        reviewer: r.reviewer,
+        status: e.status,
+        reviewer: e.reviewer,
         comment: r.review?.comment ?? null,
         updatedAt: r.review?.updated_at ?? null,
         verdict: r.equivalent === null ? null : r.equivalent === 1,
@@ -211,9 +213,9 @@ function queuePage(db: DB, f: QueueFilter): QueuePage {
         answerTokens: r.answer_tokens,
         tokensEstimated: estimated,
         thinkingChars,
-        revisions: r.revs,
-        head: r.head,
-        editedAt: r.head > 0 ? ((editedAt.get(r.id) as string | undefined) ?? null) : null,
+        revisions: e.revs,
+        head: e.head,
+        editedAt: e.head > 0 ? ((editedAt.get(r.id) as string | undefined) ?? null) : null,
       };
     }),
   };
