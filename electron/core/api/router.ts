@@ -2,6 +2,7 @@ import { on } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import { listFolder } from '../fsbrowse';
+import { envFacts } from '../env/facts';
 import { checkPythonEnv } from '../env/python';
 import { doctorRouter } from '../doctor/api';
 import type { JobProgress } from '../jobs';
@@ -78,7 +79,10 @@ export const appRouter = router({
     })),
   }),
   env: router({
+    /** The full check: imports torch and asks it whether CUDA works (5-15 s unless cached); Train runs it itself. */
     check: publicProcedure.input(z.object({ force: z.boolean().optional() }).optional()).query(({ input }) => checkPythonEnv(input?.force ?? false)),
+    /** The Environment card's first answer: the preflight's fast facts (nothing imported) and the full check's cached answer, if any. */
+    facts: publicProcedure.input(z.object({ force: z.boolean().optional() }).optional()).query(({ input }) => envFacts(input?.force ?? false)),
   }),
   doctor: doctorRouter,
   project: projectRouter,

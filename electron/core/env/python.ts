@@ -82,6 +82,24 @@ function writeDiskCache(key: string, env: PythonEnv): void {
   }
 }
 
+function cachedFor(key: string | null): PythonEnv | null {
+  if (!key) return null;
+  if (memo?.key === key) return { ...memo.env, cached: true };
+  const disk = readDiskCache(key);
+  if (!disk) return null;
+  memo = { key, env: disk };
+  return { ...disk, cached: true };
+}
+
+/**
+ * The full probe's answer for the current environment when it already ran (this session, or an earlier one through
+ * the config folder), without running it: null when it never ran or the environment changed since.
+ */
+export function cachedPythonEnv(): PythonEnv | null {
+  const exe = pythonExecutable();
+  return fs.existsSync(exe) ? cachedFor(envKey(exe)) : null;
+}
+
 /**
  * Runs `python -m distillery_worker env --json` (the environment check: importing torch takes 5-15 s),
  * cached in memory and in the config folder under `envKey`, so that it runs again only when the
@@ -94,14 +112,8 @@ export async function checkPythonEnv(force = false): Promise<PythonEnv> {
     return { ...empty, error: `No Python environment at ${exe}. Run "npm run setup:python" (or set DISTILLERY_PYTHON) to create it.` };
   }
   const key = envKey(exe);
-  if (!force && key) {
-    if (memo?.key === key) return { ...memo.env, cached: true };
-    const disk = readDiskCache(key);
-    if (disk) {
-      memo = { key, env: disk };
-      return { ...disk, cached: true };
-    }
-  }
+  const cached = force ? null : cachedFor(key);
+  if (cached) return cached;
   try {
     const r = await execa(exe, ['-m', 'distillery_worker', 'env', '--json'], { timeout: 120_000, reject: false, env: childEnv() });
     if (r.exitCode !== 0) return { ...empty, error: `The environment check failed (exit ${r.exitCode}): ${String(r.stderr).trim().split('\n').pop() ?? ''}` };
