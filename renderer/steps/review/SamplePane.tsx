@@ -4,25 +4,22 @@ import { api } from '../../api/client';
 import { useApiMutation } from '../../api/hooks';
 import { ErrorBoundary } from '../../app/ErrorBoundary';
 import { Markdown } from '../../app/markdown';
-import { Button } from '../../app/ui';
-import { StatusPill, VerdictMark } from './badges';
 import { ComparePanel } from './ComparePanel';
 import { ConflictPanel } from './ConflictPanel';
+import { DecisionBar } from './DecisionBar';
 import { Editors } from './Editors';
-import { History } from './History';
-import type { ReviewAction } from './keys';
+import { REVIEW_KEYS, type ReviewAction } from './keys';
 import type { MonacoApi } from './monaco/load';
 import type { CodeEditor, EditorCommand } from './monaco/TraceEditor';
-import { Preview } from './Preview';
 import { Provenance } from './Provenance';
-import { ProposalPanel, RegeneratePanel, type RegenerateOptions } from './Regenerate';
+import { ProposalPanel, type RegenerateOptions } from './Regenerate';
 import { SaveErrorNote, SaveIndicator } from './SaveIndicator';
+import { SidePanel, type SideTab } from './SidePanel';
 import { CLIENT_ID, muted, type Proposal, type Texts } from './types';
 import type { useSession } from './useSession';
 import { useTokens } from './useTokens';
 
-export type SideTab = 'preview' | 'history' | 'regenerate';
-const TABS: SideTab[] = ['preview', 'history', 'regenerate'];
+export type { SideTab };
 
 /** The open sample: question, decision bar, the editors (or a diff, a proposal, a conflict) and the side panel. */
 export const SamplePane = memo(function SamplePane(props: {
@@ -122,78 +119,44 @@ export const SamplePane = memo(function SamplePane(props: {
     }
   };
 
+  const acceptProposal = async (texts: Texts) => {
+    if (await commit(texts, 'regenerate')) setProposal(null);
+  };
+
   const doUndo = async () => {
     if (!(await autosave.flush())) return;
     if (await undo.run()) await session.reload();
   };
 
   const { onAction } = props;
-  const commands: EditorCommand[] = useMemo(() => [
-    { id: 'accept', key: 'a', label: t('review.actions.accept'), run: () => onAction('accept') },
-    { id: 'reject', key: 'r', label: t('review.actions.reject'), run: () => onAction('reject') },
-    { id: 'needsWork', key: 'n', label: t('review.actions.needsWork'), run: () => onAction('needsWork') },
-    { id: 'comment', key: 'c', label: t('review.actions.comment'), run: () => onAction('comment') },
-    { id: 'next', key: 'j', label: t('review.actions.next'), run: () => onAction('next') },
-    { id: 'previous', key: 'k', label: t('review.actions.previous'), run: () => onAction('previous') },
-    { id: 'regenerate', key: 'g', label: t('review.actions.regenerateHere'), run: () => onAction('regenerate'), menu: true },
-  ], [t, onAction]);
+  // The review keys, as Alt+letter in the editors; Regenerate also in the thinking's context menu.
+  const commands: EditorCommand[] = useMemo(
+    () =>
+      REVIEW_KEYS.map(({ key, action }) =>
+        action === 'regenerate'
+          ? { id: action, key, label: t('review.actions.regenerateHere'), run: () => onAction(action), menu: true }
+          : { id: action, key, label: t(`review.actions.${action}`), run: () => onAction(action) },
+      ),
+    [t, onAction],
+  );
   const onEditor = useCallback((f: 'thinking' | 'answer', ed: CodeEditor | null) => {
     session.editors.current[f] = ed;
   }, [session.editors]);
 
   const conflict = autosave.conflict;
   const mode = conflict ? 'conflict' : proposal ? 'proposal' : compare ? 'compare' : 'edit';
-  const tool = '!px-2 !py-1 text-xs';
-  const key = (k: string) => <kbd className="ml-1 rounded border border-current/30 px-1 font-mono text-[10px] opacity-70">{k}</kbd>;
 
   return (
     <div className="grid min-h-0 flex-1 gap-4 xl:grid-cols-[minmax(0,1fr)_19rem]" data-testid="sample" data-trace={s.traceId} data-doc={`${s.traceId}:${cur.seq}`}>
       <div className="flex min-h-0 min-w-0 flex-col gap-2">
-        <div className="flex flex-wrap items-center gap-2">
-          <StatusPill status={s.status} />
-          <VerdictMark verdict={s.verdict?.equivalent ?? null} full={s.verdict} />
-          <span className={`${muted} font-mono`}>#{s.questionId}</span>
-          <span className={muted}>{s.domain ?? '—'}</span>
-          <span className={muted}>{s.teacher ?? s.source}</span>
-          {s.reviewer && <span className={muted}>· {s.reviewer}</span>}
-          <span className="ml-auto">
-            <SaveIndicator store={autosave.store} error={autosave.error?.message ?? null} />
-          </span>
-        </div>
-        {s.comment && (
-          <p className="truncate text-xs text-slate-600 dark:text-slate-300" data-testid="sample-comment" title={s.comment}>
-            💬 {s.comment}
-          </p>
-        )}
-        <div className="flex flex-wrap gap-1.5" role="toolbar" aria-label={t('review.decide')}>
-          <Button variant="primary" className={tool} disabled={props.decisionPending} onClick={() => props.onAction('accept')}>
-            {t('review.actions.accept')}
-            {key('A')}
-          </Button>
-          <Button variant="danger" className={tool} disabled={props.decisionPending} onClick={() => props.onAction('reject')}>
-            {t('review.actions.reject')}
-            {key('R')}
-          </Button>
-          <Button className={tool} disabled={props.decisionPending} onClick={() => props.onAction('needsWork')}>
-            {t('review.actions.needsWork')}
-            {key('N')}
-          </Button>
-          <Button className={tool} onClick={() => props.onAction('comment')}>
-            {t('review.actions.comment')}
-            {key('C')}
-          </Button>
-          <Button variant="ghost" className={tool} onClick={() => props.onAction('previous')}>
-            {t('review.actions.previous')}
-            {key('K')}
-          </Button>
-          <Button variant="ghost" className={tool} onClick={() => props.onAction('next')}>
-            {t('review.actions.next')}
-            {key('J')}
-          </Button>
-          <Button variant="ghost" className={`${tool} ml-auto`} disabled={mode !== 'edit'} onClick={() => setCompare({ n: 0, texts: session.read() ?? s })}>
-            {t('review.compare.open')}
-          </Button>
-        </div>
+        <DecisionBar
+          sample={s}
+          saved={<SaveIndicator store={autosave.store} error={autosave.error?.message ?? null} />}
+          decisionPending={props.decisionPending}
+          onAction={props.onAction}
+          canCompare={mode === 'edit'}
+          onCompare={() => setCompare({ n: 0, texts: session.read() ?? s })}
+        />
         <details className="rounded-md bg-slate-50 px-3 py-2 dark:bg-slate-800/60" open>
           <summary className="cursor-pointer text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-300">{t('review.question')}</summary>
           <div className="mt-1 max-h-32 overflow-y-auto" data-testid="question">
@@ -220,9 +183,7 @@ export const SamplePane = memo(function SamplePane(props: {
             current={session.read() ?? s}
             proposal={proposal}
             pending={commitPending}
-            onAccept={async (texts) => {
-              if (await commit(texts, 'regenerate')) setProposal(null);
-            }}
+            onAccept={(texts) => void acceptProposal(texts)}
             onDiscard={() => setProposal(null)}
           />
         )}
@@ -232,40 +193,17 @@ export const SamplePane = memo(function SamplePane(props: {
         </div>
         <SaveErrorNote store={autosave.store} error={autosave.error} />
       </div>
-      <aside className="flex min-h-0 flex-col gap-2" aria-label={t('review.side.label')}>
-        <div role="tablist" aria-label={t('review.side.label')} className="flex gap-1">
-          {TABS.map((x) => (
-            <button
-              key={x}
-              type="button"
-              role="tab"
-              aria-selected={tab === x}
-              onClick={() => props.onTab(x)}
-              className={`rounded-md px-2.5 py-1 text-sm ${tab === x ? 'bg-indigo-600 text-white' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}
-            >
-              {t(`review.side.${x}`)}
-            </button>
-          ))}
-        </div>
-        {/* Its own compositor layer, like the queue (QueuePanel): the typeset preview is not repainted per keystroke. */}
-        <div role="tabpanel" className="min-h-0 flex-1 overflow-y-auto rounded-lg will-change-transform bg-white p-3 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
-          {tab === 'preview' && (
-            <ErrorBoundary name="review-preview" resetKey={doc}>
-              <Preview texts={preview} version={`${s.traceId}:${cur.seq}`} />
-            </ErrorBoundary>
-          )}
-          {tab === 'history' && (
-            <History
-              sample={s}
-              pending={undo.pending}
-              error={undo.error}
-              onUndo={() => void doUndo()}
-              onCompare={(n) => setCompare({ n, texts: session.read() ?? s })}
-            />
-          )}
-          {tab === 'regenerate' && <RegeneratePanel projectPath={props.projectPath} cursor={cursor} pending={regen.pending} error={regen.error} onRun={(o) => void runRegenerate(o)} />}
-        </div>
-      </aside>
+      <SidePanel
+        tab={tab}
+        onTab={props.onTab}
+        sample={s}
+        doc={doc}
+        preview={preview}
+        projectPath={props.projectPath}
+        undo={{ pending: undo.pending, error: undo.error, run: () => void doUndo() }}
+        onCompare={(n) => setCompare({ n, texts: session.read() ?? s })}
+        regenerate={{ cursor, pending: regen.pending, error: regen.error, run: (o) => void runRegenerate(o) }}
+      />
     </div>
   );
 });
