@@ -6,24 +6,13 @@ import math
 
 import pytest
 
-from train_helpers import base_config, write_dataset
+from train_helpers import base_config, perturbed_teacher, write_dataset
 
 
 @pytest.fixture(scope="module")
 def teacher_dir(tiny_model_dir, tmp_path_factory):
     """Same tokenizer as the tiny student, different (perturbed) weights."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    out = tmp_path_factory.mktemp("teacher")
-    model = AutoModelForCausalLM.from_pretrained(str(tiny_model_dir))
-    g = torch.Generator().manual_seed(7)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.add_(torch.randn(p.shape, generator=g) * 0.05)
-    model.save_pretrained(out)
-    AutoTokenizer.from_pretrained(str(tiny_model_dir)).save_pretrained(out)
-    return out
+    return perturbed_teacher(tiny_model_dir, tmp_path_factory.mktemp("teacher"), seed=7)
 
 
 @pytest.fixture(scope="module")

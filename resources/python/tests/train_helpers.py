@@ -24,6 +24,21 @@ def write_dataset(folder: Path, n: int = 8, seed: int = 0) -> Path:
     return folder
 
 
+def perturbed_teacher(student: Path, out: Path, seed: int) -> Path:
+    """A KD teacher: the student's tokenizer and weights plus seeded noise (std 0.05), saved in ``out``."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(str(student))
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn(p.shape, generator=g) * 0.05)
+    model.save_pretrained(out)
+    AutoTokenizer.from_pretrained(str(student)).save_pretrained(out)
+    return out
+
+
 def base_config(model: Path, dataset: Path, out: Path, **over) -> dict:
     cfg = {
         "base_model": str(model),
