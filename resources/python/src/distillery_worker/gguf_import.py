@@ -136,10 +136,10 @@ def import_gguf(gguf_file: str | Path, out_dir: str | Path, dtype: str = "auto",
     t0 = time.perf_counter()
     if dtype not in DTYPES:
         raise WorkerError("invalid_config", f"--dtype {dtype!r} is not one of {', '.join(DTYPES)}.")
+    out = Path(out_dir).expanduser().resolve()
+    _check_out(out)  # before the metadata: reading a big GGUF's vocabulary takes seconds
     meta = read_metadata(gguf_file)
     arch = check_architecture(meta)
-    out = Path(out_dir).expanduser().resolve()
-    _check_out(out)
     chosen = auto_dtype(meta["matrix_types"]) if dtype == "auto" else dtype
     if emit:
         emit({"event": "gguf_import_started", "gguf": meta["path"], "architecture": arch, "dtype": chosen})

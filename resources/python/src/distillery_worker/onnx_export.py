@@ -280,12 +280,12 @@ def _write_side_files(src: Path, out: Path, tokenizer, model, external: bool) ->
 def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, verify: bool = True,
                 emit: Emitter | None = None) -> Path:
     """Writes ``out_dir`` (default: ``model_dir``) as a transformers.js folder with onnx/model.onnx; returns it."""
+    src = Path(model_dir).expanduser().resolve()
+    out = Path(out_dir).expanduser().resolve() if out_dir else src
+    _check_model_dir(src)  # before torch and transformers are imported: a wrong folder is said at once
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    src = Path(model_dir).expanduser().resolve()
-    out = Path(out_dir).expanduser().resolve() if out_dir else src
-    _check_model_dir(src)
     t0 = time.perf_counter()
     if emit:
         emit({"event": "onnx_export_started", "model": str(src), "out": str(out)})
