@@ -84,9 +84,16 @@ test.describe('Train step', () => {
       await expect(tr.verdict).toHaveAttribute('data-fits', 'yes', { timeout: 30_000 });
       await expect(tr.verdict).toContainText(/Fits: about [\d.]+ GiB per GPU of 8 GiB/);
 
+      // The run view refreshes on the job's progress events (renderer/api/useJobProgress.ts), not on a timer:
+      // never more often than the 1 s poll it replaced, and not at all while the worker is quiet (starting up).
+      const detailCalls: number[] = [];
+      page.on('request', (r) => {
+        if (/[/,]train\.run(?=[,?]|$)/.test(new URL(r.url()).pathname)) detailCalls.push(Date.now());
+      });
+      const launched = Date.now();
       await tr.launch.click();
       await expect(tr.runStatus).toBeVisible();
-      // the loss chart gains points as steps arrive (the view polls the run every second)
+      // the loss chart gains points as steps arrive (the view refetches the run on the job's progress events)
       const seen = new Set<number>();
       await expect
         .poll(
@@ -97,6 +104,10 @@ test.describe('Train step', () => {
           { timeout: 600_000, intervals: [500] },
         )
         .toBe('done');
+      const seconds = (Date.now() - launched) / 1000;
+      testInfo.annotations.push({ type: 'run detail requests', description: `${detailCalls.length} in ${seconds.toFixed(1)} s (1 s polling: about ${Math.round(seconds)})` });
+      expect(detailCalls.length, `train.run requests in ${seconds.toFixed(1)} s`).toBeGreaterThanOrEqual(2);
+      expect(detailCalls.length, `train.run requests in ${seconds.toFixed(1)} s`).toBeLessThan(seconds);
       await expect.poll(() => tr.lossPoints(), { timeout: 10_000 }).toBe(6);
       seen.add(6);
       const counts = [...seen].sort((a, b) => a - b);

@@ -5,8 +5,8 @@ import { useConnection } from './hooks';
 /** A job in one of these states is no longer moving: its view refreshes at once, not at the next tick. */
 const STOPPED = new Set(['paused', 'cancelled', 'failed', 'done']);
 
-/** How often a view refreshes at most while its job reports progress. */
-export const PROGRESS_REFRESH_MS = 500;
+/** How often a view refreshes at most while its job reports progress: never more often than the 1 s poll it replaced. */
+export const PROGRESS_REFRESH_MS = 1000;
 
 /**
  * Calls `onChange` when the engine reports progress of job `jobId` (the jobs.progress subscription: IPC in
