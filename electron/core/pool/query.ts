@@ -1,5 +1,5 @@
-import type { DB, Project } from '../store/project';
-import { questionsWithTraces, traceCountsOf } from '../traces/reads';
+import type { Project } from '../store/project';
+import { hasTraceCondition, traceCountsOf } from '../traces/reads';
 import { tracesOfQuestion } from '../traces/store';
 import { UserError } from '../util/errors';
 
@@ -46,7 +46,7 @@ export function ftsQuery(s: string): string {
   return terms.join(' ');
 }
 
-function where(db: DB, q: QueryInput): { sql: string; params: unknown[] } {
+function where(q: QueryInput): { sql: string; params: unknown[] } {
   const w: string[] = [];
   const p: unknown[] = [];
   if (q.search?.trim()) {
@@ -87,10 +87,7 @@ function where(db: DB, q: QueryInput): { sql: string; params: unknown[] } {
       w.push('q.id IN (SELECT question_id FROM contamination)');
       break;
   }
-  if (q.hasTrace !== undefined) {
-    w.push(`q.id ${q.hasTrace ? '' : 'NOT '}IN (SELECT value FROM json_each(?))`);
-    p.push(JSON.stringify(questionsWithTraces(db)));
-  }
+  if (q.hasTrace !== undefined) w.push(`${q.hasTrace ? '' : 'NOT '}${hasTraceCondition('q.id')}`);
   if (q.importId !== undefined) {
     w.push('q.import_id = ?');
     p.push(q.importId);
@@ -100,7 +97,7 @@ function where(db: DB, q: QueryInput): { sql: string; params: unknown[] } {
 
 export function queryPool(project: Project, q: QueryInput): { total: number; rows: PoolRow[] } {
   const db = project.db;
-  const { sql, params } = where(db, q);
+  const { sql, params } = where(q);
   const order = `${SORTS[q.sort ?? 'id']} ${q.dir === 'desc' ? 'DESC' : 'ASC'}, q.id ${q.dir === 'desc' ? 'DESC' : 'ASC'}`;
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
   const offset = Math.max(q.offset ?? 0, 0);
@@ -123,7 +120,7 @@ export function queryPool(project: Project, q: QueryInput): { total: number; row
 
 /** Every id matching a filter: for "select all N" in the table before a bulk action. */
 export function queryIds(project: Project, q: QueryInput): number[] {
-  const { sql, params } = where(project.db, q);
+  const { sql, params } = where(q);
   return (project.db.prepare(`SELECT q.id FROM questions q ${sql} ORDER BY q.id`).all(...params) as { id: number }[]).map((r) => r.id);
 }
 

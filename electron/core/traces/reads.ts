@@ -7,6 +7,15 @@ export function questionsWithTraces(db: DB): number[] {
   return db.prepare('SELECT DISTINCT question_id FROM traces ORDER BY question_id').pluck().all() as number[];
 }
 
+/**
+ * The SQL condition "the question whose id is `column` has a trace" (any source, any status), for the pool's
+ * "has traces" filter to put in its query on questions: SQLite probes the traces index for each question, so a
+ * 60K-question pool is filtered without first reading out every question id that has a trace (bench:reads).
+ */
+export function hasTraceCondition(column: string): string {
+  return `EXISTS (SELECT 1 FROM traces t WHERE t.question_id = ${column})`;
+}
+
 /** How many traces each of `questionIds` has (any source, any status); a question without traces is absent. */
 export function traceCountsOf(db: DB, questionIds: readonly number[]): Map<number, number> {
   const rows = db
