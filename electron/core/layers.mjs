@@ -12,7 +12,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** folder → the folders it may import (its own files are always allowed). Keep each list sorted. */
+/**
+ * folder → the folders it may import (its own files are always allowed). Keep each list sorted.
+ * @type {Record<string, string[]>}
+ */
 export const LAYERS = {
   util: [],
   store: ['util'],
@@ -51,7 +54,10 @@ export const LAYERS = {
 /** The composition layer: it may import domains; domains may not import it (but see ADAPTERS). */
 export const COMPOSITION = ['api', 'engine'];
 
-/** A domain file with this name may also import these modules of the composition layer. */
+/**
+ * A domain file with this name may also import these modules of the composition layer.
+ * @type {Record<string, string[]>}
+ */
 export const ADAPTERS = { 'api.ts': ['api/trpc'] };
 
 const TEST_FILE = /(\.test\.[cm]?[jt]sx?$)|(^|\/)testing(\.[cm]?[jt]s$|\/)/;
@@ -59,15 +65,16 @@ const TEST_FILE = /(\.test\.[cm]?[jt]sx?$)|(^|\/)testing(\.[cm]?[jt]s$|\/)/;
 /**
  * Why importing `spec` from `file` breaks the table, or null when it does not. `coreDir` is the absolute
  * path of electron/core; imports that leave electron/core are for other rules (eslint.config.js).
+ * @param {string} coreDir @param {string} file @param {string} spec @returns {string | null}
  */
 export function layerViolation(coreDir, file, spec) {
   if (!spec.startsWith('.')) return null;
   const fromRel = path.relative(coreDir, file).split(path.sep).join('/');
   if (fromRel.startsWith('..') || !fromRel.includes('/') || TEST_FILE.test(fromRel)) return null;
-  const from = fromRel.split('/')[0];
+  const from = fromRel.split('/')[0] ?? '';
   const target = path.relative(coreDir, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
   if (target.startsWith('..')) return null;
-  const to = target.split('/')[0];
+  const to = target.split('/')[0] ?? '';
   if (to === from) return null;
   const allowed = LAYERS[from];
   if (!allowed) return `electron/core/${from} is not in the layer table: add it to electron/core/layers.mjs with the folders it may import.`;
@@ -80,7 +87,10 @@ export function layerViolation(coreDir, file, spec) {
   return `electron/core/${from} may not import ${to}/ (layer table in electron/core/layers.mjs: ${from} may import ${may}).`;
 }
 
-/** The generated "May import" line of a folder's README; `files` are the names in the folder. */
+/**
+ * The generated "May import" line of a folder's README; `files` are the names in the folder.
+ * @param {string} folder @param {string[]} [files]
+ */
 export function mayImportLine(folder, files = []) {
   const allowed = LAYERS[folder] ?? [];
   const list = allowed.length ? allowed.map((f) => `\`${f}/\``).join(', ') : 'no other engine folder';
@@ -91,13 +101,13 @@ export function mayImportLine(folder, files = []) {
   return `**May import:** ${list}${adapters} (generated from \`electron/core/layers.mjs\` by \`node scripts/layers-doc.mjs\`; Node built-ins and npm packages are not limited; never electron, main, host or renderer).`;
 }
 
-/** The folders of electron/core on disk. */
+/** The folders of electron/core on disk. @param {string} coreDir */
 export function coreFolders(coreDir) {
   return fs.readdirSync(coreDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 }
 
 /** `text` with its "May import" line replaced by `line` (or, without one, inserted after the first paragraph of prose). */
-export function withMayImportLine(text, line) {
+export function withMayImportLine(/** @type {string} */ text, /** @type {string} */ line) {
   const lines = text.split('\n');
   const at = lines.findIndex((l) => l.startsWith('**May import:**'));
   if (at >= 0) lines[at] = line;
@@ -110,8 +120,9 @@ export function withMayImportLine(text, line) {
   return lines.join('\n');
 }
 
-/** What is out of date in the map: folders missing from the table or the core README, READMEs missing or stale. */
+/** What is out of date in the map: folders missing from the table or the core README, READMEs missing or stale. @param {string} coreDir */
 export function mapProblems(coreDir) {
+  /** @type {string[]} */
   const problems = [];
   const folders = coreFolders(coreDir);
   const coreReadme = fs.readFileSync(path.join(coreDir, 'README.md'), 'utf8');

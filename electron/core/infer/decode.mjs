@@ -103,7 +103,7 @@ export function argmax(logits) {
   let best = 0;
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) {
-    const v = logits[i];
+    const v = logits[i] ?? -Infinity;
     if (v > max) {
       max = v;
       best = i;
@@ -132,11 +132,14 @@ export function makeSampler(req, gen) {
     const n = logits.length;
     if (w.length !== n) w = new Float64Array(n);
     let max = -Infinity;
-    for (let i = 0; i < n; i++) if (logits[i] > max) max = logits[i];
+    for (let i = 0; i < n; i++) {
+      const l = logits[i] ?? -Infinity;
+      if (l > max) max = l;
+    }
     let total = 0;
     let wmax = 0;
     for (let i = 0; i < n; i++) {
-      const v = Math.exp((logits[i] - max) / temp);
+      const v = Math.exp(((logits[i] ?? -Infinity) - max) / temp);
       w[i] = v;
       total += v;
       if (v > wmax) wmax = v;
@@ -150,21 +153,22 @@ export function makeSampler(req, gen) {
     let cand = [];
     let kept = 0;
     for (let i = 0; i < n; i++) {
-      if (w[i] >= tau) {
+      const wi = w[i] ?? 0;
+      if (wi >= tau) {
         cand.push(i);
-        kept += w[i];
+        kept += wi;
       }
     }
     if ((cutK && cand.length < topK) || (!cutK && kept < topP * total)) cand = Array.from({ length: n }, (_, i) => i);
-    cand.sort((a, b) => w[b] - w[a] || a - b);
+    cand.sort((a, b) => (w[b] ?? 0) - (w[a] ?? 0) || a - b);
     if (cutK) cand = cand.slice(0, topK);
-    let mass = cutK ? cand.reduce((s, i) => s + w[i], 0) : total;
+    let mass = cutK ? cand.reduce((s, i) => s + (w[i] ?? 0), 0) : total;
     if (cutP) {
       const goal = topP * mass;
       let cum = 0;
       let end = 0;
       while (end < cand.length) {
-        cum += w[cand[end++]];
+        cum += w[cand[end++] ?? 0] ?? 0;
         if (cum >= goal) break;
       }
       cand = cand.slice(0, Math.max(1, end));
@@ -180,16 +184,17 @@ function pick(w, cand, mass, u) {
   if (cand === null) {
     let last = 0;
     for (let i = 0; i < w.length; i++) {
-      if (w[i] <= 0) continue;
+      const wi = w[i] ?? 0;
+      if (wi <= 0) continue;
       last = i;
-      r -= w[i];
+      r -= wi;
       if (r < 0) return i;
     }
     return last;
   }
   for (const i of cand) {
-    r -= w[i];
+    r -= w[i] ?? 0;
     if (r < 0) return i;
   }
-  return cand[cand.length - 1];
+  return cand[cand.length - 1] ?? 0;
 }

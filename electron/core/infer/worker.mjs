@@ -42,7 +42,7 @@ const { dir, device, threads, transformersUrl, tokenizersUrl } = settings;
 const abortFlag = new Int32Array(settings.abort ?? new ArrayBuffer(4));
 /** @typedef {{ dims: number[], data: any, type: string }} AnyTensor */
 
-const errText = (/** @type {unknown} */ e) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 500);
+const errText = (/** @type {unknown} */ e) => ((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '').slice(0, 500);
 const readJson = (/** @type {string} */ f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null);
 
 /** @type {any} */ let T;
@@ -180,7 +180,7 @@ function reuseByText(/** @type {string} */ prompt, /** @type {number} */ canonic
   while (common < max && prompt.charCodeAt(common) === cache.text.charCodeAt(common)) common++;
   for (let i = cache.ids.length - 1; i >= canonical; i--) {
     const end = cache.ends[i];
-    if (end < 0 || end > common) continue;
+    if (end === undefined || end < 0 || end > common) continue;
     const rest = /** @type {number[]} */ (tokenizer.encode(prompt.slice(end), { add_special_tokens: false }).ids);
     if (rest.length === 0) continue; // at least one id is fed
     const ends = cache.ends.slice(0, i + 1);
