@@ -55,10 +55,23 @@ function ranksBefore(a: RepresentativeTrace, b: RepresentativeTrace): boolean {
  * "its" trace (see ranksBefore), in question id order. Questions without a done trace are left out.
  */
 export function representatives(db: DB, questionIds: readonly number[]): RepresentativeTrace[] {
+  return ranked(db, questionIds, false);
+}
+
+/**
+ * The review status of each question's representative trace (see representatives), in question id order: the
+ * "N / M reviewed" counts. Verdicts are read only for questions with several done traces, where they break ties.
+ */
+export function representativeStatuses(db: DB, questionIds: readonly number[]): ReviewStatus[] {
+  return ranked(db, questionIds, true).map((r) => r.review?.status ?? 'todo');
+}
+
+/** The representatives; with `tiesOnly`, `equivalent` is read only where a question has several done traces (null elsewhere). */
+function ranked(db: DB, questionIds: readonly number[], tiesOnly: boolean): RepresentativeTrace[] {
   const traces = doneTracesOfQuestions(db, questionIds);
   const ids = traces.map((t) => t.id);
   const reviews = reviewsOf(db, ids);
-  const verdicts = verdictValues(db, ids);
+  const verdicts = verdictValues(db, tiesOnly ? tiedTraceIds(traces) : ids);
   const best = new Map<number, RepresentativeTrace>();
   for (const t of traces) {
     // Fields named one by one: spreading 60k rows is several times slower.
@@ -75,6 +88,13 @@ export function representatives(db: DB, questionIds: readonly number[]): Represe
     if (!cur || ranksBefore(c, cur)) best.set(t.question_id, c);
   }
   return [...best.values()].sort((a, b) => a.question_id - b.question_id);
+}
+
+/** The traces whose question has more than one of these traces. */
+function tiedTraceIds(traces: readonly DoneTraceSummary[]): number[] {
+  const n = new Map<number, number>();
+  for (const t of traces) n.set(t.question_id, (n.get(t.question_id) ?? 0) + 1);
+  return traces.filter((t) => (n.get(t.question_id) ?? 0) > 1).map((t) => t.id);
 }
 
 export interface DecisionResult {

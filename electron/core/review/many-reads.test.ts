@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject } from '../store/project';
 import { verdictValues } from '../verify/verdict-reads';
-import { reviewsOf } from './decisions';
+import { representatives, reviewsOf } from './decisions';
+import { queueCounts } from './queue';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distillery-many-reads-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -40,6 +41,19 @@ describe('decisions and verdicts of a whole pool (over 5,000 traces: one table r
     expect(verdicts.get(110)).toBeNull();
     expect(verdicts.get(101)).toBe(1);
     expect(verdicts.has(1)).toBe(false);
+    // Ties: a second done trace for some questions, decided or checked differently; the counts follow the representatives.
+    const t2 = db.prepare("INSERT INTO traces (question_id, source, teacher, sample_index, status, thinking, answer, created_at) VALUES (?, 'generated', 't', 1, 'done', 'x', 'y', ?)");
+    db.transaction(() => {
+      for (let i = 1; i <= 7000; i += 11) {
+        const id = Number(t2.run(i, at).lastInsertRowid);
+        if (i % 2) v.run(id, 1, at);
+        if (i % 3 === 0) r.run(id, i % 4 ? 'needs_work' : 'rejected', 'x', null, at);
+      }
+    })();
+    const reps = representatives(db, Array.from({ length: 7000 }, (_, k) => k + 1));
+    const by = (s: string) => reps.filter((x) => (x.review?.status ?? 'todo') === s).length;
+    expect(queueCounts(db, 'pool')).toMatchObject({ total: 7000, todo: by('todo'), accepted: by('accepted'), rejected: by('rejected'), needsWork: by('needs_work') });
+    expect(by('needs_work')).toBeGreaterThan(0);
     project.close();
   });
 });

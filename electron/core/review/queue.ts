@@ -3,7 +3,7 @@ import { poolDomains, questionsContaining } from '../pool/review-reads';
 import { poolQuestionIds, questionTextLookup } from '../pool/questions';
 import type { DB } from '../store/project';
 import { thinkingLengths } from '../traces/review-reads';
-import { representatives, type RepresentativeTrace, type ReviewStatus } from './decisions';
+import { representativeStatuses, representatives, type RepresentativeTrace, type ReviewStatus } from './decisions';
 import { cachedStudentCounts, studentTokenizer, tokenizerInfo } from './tokens';
 import type { TokenizerInfo } from './types';
 
@@ -129,10 +129,14 @@ function revisionCounts(db: DB): Map<number, { revs: number; head: number }> {
 /** Counts for "N / M reviewed" over the scope. */
 export function queueCounts(db: DB, scope?: 'selection' | 'pool'): QueueCounts {
   const s = resolveScope(db, scope);
-  return countsOf(s, entries(db, s));
+  // Only the representatives' statuses: no domains, revisions or (but for ties) verdicts to read.
+  return db.transaction(() => {
+    const ids = scopeQuestionIds(db, s);
+    return countsOf(s, { inScope: ids.length, rows: representativeStatuses(db, ids).map((status) => ({ status })) });
+  })();
 }
 
-function countsOf(s: 'selection' | 'pool', { inScope, rows }: { inScope: number; rows: readonly Entry[] }): QueueCounts {
+function countsOf(s: 'selection' | 'pool', { inScope, rows }: { inScope: number; rows: readonly Pick<Entry, 'status'>[] }): QueueCounts {
   const by = (k: ReviewStatus) => rows.filter((r) => r.status === k).length;
   const total = rows.length;
   const reviewed = by('accepted') + by('rejected') + by('needs_work');
