@@ -154,6 +154,14 @@ function firstDifference(a: unknown, b: unknown, at = ''): string | null {
   return at || '(value)';
 }
 
+/** The value at a path of keys that firstDifference gave. */
+function at(value: unknown, keys: string): unknown {
+  if (keys === '(value)') return value;
+  return keys.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+}
+
+const show = (v: unknown): string => (JSON.stringify(v) ?? 'undefined').slice(0, 160);
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -183,7 +191,7 @@ async function main(): Promise<void> {
     const a = await time(base, op.run);
     const b = await time(current, op.run);
     const differs = firstDifference(a.value, b.value);
-    if (differs !== null) notes.push(`${op.name}: results differ first at ${differs}`);
+    if (differs !== null) notes.push(`${op.name}: results differ first at ${differs}: base ${show(at(a.value, differs))}, current ${show(at(b.value, differs))}`);
     const ms: Record<Side['name'], number[]> = { base: [], current: [] };
     for (let i = 0; i < RUNS; i++) {
       for (const s of i % 2 ? [current, base] : [base, current]) ms[s.name].push((await time(s, op.run)).ms);

@@ -15,20 +15,20 @@ export async function runAugment(args: string[], io: CliIO): Promise<number> {
     { teacher: { type: 'string' }, ids: { type: 'string' }, all: { type: 'boolean' }, kinds: { type: 'string' }, 'max-tokens': { type: 'string' }, json: { type: 'boolean' } },
     ['PROJECT'],
   );
-  const teacher = values.teacher as string | undefined;
+  const teacher = values.teacher;
   if (!teacher) throw new UsageError('augment: --teacher NAME is required (add one with "distillery teacher add").');
   if (Boolean(values.ids) === Boolean(values.all)) throw new UsageError('augment: give either --ids ID,ID... or --all.');
-  const kinds = ((values.kinds as string | undefined) ?? 'paraphrase').split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = (values.kinds ?? 'paraphrase').split(',').map((k) => k.trim()).filter(Boolean);
   const bad = kinds.find((k) => !(AUGMENT_KINDS as readonly string[]).includes(k));
   if (bad !== undefined || !kinds.length) throw new UsageError(`augment: --kinds takes ${AUGMENT_KINDS.join(', ')} (comma-separated), not "${bad ?? ''}".`);
   let questions: AugmentInput['questions'] = { mode: 'all' };
   if (values.ids) {
-    const ids = (values.ids as string).split(',').map((s) => s.trim());
+    const ids = values.ids.split(',').map((s) => s.trim());
     const badId = ids.find((s) => !/^[1-9]\d*$/.test(s));
     if (badId !== undefined) throw new UsageError(`augment: --ids takes question ids separated by commas, and "${badId}" is not one.`);
     questions = { mode: 'ids', ids: ids.map(Number) };
   }
-  const maxTokens = intFlag(cmd, 'max-tokens', values['max-tokens'] as string | undefined, 1, 10_000_000);
+  const maxTokens = intFlag(cmd, 'max-tokens', values['max-tokens'], 1, 10_000_000);
   const project = openProject(positionals[0] as string);
   const runner = new JobRunner(project).register(augmentKind);
   try {

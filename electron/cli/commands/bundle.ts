@@ -28,12 +28,12 @@ export async function runBundle(args: string[], io: CliIO): Promise<number> {
         ['PROJECT'],
       );
       if (!values.out) throw new UsageError('bundle export: --out FILE is required (the bundle is one JSON-lines file).');
-      const scope = values.scope as string | undefined;
+      const scope = values.scope;
       if (scope !== undefined && scope !== 'selection' && scope !== 'pool') throw new UsageError(`bundle export: --scope must be selection or pool, not "${scope}".`);
-      const ids = questionIds(values.ids as string | undefined);
+      const ids = questionIds(values.ids);
       const p = openProject(positionals[0] as string);
       try {
-        const r = bundleExport(p, { out: values.out as string, questionIds: ids, scope: scope as 'selection' | 'pool' | undefined, overwrite: Boolean(values.force) });
+        const r = bundleExport(p, { out: values.out, questionIds: ids, scope, overwrite: Boolean(values.force) });
         if (values.json) io.stdout(JSON.stringify(r));
         else io.stdout(`Wrote ${r.samples} sample${r.samples === 1 ? '' : 's'} to ${r.file} (bundle ${r.bundleId}).`);
       } finally {

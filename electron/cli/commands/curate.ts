@@ -31,13 +31,13 @@ export async function runCurate(args: string[], io: CliIO): Promise<number> {
     { target: { type: 'string' }, seed: { type: 'string' }, recipe: { type: 'string' }, explain: { type: 'string' }, json: { type: 'boolean' }, preset: { type: 'string' }, models: { type: 'string' } },
     ['PROJECT'],
   );
-  const target = intFlag('curate', 'target', values.target as string | undefined, 1, 1_000_000);
-  const seed = intFlag('curate', 'seed', values.seed as string | undefined, 0, 2 ** 32 - 1);
-  const explainId = intFlag('curate', 'explain', values.explain as string | undefined, 1, Number.MAX_SAFE_INTEGER);
+  const target = intFlag('curate', 'target', values.target, 1, 1_000_000);
+  const seed = intFlag('curate', 'seed', values.seed, 0, 2 ** 32 - 1);
+  const explainId = intFlag('curate', 'explain', values.explain, 1, Number.MAX_SAFE_INTEGER);
   const freezeId = freeze ? intFlag('curate', 'freeze', freeze, 1, Number.MAX_SAFE_INTEGER) : undefined;
   let raw: Record<string, unknown> = {};
   if (values.recipe) {
-    const file = values.recipe as string;
+    const file = values.recipe;
     let text: string;
     try {
       text = await io.readFile(file);
@@ -50,9 +50,9 @@ export async function runCurate(args: string[], io: CliIO): Promise<number> {
       throw new UsageError(`curate: the recipe ${file} is not valid JSON (${(e as Error).message}).`);
     }
   }
-  const preset = values.preset as string | undefined;
+  const preset = values.preset;
   if (preset !== undefined && !isPreset(preset)) throw new UsageError(`curate: --preset must be one of ${PRESET_IDS.join(', ')} (got "${preset}").`);
-  const models = ((values.models as string | undefined) ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const models = (values.models ?? '').split(',').map((m) => m.trim()).filter(Boolean);
   if ((preset === 'limo' || preset === 'light-r1') && models.length === 0) {
     throw new UsageError(`curate: the ${preset} preset judges difficulty with stored samples of registered teachers; name them with --models ${preset === 'limo' ? 'WEAK,STRONG' : 'MODEL'}.`);
   }

@@ -10,15 +10,15 @@ import type { CliIO } from '../io';
  */
 export async function runDecontaminate(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('decontaminate', args, { ngram: { type: 'string' }, benchmarks: { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } }, ['PROJECT']);
-  const n = intFlag('decontaminate', 'ngram', values.ngram as string | undefined, 1, 50) ?? 8;
+  const n = intFlag('decontaminate', 'ngram', values.ngram, 1, 50) ?? 8;
   const p = openProject(positionals[0] as string);
   try {
     const pick = (flag: string | undefined, all: () => string[]) => {
       const which = (flag ?? 'all').trim();
       return which === 'none' ? [] : which === 'all' ? all() : which.split(',').map((x) => x.trim()).filter(Boolean);
     };
-    const names = pick(values.benchmarks as string | undefined, () => builtinEvalsets(p).map((b) => b.name));
-    const held = pick(values['held-out'] as string | undefined, () => heldOutSets(p));
+    const names = pick(values.benchmarks, () => builtinEvalsets(p).map((b) => b.name));
+    const held = pick(values['held-out'], () => heldOutSets(p));
     const known = heldOutSets(p);
     const unknown = held.find((h) => !known.includes(h));
     if (unknown) throw new UserError(`There is no held-out set named "${unknown}" in this project; its held-out sets are ${known.join(', ') || '(none: add one with distillery evalset add)'}.`, 'not_found');

@@ -10,7 +10,7 @@ import { UsageError, type CliIO } from '../io';
  */
 export async function runDedupCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('dedup', args, { threshold: { type: 'string' }, apply: { type: 'boolean' }, undo: { type: 'boolean' }, json: { type: 'boolean' } }, ['PROJECT']);
-  const raw = values.threshold as string | undefined;
+  const raw = values.threshold;
   const threshold = raw === undefined ? 0.8 : Number(raw);
   if (!Number.isFinite(threshold) || threshold <= 0 || threshold > 1) throw new UsageError(`dedup: --threshold must be a number above 0 and at most 1, not "${raw}".`);
   if (values.apply && values.undo) throw new UsageError('dedup: choose --apply or --undo, not both.');

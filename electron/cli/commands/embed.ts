@@ -23,14 +23,14 @@ export async function runEmbed(args: string[], io: CliIO): Promise<number> {
     { model: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, precision: { type: 'string' }, 'max-length': { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' } },
     ['PROJECT'],
   );
-  const modelDir = values.model as string | undefined;
+  const modelDir = values.model;
   if (!modelDir) throw new UsageError('embed: --model DIR is required (an ONNX embedding folder, or a sentence-transformers folder to convert).');
-  const precision = (values.precision as string | undefined) ?? 'fp32';
+  const precision = (values.precision) ?? 'fp32';
   if (precision !== 'fp32' && precision !== 'q8') throw new UsageError(`embed: --precision must be fp32 or q8, not "${precision}".`);
-  const k = intFlag(cmd, 'k', values.k as string | undefined, 2, 10_000);
-  const seed = intFlag(cmd, 'seed', values.seed as string | undefined, 0, 2 ** 32 - 1);
-  const maxLength = intFlag(cmd, 'max-length', values['max-length'] as string | undefined, 8, 8192);
-  const batchSize = intFlag(cmd, 'batch', values.batch as string | undefined, 1, 1024);
+  const k = intFlag(cmd, 'k', values.k, 2, 10_000);
+  const seed = intFlag(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
+  const maxLength = intFlag(cmd, 'max-length', values['max-length'], 8, 8192);
+  const batchSize = intFlag(cmd, 'batch', values.batch, 1, 1024);
   const json = Boolean(values.json);
 
   const project = openProject(positionals[0] as string);

@@ -107,20 +107,20 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (!models.length) throw new UsageError('eval: --model NAME|DIR is required (a registered teacher or a model folder).');
   if (!benches.length) throw new UsageError('eval: --bench FILE|NAME is required (e.g. --bench math500 or --bench ./my-eval.jsonl).');
   const maxes = list(values['max-thinking']).map((v) => intFlag(cmd, 'max-thinking', v, 0, 131_072) as number);
-  const minThinking = intFlag(cmd, 'min-thinking', values['min-thinking'] as string | undefined, 0, 131_072);
-  const waits = intFlag(cmd, 'wait', values.wait as string | undefined, 0, 16);
-  const samples = intFlag(cmd, 'samples', values.samples as string | undefined, 1, 64);
-  const repeats = intFlag(cmd, 'repeats', values.repeats as string | undefined, 1, 32);
-  const limit = intFlag(cmd, 'limit', values.limit as string | undefined, 1, 100_000);
-  const seed = intFlag(cmd, 'seed', values.seed as string | undefined, 0, 2 ** 31 - 1);
-  const maxAnswerTokens = intFlag(cmd, 'max-answer-tokens', values['max-answer-tokens'] as string | undefined, 1, 32_768);
-  const concurrency = intFlag(cmd, 'concurrency', values.concurrency as string | undefined, 1, 64);
+  const minThinking = intFlag(cmd, 'min-thinking', values['min-thinking'], 0, 131_072);
+  const waits = intFlag(cmd, 'wait', values.wait, 0, 16);
+  const samples = intFlag(cmd, 'samples', values.samples, 1, 64);
+  const repeats = intFlag(cmd, 'repeats', values.repeats, 1, 32);
+  const limit = intFlag(cmd, 'limit', values.limit, 1, 100_000);
+  const seed = intFlag(cmd, 'seed', values.seed, 0, 2 ** 31 - 1);
+  const maxAnswerTokens = intFlag(cmd, 'max-answer-tokens', values['max-answer-tokens'], 1, 32_768);
+  const concurrency = intFlag(cmd, 'concurrency', values.concurrency, 1, 64);
   let temperature: number | undefined;
   if (values.temperature !== undefined) {
     temperature = Number(values.temperature);
-    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) throw new UsageError(`eval: --temperature must be a number from 0 to 2, not "${values.temperature as string}".`);
+    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) throw new UsageError(`eval: --temperature must be a number from 0 to 2, not "${values.temperature}".`);
   }
-  const server = values.server as string | undefined;
+  const server = values.server;
   if (server !== undefined && server !== 'transformers' && server !== 'vllm') throw new UsageError(`eval: --server must be transformers or vllm, not "${server}".`);
   for (const m of maxes) if (minThinking !== undefined && minThinking > m) throw new UsageError(`eval: --min-thinking ${minThinking} is above --max-thinking ${m}.`);
   const json = Boolean(values.json);
@@ -138,12 +138,12 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   const tty = !json && process.stderr.isTTY;
   try {
     const taken = new Set<string>();
-    const specs = models.map((m) => modelSpec(project, m, { template: values.template as string | undefined, server: server as 'transformers' | 'vllm' | undefined }, taken));
-    const pairs = ((values.compare as string[] | undefined) ?? []).map((v) => comparePair(v, specs.map((x) => x.label), cmd));
+    const specs = models.map((m) => modelSpec(project, m, { template: values.template, server: server }, taken));
+    const pairs = (values.compare ?? []).map((v) => comparePair(v, specs.map((x) => x.label), cmd));
     const benchIds: string[] = [];
     for (const b of benches) benchIds.push(await resolveBenchmark(project, b));
     const input: RunInput = {
-      name: values.name as string | undefined,
+      name: values.name,
       models: specs,
       benchmarks: benchIds,
       budgets: (maxes.length ? maxes : [2048]).map((maxThinking) => ({ maxThinking, minThinking, waits })),
@@ -153,7 +153,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       temperature,
       seed,
       maxAnswerTokens,
-      judge: (values.judge as string | undefined) ?? null,
+      judge: (values.judge) ?? null,
       concurrency,
     };
     // the same settings with an unfinished job resume it (the eval domain's rule; the jobs domain refuses a live owner's)
@@ -228,9 +228,9 @@ export async function runEvalCompare(args: string[], io: CliIO): Promise<number>
   if (!values.a || !values.b) throw new UsageError(`${name}: --a LABEL and --b LABEL are required (two model labels of the run).`);
   const project = openProject(positionals[0] as string);
   try {
-    const cs = runCompare(project, positionals[1] as string, values.a as string, values.b as string);
+    const cs = runCompare(project, positionals[1] as string, values.a, values.b);
     if (values.json) io.stdout(JSON.stringify({ run: positionals[1], comparisons: cs }));
-    else if (!cs.length) io.stdout(`No question has scored samples of both "${values.a as string}" and "${values.b as string}" yet.`);
+    else if (!cs.length) io.stdout(`No question has scored samples of both "${values.a}" and "${values.b}" yet.`);
     else for (const c of cs) io.stdout(comparisonSentence(c));
     return 0;
   } finally {

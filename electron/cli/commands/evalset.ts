@@ -11,7 +11,7 @@ export async function runEvalset(args: string[], io: CliIO): Promise<number> {
   switch (sub) {
     case 'add': {
       const { values, positionals } = parse('evalset add', rest, { map: { type: 'string' }, replace: { type: 'boolean' }, json: { type: 'boolean' } }, ['PROJECT', 'NAME', 'FILE']);
-      const mapping = values.map !== undefined ? parseMapSpec(values.map as string) : {};
+      const mapping = values.map !== undefined ? parseMapSpec(values.map) : {};
       if (typeof mapping === 'string') throw new UsageError(`evalset add: --map ${mapping}.`);
       const [dir, name, file] = positionals as [string, string, string];
       checkFile(file);

@@ -23,13 +23,13 @@ export async function runExport(args: string[], io: CliIO): Promise<number> {
     },
     ['PROJECT'],
   );
-  const format = values.format as string | undefined;
+  const format = values.format;
   if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`export: --format must be one of ${EXPORT_FORMATS.join(', ')}${format ? `, not "${format}"` : ''}.`);
   }
-  const include = (values.include as string | undefined) ?? 'accepted';
+  const include = (values.include) ?? 'accepted';
   if (include !== 'accepted' && include !== 'all') throw new UsageError(`export: --include must be accepted or all, not "${include}".`);
-  const scope = values.scope as string | undefined;
+  const scope = values.scope;
   if (scope !== undefined && scope !== 'selection' && scope !== 'pool') throw new UsageError(`export: --scope must be selection or pool, not "${scope}".`);
   const val = values.val === undefined ? DEFAULT_VAL : Number(values.val);
   if (!Number.isFinite(val) || val < 0 || val >= 1) throw new UsageError(`export: --val must be a fraction from 0 up to (not including) 1, such as 0.05, not "${String(values.val)}".`);
@@ -40,13 +40,13 @@ export async function runExport(args: string[], io: CliIO): Promise<number> {
   try {
     const r = exportDataset(p, {
       format: format as ExportFormat,
-      out: values.out as string | undefined,
+      out: values.out,
       include,
       scope,
       val,
       seed,
       reasoningField: Boolean(values['reasoning-field']),
-      systemPrompt: (values.system as string | undefined) ?? null,
+      systemPrompt: (values.system) ?? null,
       allowEmptyThinking: Boolean(values['allow-empty-thinking']),
     });
     if (values.json) io.stdout(JSON.stringify({ train: r.train, validation: r.validation, note: r.note, files: r.files }));

@@ -63,7 +63,7 @@ describe('generate says why questions failed (issue 17 item 7)', () => {
     const js = io();
     expect(await runGenerate([dir, '--teacher', 'down', '--limit', '3', '--max-attempts', '1', '--json'], js.cli)).toBe(1);
     const last = JSON.parse(js.out.at(-1) as string) as { failures: { reason: string; count: number; hint: string }[] };
-    expect(last.failures).toEqual([{ reason: expect.stringMatching(/ECONNREFUSED/) as unknown as string, count: 3, hint: 'is the teacher running?' }]);
+    expect(last.failures).toEqual([{ reason: expect.stringMatching(/ECONNREFUSED/), count: 3, hint: 'is the teacher running?' }]);
   });
 });
 

@@ -45,28 +45,28 @@ export async function runGenerate(args: string[], io: CliIO): Promise<number> {
     },
     ['PROJECT'],
   );
-  const teacherName = values.teacher as string | undefined;
+  const teacherName = values.teacher;
   if (!teacherName) throw new UsageError('generate: --teacher NAME is required (add one with "distillery teacher add").');
   const input: GenerateInput = { teacher: teacherName };
-  const limit = intFlag(cmd, 'limit', values.limit as string | undefined, 1, 10_000_000);
+  const limit = intFlag(cmd, 'limit', values.limit, 1, 10_000_000);
   if (limit !== undefined) input.questions = { mode: 'limit', n: limit };
-  const conc = values.concurrency as string | undefined;
-  if (conc !== undefined) input.concurrency = conc === 'auto' ? 'auto' : (intFlag(cmd, 'concurrency', conc, 1, 4096) as number);
-  const maxTokens = intFlag(cmd, 'max-tokens', values['max-tokens'] as string | undefined, 1, 10_000_000);
+  const conc = values.concurrency;
+  if (conc !== undefined) input.concurrency = conc === 'auto' ? 'auto' : (intFlag(cmd, 'concurrency', conc, 1, 4096));
+  const maxTokens = intFlag(cmd, 'max-tokens', values['max-tokens'], 1, 10_000_000);
   if (maxTokens !== undefined) input.maxTokens = maxTokens;
-  const samples = intFlag(cmd, 'samples', values.samples as string | undefined, 1, 64);
+  const samples = intFlag(cmd, 'samples', values.samples, 1, 64);
   if (samples !== undefined) input.samples = samples;
-  const attempts = intFlag(cmd, 'max-attempts', values['max-attempts'] as string | undefined, 1, 50);
+  const attempts = intFlag(cmd, 'max-attempts', values['max-attempts'], 1, 50);
   if (attempts !== undefined) input.maxAttempts = attempts;
   for (const [flag, key, max] of [['temperature', 'temperature', 2], ['top-p', 'topP', 1]] as const) {
-    const v = values[flag] as string | undefined;
+    const v = values[flag];
     if (v === undefined) continue;
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`generate: --${flag} must be a number from 0 to ${max}, not "${v}".`);
     input[key] = n;
   }
   if (values['redo-no-thinking']) input.redoNoThinking = true;
-  const logprobs = intFlag(cmd, 'logprobs', values.logprobs as string | undefined, 1, 20);
+  const logprobs = intFlag(cmd, 'logprobs', values.logprobs, 1, 20);
   if (logprobs !== undefined) input.logprobs = logprobs;
   const json = Boolean(values.json);
 

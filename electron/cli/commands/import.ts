@@ -21,11 +21,11 @@ export async function runImport(args: string[], io: CliIO): Promise<number> {
     },
     ['PROJECT', 'FILE'],
   );
-  const format = (values.format as string | undefined) ?? 'auto';
+  const format = (values.format) ?? 'auto';
   if (format !== 'auto' && !FORMATS.includes(format as Format)) throw new UsageError(`import: --format must be auto, ${FORMATS.join(', ')}, not "${format}".`);
-  const shape = (values.shape as string | undefined) ?? 'auto';
+  const shape = (values.shape) ?? 'auto';
   if (shape !== 'auto' && !SHAPES.includes(shape as Shape)) throw new UsageError(`import: --shape must be auto, ${SHAPES.join(', ')}, not "${shape}".`);
-  const mapping = values.map !== undefined ? parseMapSpec(values.map as string) : {};
+  const mapping = values.map !== undefined ? parseMapSpec(values.map) : {};
   if (typeof mapping === 'string') throw new UsageError(`import: --map ${mapping} (example: --map question=problem,answer=final).`);
   const [dir, file] = positionals as [string, string];
   checkFile(file);
@@ -35,7 +35,7 @@ export async function runImport(args: string[], io: CliIO): Promise<number> {
       format: format as Format | 'auto',
       shape: shape as Shape | 'auto',
       mapping,
-      source: values.source as string | undefined,
+      source: values.source,
       dryRun: !!values['dry-run'],
     });
     const report = values.report && r.importId !== null && r.rejected.length + r.duplicates > 0 ? writeRejectReport(project, r.importId).path : null;

@@ -21,7 +21,7 @@ export async function runModel(args: string[], io: CliIO): Promise<number> {
   if (sub === 'import') {
     const { values, positionals } = parse('model import', rest, { out: { type: 'string' }, dtype: { type: 'string' }, json: { type: 'boolean' } }, ['FILE.gguf']);
     const dtype = oneOf<ImportDtype>('dtype', values.dtype, IMPORT_DTYPES, 'auto');
-    const r = await importGguf({ file: positionals[0] as string, out: values.out as string | undefined, dtype, onLog: progress(Boolean(values.json)) });
+    const r = await importGguf({ file: positionals[0] as string, out: values.out, dtype, onLog: progress(Boolean(values.json)) });
     if (values.json) io.stdout(JSON.stringify(r));
     else io.stdout(`Imported a ${r.architecture} model (${(r.parameters / 1e6).toFixed(1)}M parameters, ${r.dtype}) into ${r.out} in ${r.seconds} s: ${r.files.join(', ')}`);
     return 0;
@@ -33,9 +33,9 @@ export async function runModel(args: string[], io: CliIO): Promise<number> {
     const format = oneOf<ModelExportFormat>('format', values.format, EXPORT_FORMATS);
     const quant = oneOf<GgufQuant>('quant', values.quant, GGUF_QUANTS, 'q8_0');
     if (values.quant !== undefined && format !== 'gguf') throw new UsageError('model: --quant applies to --format gguf only.');
-    const project = values.project ? openProject(values.project as string) : null;
+    const project = values.project ? openProject(values.project) : null;
     try {
-      const r = await exportModel({ source: positionals[0] as string, format, quant, out: values.out as string | undefined, project, verify: !values['no-verify'], onLog: progress(Boolean(values.json)) });
+      const r = await exportModel({ source: positionals[0] as string, format, quant, out: values.out, project, verify: !values['no-verify'], onLog: progress(Boolean(values.json)) });
       if (values.json) io.stdout(JSON.stringify(r));
       else {
         io.stdout(`Exported ${r.lora ? 'the LoRA run merged into its base' : 'the model'} as ${format}${r.quant ? ` ${r.quant}` : ''} to ${r.out} in ${r.seconds} s:`);

@@ -26,32 +26,32 @@ export async function runOfflineBundle(args: string[], io: CliIO): Promise<numbe
   );
   const json = Boolean(values.json);
   if (values.verify !== undefined) {
-    const r = await verifyBundle(values.verify as string);
+    const r = await verifyBundle(values.verify);
     if (json) io.stdout(JSON.stringify(r));
     else if (r.error) io.stderr(`distillery: ${r.error}`);
-    else if (r.ok) io.stdout(`All ${r.checked} files of ${values.verify as string} match the manifest.`);
+    else if (r.ok) io.stdout(`All ${r.checked} files of ${values.verify} match the manifest.`);
     else {
-      io.stderr(`distillery: ${values.verify as string} does not match its manifest (${r.checked} files listed): ${r.missing.length} missing, ${r.altered.length} altered, ${r.unexpected.length} not in the manifest. Copy the bundle again from its source.`);
+      io.stderr(`distillery: ${values.verify} does not match its manifest (${r.checked} files listed): ${r.missing.length} missing, ${r.altered.length} altered, ${r.unexpected.length} not in the manifest. Copy the bundle again from its source.`);
       for (const f of r.missing) io.stderr(`missing     ${f}`);
       for (const f of r.altered) io.stderr(`altered     ${f}`);
       for (const f of r.unexpected) io.stderr(`unexpected  ${f}`);
     }
     return r.ok ? 0 : 2;
   }
-  const out = values.out as string | undefined;
+  const out = values.out;
   if (!out) throw new UsageError(`offline-bundle: --out DIR or --verify DIR is required (usage: ${USAGE}).`);
-  const platform = (values.platform as string | undefined) ?? 'linux-x86_64';
+  const platform = (values.platform) ?? 'linux-x86_64';
   if (platform !== 'linux-x86_64' && platform !== 'linux-aarch64') throw new UsageError(`offline-bundle: --platform must be linux-x86_64 or linux-aarch64, not "${platform}".`);
-  const subset = (values['python-only'] as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const subset = (values['python-only'])?.split(',').map((s) => s.trim()).filter(Boolean);
   const m = await buildBundle({
     out,
     platform,
     cuda: Boolean(values.cuda),
-    models: (values['with-models'] as string[] | undefined) ?? [],
+    models: (values['with-models']) ?? [],
     pythonSubset: subset,
     npm: !values['no-npm'],
     python: !values['no-python'],
-    pip: values.pip as string | undefined,
+    pip: values.pip,
     onStep: (s) => io.stderr(`offline-bundle: ${s}`),
   });
   const bytes = Object.values(m.files).reduce((a, f) => a + f.bytes, 0);

@@ -10,7 +10,7 @@ export async function runProject(args: string[], io: CliIO): Promise<number> {
   switch (sub) {
     case 'create': {
       const { values, positionals } = parse('project create', rest, { name: { type: 'string' }, json: { type: 'boolean' } }, ['DIR']);
-      const p = createProject(positionals[0] as string, values.name as string | undefined);
+      const p = createProject(positionals[0] as string, values.name);
       rememberProject(p.dir, p.name);
       io.stdout(values.json ? JSON.stringify({ name: p.name, path: p.dir }) : `Created project "${p.name}" in ${p.dir}`);
       p.close();

@@ -14,17 +14,17 @@ export async function runPseudoLabel(args: string[], io: CliIO): Promise<number>
     { teacher: { type: 'string' }, samples: { type: 'string' }, 'min-agreement': { type: 'string' }, judge: { type: 'string' }, json: { type: 'boolean' } },
     ['PROJECT'],
   );
-  const teacher = values.teacher as string | undefined;
+  const teacher = values.teacher;
   if (!teacher) throw new UsageError('pseudo-label: --teacher NAME is required (add one with "distillery teacher add").');
-  const samples = intFlag(cmd, 'samples', values.samples as string | undefined, 2, 64) ?? 8;
-  const a = values['min-agreement'] as string | undefined;
+  const samples = intFlag(cmd, 'samples', values.samples, 2, 64) ?? 8;
+  const a = values['min-agreement'];
   // "0.75" or "6/8": both say what share of the samples must agree.
   const frac = a === undefined ? 0.6 : /^\d+\/\d+$/.test(a) ? Number(a.split('/')[0]) / Number(a.split('/')[1]) : Number(a);
   if (!Number.isFinite(frac) || frac < 0 || frac > 1) throw new UsageError(`pseudo-label: --min-agreement must be a share from 0 to 1 (0.75) or a fraction (6/8), not "${a}".`);
   const project = openProject(positionals[0] as string);
   const runner = new JobRunner(project).register(generateKind).register(pseudoKind);
   try {
-    const r = await runPseudoLabels(runner, { teacher, samples, minAgreement: frac, judge: values.judge as string | undefined }, (kind, id) => {
+    const r = await runPseudoLabels(runner, { teacher, samples, minAgreement: frac, judge: values.judge }, (kind, id) => {
       if (!values.json) io.stderr(kind === 'generate' ? `Generating the missing samples (job ${id}, ${samples} per question)…` : `Grouping the answers (job ${id})…`);
     });
     const job = runner.get(r.labelJob);

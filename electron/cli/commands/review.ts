@@ -13,7 +13,7 @@ export async function runReview(args: string[], io: CliIO): Promise<number> {
     { set: { type: 'string' }, ids: { type: 'string' }, reviewer: { type: 'string' }, comment: { type: 'string' }, json: { type: 'boolean' } },
     ['PROJECT'],
   );
-  const status = values.set as string | undefined;
+  const status = values.set;
   if (status === undefined) {
     if (values.ids !== undefined) throw new UsageError('review: --ids needs --set accepted|rejected|todo|needs_work.');
     const p = openProject(positionals[0] as string);
@@ -26,7 +26,7 @@ export async function runReview(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (!(REVIEW_STATUSES as readonly string[]).includes(status)) throw new UsageError(`review: --set must be one of ${REVIEW_STATUSES.join(', ')}, not "${status}".`);
-  const raw = (values.ids as string | undefined) ?? '';
+  const raw = (values.ids) ?? '';
   const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (parts.length === 0) throw new UsageError('review: --ids needs at least one question id, as in --ids 12,15,40.');
   const bad = parts.filter((s) => !/^\d+$/.test(s) || Number(s) < 1);
@@ -34,7 +34,7 @@ export async function runReview(args: string[], io: CliIO): Promise<number> {
   const ids = parts.map(Number);
   const p = openProject(positionals[0] as string);
   try {
-    const r = setStatusForQuestions(p.db, ids, status as ReviewStatus, (values.reviewer as string | undefined) ?? null, (values.comment as string | undefined) ?? null);
+    const r = setStatusForQuestions(p.db, ids, status as ReviewStatus, (values.reviewer) ?? null, (values.comment) ?? null);
     const c = queueCounts(p.db);
     // The decision is stored either way, but an export of the frozen selection leaves these questions out.
     const outside = outsideSelection(p.db, r.questionIds);

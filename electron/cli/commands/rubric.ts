@@ -25,13 +25,13 @@ export async function runRubric(args: string[], io: CliIO): Promise<number> {
     },
     ['PROJECT'],
   );
-  const name = values.name as string | undefined;
+  const name = values.name;
   if (sub !== 'list' && !name) throw new UsageError(`${cmd}: --name RUBRIC is required.`);
   const json = Boolean(values.json);
   const out = (o: unknown, text: string) => io.stdout(json ? JSON.stringify(o) : text);
   let body: unknown;
   if (sub === 'set') {
-    const file = values.file as string | undefined;
+    const file = values.file;
     if (!file) throw new UsageError('rubric set: --file RUBRIC.json is required ({"criteria": [{"name", "description", "weight"}], "threshold": 0.7}).');
     try {
       body = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -54,9 +54,9 @@ export async function runRubric(args: string[], io: CliIO): Promise<number> {
         return 0;
       }
       case 'judge': {
-        const judge = values.judge as string | undefined;
+        const judge = values.judge;
         if (!judge) throw new UsageError('rubric judge: --judge TEACHER is required.');
-        const limit = intFlag(cmd, 'limit', values.limit as string | undefined, 1, 1_000_000);
+        const limit = intFlag(cmd, 'limit', values.limit, 1, 1_000_000);
         const id = runner.start(RUBRIC_KIND, { rubric: name, judge, limit, scope: values.all ? 'all' : 'unchecked' });
         const job = await runner.wait(id);
         const v = rubricVerdicts(project.db, name as string, { judge, limit: 500 });
@@ -65,7 +65,7 @@ export async function runRubric(args: string[], io: CliIO): Promise<number> {
         return job.status === 'done' ? 0 : 1;
       }
       case 'mark': {
-        const trace = intFlag(cmd, 'trace', values.trace as string | undefined, 1, Number.MAX_SAFE_INTEGER);
+        const trace = intFlag(cmd, 'trace', values.trace, 1, Number.MAX_SAFE_INTEGER);
         const choice = [values.pass, values.fail, values.clear].filter(Boolean).length;
         if (trace === undefined || choice !== 1) throw new UsageError('rubric mark: give --trace ID and one of --pass, --fail or --clear.');
         const passed = values.clear ? null : Boolean(values.pass);

@@ -16,12 +16,8 @@ export async function runServeModel(args: string[], io: CliIO): Promise<number> 
     { port: { type: 'string' }, host: { type: 'string' }, server: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' } },
     ['DIR'],
   );
-  const explicitPort = intFlag('serve-model', 'port', values.port as string | undefined, 0, 65535);
-  const server = values.server as string | undefined;
-  if (server !== undefined && server !== 'transformers' && server !== 'vllm') throw new UsageError(`serve-model: --server must be transformers or vllm, not "${server}".`);
-  const device = values.device as string | undefined;
-  if (device !== undefined && !['cpu', 'cuda', 'auto'].includes(device)) throw new UsageError(`serve-model: --device must be cpu, cuda or auto, not "${device}".`);
-  const opts = { host: values.host as string | undefined, kind: server as 'transformers' | 'vllm' | undefined, device: device as 'cpu' | 'cuda' | 'auto' | undefined };
+  const explicitPort = intFlag('serve-model', 'port', values.port, 0, 65535);
+  const opts = { host: values.host, kind: choice('server', values.server, SERVERS), device: choice('device', values.device, DEVICES) };
   const dir = positionals[0] as string;
   let served: ServedModel;
   try {
@@ -45,4 +41,15 @@ export async function runServeModel(args: string[], io: CliIO): Promise<number> 
   if (!values.json) io.stderr('Stopping…');
   await served.close();
   return 0;
+}
+
+const SERVERS = ['transformers', 'vllm'] as const;
+const DEVICES = ['cpu', 'cuda', 'auto'] as const;
+
+/** The flag's value when it is one of the choices; undefined when absent; a usage error naming the choices otherwise. */
+function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  const hit = choices.find((c) => c === value);
+  if (hit === undefined) throw new UsageError(`serve-model: --${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1] ?? ''}, not "${value}".`);
+  return hit;
 }

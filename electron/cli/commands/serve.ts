@@ -41,13 +41,13 @@ export async function ensureRenderer(io: CliIO): Promise<string> {
 
 export async function runServe(args: string[], io: CliIO): Promise<number> {
   const { values } = parse('serve', args, { project: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'keep-token': { type: 'boolean' } }, []);
-  const explicitPort = intFlag('serve', 'port', values.port as string | undefined, 0, 65535);
-  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const explicitPort = intFlag('serve', 'port', values.port, 0, 65535);
+  const host = (values.host) ?? '127.0.0.1';
   const rendererDir = await ensureRenderer(io);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     io.stderr(`Warning: serving on ${host}: anyone who can reach this machine and has the token can use Distillery and read its projects.`);
   }
-  const options = { host, rendererDir, projectDir: values.project as string | undefined, token: values['keep-token'] ? keptToken() : undefined };
+  const options = { host, rendererDir, projectDir: values.project, token: values['keep-token'] ? keptToken() : undefined };
   let running;
   try {
     running = await startHost({ ...options, port: explicitPort ?? DEFAULT_PORT });

@@ -116,16 +116,16 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
         },
         ['PROJECT'],
       );
-      const name = values.name as string | undefined;
-      const urls = values.url as string[] | undefined;
-      const local = values.local as string | undefined;
+      const name = values.name;
+      const urls = values.url;
+      const local = values.local;
       if (local !== undefined) return addLocal(io, positionals[0] as string, name, local, urls, values);
-      const model = values.model as string | undefined;
+      const model = values.model;
       if (!name || !urls?.length || !model) {
         throw new UsageError('teacher add: --name, --url and --model are required (usage: distillery teacher add PROJECT --name NAME --url URL --model MODEL [--key-env VAR], or --name NAME --local MODEL_DIR for a model folder).');
       }
       const headers: Record<string, string> = {};
-      for (const h of (values.header as string[] | undefined) ?? []) {
+      for (const h of (values.header) ?? []) {
         // "Name: value" or "Name=value", whichever separator comes first (a value may hold the other one).
         const seps = [h.indexOf(':'), h.indexOf('=')].filter((x) => x >= 0);
         const i = seps.length ? Math.min(...seps) : -1;
@@ -146,12 +146,12 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
           name,
           baseUrls: urls,
           model,
-          keyEnv: values['key-env'] as string | undefined,
-          preset: (values.preset as string | undefined) ?? null,
+          keyEnv: values['key-env'],
+          preset: (values.preset) ?? null,
           headers,
-          systemPrompt: (values.system as string | undefined) ?? null,
-          priceInput: num('teacher add', 'price-input', values['price-input'] as string | undefined) ?? null,
-          priceOutput: num('teacher add', 'price-output', values['price-output'] as string | undefined) ?? null,
+          systemPrompt: (values.system) ?? null,
+          priceInput: num('teacher add', 'price-input', values['price-input']) ?? null,
+          priceOutput: num('teacher add', 'price-output', values['price-output']) ?? null,
         });
         const pr = prompting ? setPrompting(p.db, prompting) : null;
         io.stdout(values.json ? JSON.stringify({ ...publicTeacher(t), ...(pr ? { prompting: pr } : {}) }) : `Saved teacher "${t.name}": ${t.model} at ${t.baseUrls.join(', ')}`);
@@ -168,7 +168,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
     }
     case 'set-prompt': {
       const { values, positionals } = parse('teacher set-prompt', rest, { name: { type: 'string' }, ...PROMPT_FLAGS, json: { type: 'boolean' } }, ['PROJECT']);
-      const name = values.name as string | undefined;
+      const name = values.name;
       if (!name) throw new UsageError('teacher set-prompt: --name is required (usage: distillery teacher set-prompt PROJECT --name NAME [--prompt-template FILE] [--reasoning native|prompt|split] [--reasoning-prompt FILE]).');
       const prompting = await promptFlags(io, 'teacher set-prompt', name, values);
       if (!prompting) throw new UsageError('teacher set-prompt: nothing to change; give --prompt-template FILE, --default-template, --reasoning MODE, --reasoning-prompt FILE or --default-reasoning-prompt.');
@@ -191,7 +191,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
       let t;
       let pr;
       try {
-        t = getTeacher(p.db, values.name as string);
+        t = getTeacher(p.db, values.name);
         pr = getPrompting(p.db, t.name);
       } finally {
         p.close();
@@ -239,7 +239,7 @@ export async function runTeacher(args: string[], io: CliIO): Promise<number> {
       if (!values.name) throw new UsageError('teacher remove: --name is required.');
       const p = openProject(positionals[0] as string);
       try {
-        const removed = removeTeacher(p.db, values.name as string);
+        const removed = removeTeacher(p.db, values.name);
         io.stdout(removed ? `Removed teacher "${values.name}".` : `There is no teacher named "${values.name}".`);
         return removed ? 0 : 1;
       } finally {

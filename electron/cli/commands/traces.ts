@@ -21,7 +21,7 @@ export async function runTraces(args: string[], io: CliIO): Promise<number> {
           io.stdout(`${String(l.question_id).padStart(6)}  ${l.status.padEnd(7)}  ${l.attempts}  ${(l.finish_reason ?? '-').padEnd(6)}  ${q}${why}`);
         }
       },
-      { teacher: values.teacher as string | undefined },
+      { teacher: values.teacher },
     );
   } finally {
     p.close();

@@ -80,9 +80,9 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   );
   const project = path.resolve(positionals[0] ?? '.');
   const json = Boolean(values.json);
-  if (values.status !== undefined) return showStatus(project, values.status as string, json, io);
+  if (values.status !== undefined) return showStatus(project, values.status, json, io);
   if (values.resume !== undefined) {
-    const id = values.resume as string;
+    const id = values.resume;
     if (!/^[\w.-]+$/.test(id)) throw new UsageError(`train: --resume needs a run id such as run-20250101-120000-abcd, not "${id}".`);
     const { engine, project: p, runner } = await openCliEngine(project);
     try {
@@ -93,31 +93,31 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
       await engine.close();
     }
   }
-  const base = values.base as string | undefined;
-  const dataset = values.dataset as string | undefined;
+  const base = values.base;
+  const dataset = values.dataset;
   if (!base) throw new UsageError(`train: --base DIR is required (usage: distillery ${USAGE}).`);
   if (!dataset) throw new UsageError(`train: --dataset DIR is required (usage: distillery ${USAGE}).`);
-  const distributed = values.distributed as string | undefined;
+  const distributed = values.distributed;
   if (distributed !== undefined && !DISTRIBUTED.includes(distributed as Distributed)) throw new UsageError(`train: --distributed must be ${DISTRIBUTED.join(' or ')}, not "${distributed}".`);
   let gpuMemoryGib: number | undefined;
-  const memFlag = values['gpu-memory-gib'] as string | undefined;
+  const memFlag = values['gpu-memory-gib'];
   if (memFlag !== undefined) {
     gpuMemoryGib = Number(memFlag);
     if (!Number.isFinite(gpuMemoryGib) || gpuMemoryGib <= 0 || gpuMemoryGib > 4096) throw new UsageError(`train: --gpu-memory-gib must be a positive number of GiB, not "${memFlag}".`);
   }
-  const nodes = intFlag('train', 'nodes', values.nodes as string | undefined, 1, 1024) ?? 1;
+  const nodes = intFlag('train', 'nodes', values.nodes, 1, 1024) ?? 1;
   const { request, env, notes } = await trainRequest({
-    base, dataset, recipe: (values.recipe as string | undefined) ?? 's1', gpuMemoryGib, nodes,
-    gpus: intFlag('train', 'gpus', values.gpus as string | undefined, 1, 64),
-    epochs: intFlag('train', 'epochs', values.epochs as string | undefined, 1, 10_000),
-    maxLength: intFlag('train', 'max-length', values['max-length'] as string | undefined, 16, 1_048_576),
-    microBatch: intFlag('train', 'micro-batch', values['micro-batch'] as string | undefined, 1, 4096),
-    maxSteps: intFlag('train', 'max-steps', values['max-steps'] as string | undefined, 1, 100_000_000),
-    teacherModel: values['teacher-model'] as string | undefined,
-    teacherLogits: resolveTeacherLogits(values['teacher-logits'] as string | undefined, project),
+    base, dataset, recipe: (values.recipe) ?? 's1', gpuMemoryGib, nodes,
+    gpus: intFlag('train', 'gpus', values.gpus, 1, 64),
+    epochs: intFlag('train', 'epochs', values.epochs, 1, 10_000),
+    maxLength: intFlag('train', 'max-length', values['max-length'], 16, 1_048_576),
+    microBatch: intFlag('train', 'micro-batch', values['micro-batch'], 1, 4096),
+    maxSteps: intFlag('train', 'max-steps', values['max-steps'], 1, 100_000_000),
+    teacherModel: values['teacher-model'],
+    teacherLogits: resolveTeacherLogits(values['teacher-logits'], project),
     distributed: distributed as Distributed | undefined,
-    mainIp: values['main-ip'] as string | undefined,
-    mainPort: intFlag('train', 'main-port', values['main-port'] as string | undefined, 1, 65535),
+    mainIp: values['main-ip'],
+    mainPort: intFlag('train', 'main-port', values['main-port'], 1, 65535),
   });
   for (const n of notes) io.stderr(`train: ${n}`);
 

@@ -13,7 +13,7 @@ export async function runVerify(args: string[], io: CliIO): Promise<number> {
     { judge: { type: 'string' }, mode: { type: 'string' }, unchecked: { type: 'boolean' }, json: { type: 'boolean' } },
     ['PROJECT'],
   );
-  const mode = (values.mode as string | undefined) ?? 'fallback';
+  const mode = (values.mode) ?? 'fallback';
   if (mode !== 'fallback' && mode !== 'always' && mode !== 'never') throw new UsageError(`verify: --mode must be fallback, always or never, not "${mode}".`);
   if (mode === 'always' && !values.judge) throw new UsageError('verify: --mode always needs --judge TEACHER.');
   const project = openProject(positionals[0] as string);

@@ -31,7 +31,7 @@ export function unansweredIds(db: DB): number[] {
 }
 
 function samplesOf(db: DB, q: number, p: PseudoParams): Sample[] {
-  return doneSamples(db, q, p.teacher, p.samples) as Sample[];
+  return doneSamples(db, q, p.teacher, p.samples);
 }
 
 /** Questions among `ids` that lack some of their K finished samples from the teacher. */

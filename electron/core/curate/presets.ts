@@ -84,7 +84,7 @@ export function presetRecipe(id: PresetId, models: readonly string[], over: Reco
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = base[k];
-    merged[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' ? { ...(b as object), ...(v as object) } : v;
+    merged[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' ? { ...(b), ...(v) } : v;
   }
   return parseRecipe(merged);
 }

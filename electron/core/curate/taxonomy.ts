@@ -28,7 +28,7 @@ export const taxonomyInput = z.object({
   entries: z.array(entry).min(2).max(1000),
 });
 
-const MSC: Taxonomy = { name: DEFAULT_TAXONOMY, builtin: true, entries: msc as TaxonomyEntry[] };
+const MSC: Taxonomy = { name: DEFAULT_TAXONOMY, builtin: true, entries: msc };
 
 export function listTaxonomies(db: DB): { name: string; builtin: boolean; size: number }[] {
   const user = db.prepare('SELECT name, entries FROM curation_taxonomies ORDER BY name').all() as { name: string; entries: string }[];

@@ -12,7 +12,7 @@ import { putPending, takePending } from './pending';
 import { playground } from './playground';
 import { exportReport } from './report';
 import { cancelRun, pauseRun, removeRun, resumeRun, runCompare, runDetail, runItems, runSummaries, startRun, requireRun } from './runs';
-import { itemsInput, playgroundInput, runInput, type PlaygroundEvent } from './types';
+import { itemsInput, playgroundInput, runInput } from './types';
 
 const runId = z.object({ runId: z.string().trim().min(1) });
 
@@ -93,7 +93,7 @@ const playgroundRouter = router({
     .input(z.union([z.object({ key: z.string().regex(/^[0-9a-f]{24}$/) }), playgroundInput]))
     .subscription(async function* ({ ctx, input, signal }) {
       const question = 'key' in input ? takePending(input.key) : input;
-      for await (const e of playground(ctx.project, ctx.engine.localServers, question, signal)) yield e as PlaygroundEvent;
+      for await (const e of playground(ctx.project, ctx.engine.localServers, question, signal)) yield e;
     }),
 });
 

@@ -13,7 +13,7 @@ import { compareModels } from './compare';
 import { computePins, savePins } from './pins';
 import { computeCells, computeLatency, lightResults, questionRows, scalingSeries, type LightResult } from './score';
 import { deleteEvalRun, getEvalRun, insertEvalRun, listEvalRuns, parseConfig, updateEvalRun, type EvalRunRow, type RunQuestionRow } from './store';
-import { runInput, type Cell, type Comparison, type ItemsInput, type RunConfig, type RunDetail, type RunInput, type RunStatus, type RunSummary } from './types';
+import { runInput, type Cell, type Comparison, type ItemsInput, type RunConfig, type RunDetail, type RunInput, type RunSummary } from './types';
 
 function newRunId(): string {
   const d = new Date();
@@ -142,7 +142,7 @@ function summary(project: Project, runner: JobRunner, r: EvalRunRow): RunSummary
     id: r.id,
     name: r.name,
     jobId: r.job_id,
-    status: (job?.status ?? 'queued') as RunStatus,
+    status: (job?.status ?? 'queued'),
     models: c.models.map((m) => m.label),
     benchmarks: c.benchmarks,
     budgets: c.budgets,

@@ -187,7 +187,7 @@ describe('cells and comparisons from result rows', () => {
     expect(c!.diff).toBeCloseTo(0.7, 12);
     expect(comparisonSentence(c!)).toMatch(/^student − base on b1 \[max 64\]: \+70\.0 points .*: significant, student is ahead and the interval leaves out 0\.$/);
     // Two models that differ on one question each way.
-    const near = rows.filter((r) => r.model === 0).flatMap((r) => [r, { ...r, model: 1, correct: (r.qidx === 0 ? 0 : r.qidx === 17 ? 1 : r.correct) as number }]);
+    const near = rows.filter((r) => r.model === 0).flatMap((r) => [r, { ...r, model: 1, correct: (r.qidx === 0 ? 0 : r.qidx === 17 ? 1 : r.correct) }]);
     const [d] = compareModels(config, near, 'student', 'base');
     expect(d).toMatchObject({ diff: 0, significant: false, aBetter: 1, bBetter: 1 });
     expect(comparisonSentence(d!)).toContain('not significant, the interval contains 0');

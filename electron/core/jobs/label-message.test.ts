@@ -43,8 +43,8 @@ describe('job labels as engine messages', () => {
     const plainOnly = kinds.filter((k) => k.label && !k.labelMessage).map((k) => k.kind);
     expect(plainOnly).toEqual([]);
     const byKind = new Map(kinds.map((k) => [k.kind, k]));
-    expect(byKind.get('generate')?.labelMessage?.({ teacher: 'qwq' } as never)).toEqual({ code: 'job_label_generate', params: { teacher: 'qwq' }, text: 'Generate with qwq' });
-    expect(byKind.get('label-domains')?.labelMessage?.({ taxonomy: 'msc', teacher: 'qwq' } as never).code).toBe('job_label_domains');
+    expect(byKind.get('generate')?.labelMessage?.({ teacher: 'qwq' })).toEqual({ code: 'job_label_generate', params: { teacher: 'qwq' }, text: 'Generate with qwq' });
+    expect(byKind.get('label-domains')?.labelMessage?.({ taxonomy: 'msc', teacher: 'qwq' }).code).toBe('job_label_domains');
     expect(kinds.filter((k) => k.labelMessage).length).toBeGreaterThanOrEqual(10);
   });
 });

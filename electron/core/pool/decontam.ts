@@ -201,7 +201,7 @@ export class NgramIndex {
     // Per-set counts, only for the n-grams common enough to be boilerplate candidates.
     const bySet = new Map<number, Map<string, number>>();
     this.pending.forEach(({ idx }, j) => {
-      for (const x of new Set(keys[j]!)) {
+      for (const x of new Set(keys[j])) {
         if (spread.get(x)! <= BOILERPLATE_ITEMS) continue;
         let m = bySet.get(x);
         if (!m) bySet.set(x, (m = new Map()));

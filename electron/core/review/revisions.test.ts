@@ -132,8 +132,8 @@ describe('two windows on the same sample', () => {
     expect(rb.conflict.theirs).toMatchObject({ n: 1, thinking: a.join('\n'), author: 'ana' });
     expect(rb.conflict.mine.thinking).toBe(b.join('\n'));
     const both = [...lines];
-    both[1] = a[1] as string;
-    both[6] = b[6] as string;
+    both[1] = a[1];
+    both[6] = b[6];
     expect(rb.conflict.merged).toEqual({ thinking: both.join('\n'), answer: s.answer, clean: true });
     // Nothing was overwritten: A's text is the head.
     expect(getSample(project.db, id).thinking).toBe(a.join('\n'));

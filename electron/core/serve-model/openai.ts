@@ -60,7 +60,7 @@ export function parseChat(raw: unknown): ChatBody | string {
     if (!r || typeof r.role !== 'string' || typeof r.content !== 'string') return `messages[${i}] must have a string "role" and a string "content".`;
     messages.push({ role: r.role, content: r.content } as ChatMessage);
   }
-  const num = (k: string) => (typeof b[k] === 'number' && Number.isFinite(b[k]) ? (b[k] as number) : undefined);
+  const num = (k: string) => (typeof b[k] === 'number' && Number.isFinite(b[k]) ? (b[k]) : undefined);
   const maxTokens = num('max_completion_tokens') ?? num('max_tokens') ?? 256;
   if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > 32_768) return '"max_tokens" must be a whole number from 1 to 32768.';
   const stop = typeof b.stop === 'string' ? [b.stop] : Array.isArray(b.stop) ? (b.stop as unknown[]).filter((s): s is string => typeof s === 'string') : undefined;

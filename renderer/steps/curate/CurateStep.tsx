@@ -35,7 +35,7 @@ function Workspace({ projectPath }: { projectPath: string }) {
     return f ? (await api.curate.detail.query({ runId: f.id })).recipe : null;
   }, [projectPath]);
   if (!defaults.data || form.saved === undefined || frozen.data === undefined) return <ErrorNote error={defaults.error ?? frozen.error} />;
-  const initial = { ...defaults.data, ...(form.saved ?? frozen.data ?? {}) } as Recipe;
+  const initial = { ...defaults.data, ...(form.saved ?? frozen.data ?? {}) };
   return <Curation key={projectPath} projectPath={projectPath} defaults={defaults.data} initial={initial} onRecipe={form.save} />;
 }
 

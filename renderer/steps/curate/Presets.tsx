@@ -39,7 +39,7 @@ export function Presets({ recipe, teachers, onChange }: { recipe: Recipe; teache
             aria-pressed={active === id}
             disabled={load.pending}
             data-testid={`preset-${id}`}
-            onClick={() => void load.run(id).then((r) => r && onChange(r as Recipe))}
+            onClick={() => void load.run(id).then((r) => r && onChange(r))}
           >
             {t(`curatePresets.${id}.name`)}
           </Button>

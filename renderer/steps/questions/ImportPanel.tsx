@@ -125,7 +125,7 @@ export function ImportPanel({ onImported, onShowPool }: { onImported: () => void
       {p && (
         <Card title={t('questions.import.mapping')} labelId="import-mapping" actions={<span className="text-xs text-slate-500">{t('questions.import.columnsFound', { count: p.columns.length })}</span>}>
           <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">{t('questions.import.mappingHelp')}</p>
-          <MappingForm columns={p.columns} detected={p.mapping as Mapping} mapping={mapping} onChange={setMapping} />
+          <MappingForm columns={p.columns} detected={p.mapping} mapping={mapping} onChange={setMapping} />
         </Card>
       )}
 

@@ -42,7 +42,7 @@ export function useTokens(sample: Sample | null, seq: number, read: (f: Field) =
 
   useEffect(() => {
     for (const f of ['thinking', 'answer'] as const) {
-      if (timers.current[f] !== null) window.clearTimeout(timers.current[f]!);
+      if (timers.current[f] !== null) window.clearTimeout(timers.current[f]);
       timers.current[f] = null;
       asked.current[f]++;
     }
@@ -51,7 +51,7 @@ export function useTokens(sample: Sample | null, seq: number, read: (f: Field) =
 
   const edited = useCallback((f: Field) => {
     setTokens((t) => (t && !t.stale ? { ...t, stale: true } : t));
-    if (timers.current[f] !== null) window.clearTimeout(timers.current[f]!);
+    if (timers.current[f] !== null) window.clearTimeout(timers.current[f]);
     timers.current[f] = window.setTimeout(() => {
       timers.current[f] = null;
       const text = readRef.current(f);
@@ -69,7 +69,7 @@ export function useTokens(sample: Sample | null, seq: number, read: (f: Field) =
 
   useEffect(
     () => () => {
-      for (const f of ['thinking', 'answer'] as const) if (timers.current[f] !== null) window.clearTimeout(timers.current[f]!);
+      for (const f of ['thinking', 'answer'] as const) if (timers.current[f] !== null) window.clearTimeout(timers.current[f]);
     },
     [],
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { plainVerdict } from './plainVerdict';
 import type { Verdict } from './types';
 
-const v = (o: Partial<Verdict>): Verdict => ({ traceId: 1, equivalent: null, method: 'none', reason: '', extracted: null, judge: null, checkedAt: '', ...o }) as Verdict;
+const v = (o: Partial<Verdict>): Verdict => ({ traceId: 1, equivalent: null, method: 'none', reason: '', extracted: null, judge: null, checkedAt: '', ...o });
 
 describe('plainVerdict', () => {
   it('says the trace was cut when no answer was found in a response that hit the token limit', () => {
