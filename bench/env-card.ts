@@ -1,4 +1,4 @@
-// npx tsx bench/env-card.ts — the Environment card's first visit: what it waits for before showing anything.
+// npm run bench:env-card — the Environment card's first visit: what it waits for before showing anything.
 //   before (env.check): the full probe, `python -m distillery_worker env --json` (imports torch), nothing cached;
 //   after (env.facts): the preflight's fast probe (installed metadata, nothing imported) plus the full check's cache.
 // Each run uses a fresh config folder and force=true, so no earlier answer helps. Uses the project's .venv (or DISTILLERY_PYTHON).
