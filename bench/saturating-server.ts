@@ -3,8 +3,8 @@
 // total throughput does not just stay flat, it falls (CAPACITY·PER_STREAM·(CAPACITY/n)^THRASH), and every
 // stream slows down. Used by bench/concurrency.ts to check that `--concurrency auto` finds the knee.
 //   env: CAPACITY (default 12), PER_STREAM (default 20), THRASH (default 0.7)
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { lastChunk, serveStreams } from './sse-server';
 
 const CAPACITY = Number(process.env.CAPACITY ?? 12);
 const PER_STREAM = Number(process.env.PER_STREAM ?? 20);
@@ -43,26 +43,19 @@ setInterval(() => {
     let out = '';
     for (let i = 0; i < n; i++, s.sent++) out += s.sent < s.total / 2 ? THINK : ANSWER;
     if (s.sent >= s.total) {
-      out += `data: {"id":"s","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":20,"completion_tokens":${s.total},"total_tokens":${20 + s.total}}}\n\ndata: [DONE]\n\n`;
+      out += lastChunk('s', 'stop', 20, s.total);
       streams.delete(s);
       s.res.end(out);
     } else s.res.write(out);
   }
 }, TICK_MS);
 
-const server = http.createServer((req, res) => {
-  const parts: Buffer[] = [];
-  req.on('data', (b: Buffer) => parts.push(b));
-  req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { max_tokens?: number };
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+serveStreams<{ max_tokens?: number }>(
+  (body, res) => {
     const max = body.max_tokens ?? 120;
     const s: Stream = { res, total: Math.max(2, Math.round(max * (0.5 + 0.5 * Math.random()))), sent: 0, due: 0 };
     res.on('close', () => streams.delete(s));
     streams.add(s);
-  });
-});
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, capacity: CAPACITY, perStream: PER_STREAM })}\n`);
-});
+  },
+  { capacity: CAPACITY, perStream: PER_STREAM },
+);

@@ -1,8 +1,8 @@
 // A local OpenAI-compatible streaming server for bench/generate.ts: every stream emits tokens at a set
 // rate (from the model name "rate-N", tokens per second per stream) until max_tokens, first as
 // reasoning_content and then as content. Runs as its own process so that it does not share the client's core.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { lastChunk, serveStreams } from './sse-server';
 
 const TICK_MS = 50;
 const THINK = 'data: {"id":"b","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"reasoning_content":"think "},"finish_reason":null}]}\n\n';
@@ -61,28 +61,23 @@ setInterval(() => {
       out += s.k ? withLogprobs(think ? 'reasoning_content' : 'content', think ? 'think ' : 'word ', s.k, s.sent) : think ? THINK : ANSWER;
     }
     if (s.sent >= s.total) {
-      out += `data: {"id":"b","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"${s.total < s.max ? 'stop' : 'length'}"}],"usage":{"prompt_tokens":40,"completion_tokens":${s.total},"total_tokens":${40 + s.total}}}\n\ndata: [DONE]\n\n`;
+      out += lastChunk('b', s.total < s.max ? 'stop' : 'length', 40, s.total);
       streams.delete(s);
       s.res.end(out);
     } else s.res.write(out);
   }
 }, TICK_MS);
 
-const server = http.createServer((req, res) => {
-  const parts: Buffer[] = [];
-  req.on('data', (b: Buffer) => parts.push(b));
-  req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { model?: string; max_tokens?: number; logprobs?: boolean; top_logprobs?: number };
+type Body = { model?: string; max_tokens?: number; logprobs?: boolean; top_logprobs?: number };
+serveStreams<Body>(
+  (body, res) => {
     const rate = Number(/rate-(\d+)/.exec(body.model ?? '')?.[1] ?? 50);
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     // Answers end at different lengths, as real ones do; equal lengths would march every stream in lockstep.
     const max = body.max_tokens ?? 256;
     const s: Stream = { res, rate, total: Math.max(2, Math.round(max * (0.5 + 0.5 * Math.random()))), sent: 0, due: 0, max, k: body.logprobs ? (body.top_logprobs ?? 1) : 0 };
     res.on('close', () => streams.delete(s));
     streams.add(s);
-  });
-});
-server.keepAliveTimeout = 60_000;
-server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
-});
+  },
+  {},
+  Number(process.env.PORT ?? 0),
+);
