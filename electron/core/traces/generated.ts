@@ -2,6 +2,7 @@
 // calls these instead of writing SQL that names it).
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../store/project';
+import { noteTextRewrite } from './store';
 
 /**
  * A finished trace that a redo (`redoNoThinking`) may replace: it has no thinking and is not one of `@kept`
@@ -80,6 +81,11 @@ export function generatedTraces(db: DB): GeneratedTraces {
   const s = st;
   return {
     answered: (q, teacher, sample, r) => s.answered.get({ q, teacher, s: sample, ...redoParams(r) }) !== undefined,
-    upsert: (t, r) => s.upsert.run({ ...t, ...redoParams(r) }).changes,
+    upsert: (t, r) => {
+      const changes = s.upsert.run({ ...t, ...redoParams(r) }).changes;
+      // A redo writes over an existing row: same count and ids, new text.
+      if (changes) noteTextRewrite(db);
+      return changes;
+    },
   };
 }

@@ -1,10 +1,15 @@
 // The traces as curation and the export read them, over the whole pool at once (issue 16 §3: traces owns
 // `traces`; curate/ and export/ call these functions and compose the other domains' rows in memory).
 import type { DB } from '../store/project';
+import { textRewriteCount } from './store';
 
-/** How many traces and the highest id: changes whenever a trace is added (curation's cache key). */
-export function traceSignature(db: DB): { t: number; tm: number } {
-  return db.prepare('SELECT COUNT(*) AS t, IFNULL(MAX(id), 0) AS tm FROM traces').get() as { t: number; tm: number };
+/**
+ * How many traces, the highest id and how many in-place text rewrites (Review's edits, redos) this connection made:
+ * changes whenever a trace is added or its text changes (curation's cache key).
+ */
+export function traceSignature(db: DB): { t: number; tm: number; e: number } {
+  const r = db.prepare('SELECT COUNT(*) AS t, IFNULL(MAX(id), 0) AS tm FROM traces').get() as { t: number; tm: number };
+  return { ...r, e: textRewriteCount(db) };
 }
 
 /** The trace curation judges for a question, with the text its features are measured on. */

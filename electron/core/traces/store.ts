@@ -160,6 +160,22 @@ export function traceText(db: DB, id: number) {
 /** Replaces a trace's text and its stored flags (Review's head revision is mirrored here). */
 export function setTraceText(db: DB, id: number, thinking: string | null, answer: string | null, flags: string | null): void {
   db.prepare('UPDATE traces SET thinking = ?, answer = ?, flags = ? WHERE id = ?').run(thinking, answer, flags, id);
+  noteTextRewrite(db);
+}
+
+const textRewrites = new WeakMap<DB, number>();
+
+/**
+ * How many times this connection rewrote traces' text in place (an edit, a redo over a trace): the trace count and
+ * highest id do not change then, so curation's cache key (sample-reads traceSignature) counts these too.
+ */
+export function textRewriteCount(db: DB): number {
+  return textRewrites.get(db) ?? 0;
+}
+
+/** Counts an in-place rewrite of traces' text (see textRewriteCount). */
+export function noteTextRewrite(db: DB): void {
+  textRewrites.set(db, textRewriteCount(db) + 1);
 }
 
 /** Whether a trace with this id exists (any status). */
