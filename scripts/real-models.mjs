@@ -84,7 +84,8 @@ export function convertedModels(models) {
     const r = spawnSync(py, ['-c', code], { cwd: repoRoot, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`gguf-import of ${models.gguf} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
   }
-  const onnx = join(modelCacheDir(), 'all-MiniLM-L6-v2-onnx');
+  // '-r2': made with 7-bit int8 weights (st_convert.quantize); a new name so that a cache of the older conversion is not reused.
+  const onnx = join(modelCacheDir(), 'all-MiniLM-L6-v2-onnx-r2');
   if (!existsSync(join(onnx, 'distillery_embedding.json'))) {
     const r = spawnSync(py, ['-m', 'distillery_worker', 'embed-convert', models.minilm, '--out', onnx, '--json'], { cwd: repoRoot, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`embed-convert of ${models.minilm} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);

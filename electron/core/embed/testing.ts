@@ -48,7 +48,7 @@ export function realMiniLM(): { src: string; dir: string } | null {
   } catch {
     return missing('scripts/real-models.mjs could not fetch it');
   }
-  const dir = path.join(path.dirname(src), 'all-MiniLM-L6-v2-onnx');
+  const dir = path.join(path.dirname(src), 'all-MiniLM-L6-v2-onnx-r2');
   if (!fs.existsSync(path.join(dir, 'distillery_embedding.json'))) {
     // embed-convert writes a temporary folder and renames it into place: a crash never leaves half a model here.
     execFileSync(pythonExecutable(), ['-m', 'distillery_worker', 'embed-convert', src, '--out', dir, '--json'], {
