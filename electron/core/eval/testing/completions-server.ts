@@ -55,6 +55,19 @@ export async function startCompletionsServer(
       void stream(call, script(call), res).catch(() => res.destroy());
     });
   });
+  /**
+   * The text of ids[0..i] and from where it is new. Incremental (as servers detokenize): what token i adds to a short
+   * window before it, appended to what was sent; decoding the whole prefix at every token took 31 s for a 20,000-token
+   * answer, all of it blocking the test's process. Falls back to the whole prefix where the window disagrees (a
+   * character split across tokens).
+   */
+  const decodeUpTo = (ids: number[], i: number, sent: string): { next: string; from: number } => {
+    const a = Math.max(0, i - 8);
+    const before = tok.decode(ids.slice(a, i));
+    const withI = tok.decode(ids.slice(a, i + 1));
+    if (withI.startsWith(before) && !withI.includes('\uFFFD')) return { next: sent + withI.slice(before.length), from: sent.length };
+    return { next: tok.decode(ids.slice(0, i + 1)), from: 0 };
+  };
   const stream = async (call: CompletionCall, text: string, res: http.ServerResponse) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const ids = tok.encode(text);
@@ -67,8 +80,8 @@ export async function startCompletionsServer(
         finish = 'length';
         break;
       }
-      const next = tok.decode(ids.slice(0, i + 1));
-      const stopAt = call.stop.map((s) => next.indexOf(s)).filter((x) => x >= 0);
+      const { next, from } = decodeUpTo(ids, i, sent);
+      const stopAt = call.stop.map((s) => next.indexOf(s, Math.max(0, from - s.length + 1))).filter((x) => x >= 0);
       if (stopAt.length) {
         const cut = next.slice(0, Math.min(...stopAt));
         if (cut.length > sent.length) res.write(`data: ${JSON.stringify({ choices: [{ index: 0, text: cut.slice(sent.length), finish_reason: null }] })}\n\n`);
@@ -81,6 +94,8 @@ export async function startCompletionsServer(
       n++;
       if (delta) res.write(`data: ${JSON.stringify({ choices: [{ index: 0, text: delta, finish_reason: null }] })}\n\n`);
       if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      // Let the writes go out and the test's own process breathe during a long answer (20,000 tokens in one test).
+      else if (i % 256 === 255) await new Promise((r) => setImmediate(r));
     }
     if (n >= limit && finish !== 'stop') finish = 'length';
     res.write(`data: ${JSON.stringify({ choices: [{ index: 0, text: '', finish_reason: finish }], usage: { prompt_tokens: tok.count(call.prompt), completion_tokens: n, total_tokens: n } })}\n\n`);
