@@ -26,8 +26,8 @@ function Count({ label, n, tokens, testId }: { label: string; n: number | undefi
 type Field = 'thinking' | 'answer';
 
 /** One field's heading, token count and editor. */
-function Pane({ field, monaco, doc, texts, tokens, commands, onEdit, onEditor, className, editorClassName }: {
-  field: Field;
+/** What the pair of editors takes; each pane also gets its field and layout classes. */
+interface EditorsProps {
   monaco: MonacoApi;
   doc: string;
   texts: Texts;
@@ -35,6 +35,10 @@ function Pane({ field, monaco, doc, texts, tokens, commands, onEdit, onEditor, c
   commands: EditorCommand[];
   onEdit: (field: Field) => void;
   onEditor: (field: Field, ed: CodeEditor | null) => void;
+}
+
+function Pane({ field, monaco, doc, texts, tokens, commands, onEdit, onEditor, className, editorClassName }: EditorsProps & {
+  field: Field;
   className: string;
   editorClassName: string;
 }) {
@@ -65,15 +69,7 @@ function Pane({ field, monaco, doc, texts, tokens, commands, onEdit, onEditor, c
  * `texts` are shown when `doc` changes (another sample, a text replaced from outside); the props stay the
  * same while the reviewer types and saves, so the editors' pane re-renders only for new token counts.
  */
-export const Editors = memo(function Editors(props: {
-  monaco: MonacoApi;
-  doc: string;
-  texts: Texts;
-  tokens: LiveTokens | null;
-  commands: EditorCommand[];
-  onEdit: (field: Field) => void;
-  onEditor: (field: Field, ed: CodeEditor | null) => void;
-}) {
+export const Editors = memo(function Editors(props: EditorsProps) {
   const { commands } = props;
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-2">
